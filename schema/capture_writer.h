@@ -1,0 +1,40 @@
+// Writes a capture file: the file header, then one frame per call. Each frame
+// is written whole or not at all, so a file on disk always ends on a frame
+// boundary (or, after a crash, inside the last frame, which readers report).
+#pragma once
+
+#include <capnp/message.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <vector>
+
+#include "schema/format.h"
+#include "schema/unique_fd.h"
+
+namespace sigrec::capture {
+
+class CaptureWriter {
+ public:
+  // Creates PATH (or truncates it) with mode 0600: captures hold command lines.
+  explicit CaptureWriter(const std::filesystem::path& path, int zstdLevel = 3);
+
+  // Throws CaptureError (e.g. "No space left on device"); the file is then cut
+  // back to its last whole frame.
+  void write(FrameType type, capnp::MessageBuilder& message);
+  // Makes what was written durable (fdatasync).
+  void sync();
+
+  uint64_t bytesWritten() const { return size_; }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  void writeAll(const std::vector<uint8_t>& bytes);
+
+  std::filesystem::path path_;
+  UniqueFd fd_;
+  int zstdLevel_;
+  uint64_t size_ = 0;
+};
+
+}  // namespace sigrec::capture

@@ -1,0 +1,118 @@
+#include "schema/frame_codec.h"
+
+#include <capnp/serialize-packed.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <cstring>
+#include <memory>
+
+#include "schema/capture_error.h"
+
+namespace sigrec::capture {
+namespace {
+
+void putLe16(uint8_t* p, uint16_t v) {
+  p[0] = v & 0xff;
+  p[1] = v >> 8;
+}
+void putLe32(uint8_t* p, uint32_t v) {
+  for (int i = 0; i < 4; ++i) p[i] = (v >> (8 * i)) & 0xff;
+}
+uint32_t getLe32(const uint8_t* p) {
+  return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
+}
+
+// The CRC covers the type, flags and both lengths as well as the payload, so
+// a flipped length is caught before it is trusted.
+uint32_t frameCrc(const uint8_t* header, const uint8_t* payload, size_t size) {
+  uLong crc = crc32(0L, Z_NULL, 0);
+  crc = crc32(crc, header + 4, 12);
+  return crc32(crc, payload, static_cast<uInt>(size));
+}
+
+struct ZstdCctxDeleter {
+  void operator()(ZSTD_CCtx* c) const { ZSTD_freeCCtx(c); }
+};
+
+}  // namespace
+
+std::string_view frameTypeName(FrameType type) {
+  switch (type) {
+    case FrameType::kInfo: return "info";
+    case FrameType::kSnapshot: return "snapshot";
+    case FrameType::kEvents: return "events";
+    case FrameType::kTrailer: return "trailer";
+  }
+  return "unknown";
+}
+
+std::vector<uint8_t> encodeFileHeader() {
+  std::vector<uint8_t> out(kFileHeaderBytes, 0);
+  std::memcpy(out.data(), kFileMagic.data(), kFileMagic.size());
+  putLe16(out.data() + 8, kFormatMajor);
+  putLe16(out.data() + 10, kFormatMinor);
+  return out;
+}
+
+std::vector<uint8_t> encodeFrame(FrameType type, capnp::MessageBuilder& message, int zstdLevel) {
+  kj::VectorOutputStream packed;
+  capnp::writePackedMessage(packed, message);
+  auto raw = packed.getArray();
+  if (raw.size() > kMaxFrameBytes) throw CaptureError("frame too large to encode");
+
+  // One context per thread: the recorder encodes from a single thread, and
+  // reusing it avoids an allocation per frame.
+  thread_local std::unique_ptr<ZSTD_CCtx, ZstdCctxDeleter> cctx(ZSTD_createCCtx());
+  std::vector<uint8_t> out(kFrameHeaderBytes + ZSTD_compressBound(raw.size()));
+  size_t stored = ZSTD_compressCCtx(cctx.get(), out.data() + kFrameHeaderBytes,
+                                    out.size() - kFrameHeaderBytes, raw.begin(), raw.size(),
+                                    zstdLevel);
+  uint8_t flags = kFrameFlagZstd;
+  if (ZSTD_isError(stored) || stored >= raw.size()) {
+    std::memcpy(out.data() + kFrameHeaderBytes, raw.begin(), raw.size());
+    stored = raw.size();
+    flags = 0;
+  }
+  out.resize(kFrameHeaderBytes + stored);
+  uint8_t* h = out.data();
+  putLe32(h, kFrameMagic);
+  h[4] = static_cast<uint8_t>(type);
+  h[5] = flags;
+  putLe16(h + 6, 0);
+  putLe32(h + 8, static_cast<uint32_t>(stored));
+  putLe32(h + 12, static_cast<uint32_t>(raw.size()));
+  putLe32(h + 16, frameCrc(h, h + kFrameHeaderBytes, stored));
+  return out;
+}
+
+std::variant<FrameHeader, std::string> parseFrameHeader(const uint8_t* bytes) {
+  if (getLe32(bytes) != kFrameMagic) return std::string("no frame marker");
+  FrameHeader h{static_cast<FrameType>(bytes[4]), bytes[5], getLe32(bytes + 8),
+                getLe32(bytes + 12), getLe32(bytes + 16)};
+  if (h.storedBytes > kMaxFrameBytes || h.rawBytes > kMaxFrameBytes) {
+    return "frame declares " + std::to_string(std::max(h.storedBytes, h.rawBytes)) +
+           " bytes, above the limit of " + std::to_string(kMaxFrameBytes);
+  }
+  if (h.flags & ~kFrameFlagZstd) return std::string("unknown frame flags");
+  if (!(h.flags & kFrameFlagZstd) && h.storedBytes != h.rawBytes) {
+    return std::string("uncompressed frame with inconsistent lengths");
+  }
+  return h;
+}
+
+std::variant<std::vector<uint8_t>, std::string> decodePayload(const uint8_t* headerBytes,
+                                                              const FrameHeader& header,
+                                                              const std::vector<uint8_t>& payload) {
+  if (frameCrc(headerBytes, payload.data(), payload.size()) != header.crc) {
+    return std::string("checksum mismatch");
+  }
+  if (!(header.flags & kFrameFlagZstd)) return payload;
+  std::vector<uint8_t> raw(header.rawBytes);
+  size_t n = ZSTD_decompress(raw.data(), raw.size(), payload.data(), payload.size());
+  if (ZSTD_isError(n)) return std::string("zstd: ") + ZSTD_getErrorName(n);
+  if (n != header.rawBytes) return std::string("decompressed size differs from the header");
+  return raw;
+}
+
+}  // namespace sigrec::capture

@@ -1,0 +1,38 @@
+// Encoding and decoding of one frame: a Cap'n Proto message, packed, then
+// zstd-compressed, behind a 20-byte header with a CRC-32 (docs/capture-format.md).
+#pragma once
+
+#include <capnp/message.h>
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "schema/format.h"
+
+namespace sigrec::capture {
+
+struct FrameHeader {
+  FrameType type;
+  uint8_t flags;
+  uint32_t storedBytes;  // payload bytes that follow the header
+  uint32_t rawBytes;     // packed message bytes once decompressed
+  uint32_t crc;          // CRC-32 of header bytes 4..16 and the payload
+};
+
+// Serializes MESSAGE as a complete frame, header included.
+std::vector<uint8_t> encodeFrame(FrameType type, capnp::MessageBuilder& message, int zstdLevel);
+
+// Parses the fixed header; a string explains why the bytes are not one.
+std::variant<FrameHeader, std::string> parseFrameHeader(const uint8_t* bytes);
+
+// Checks the CRC and decompresses the payload into packed Cap'n Proto bytes;
+// a string explains what is wrong with it.
+std::variant<std::vector<uint8_t>, std::string> decodePayload(const uint8_t* headerBytes,
+                                                              const FrameHeader& header,
+                                                              const std::vector<uint8_t>& payload);
+
+std::vector<uint8_t> encodeFileHeader();
+
+}  // namespace sigrec::capture
