@@ -36,8 +36,8 @@ enum sr_probe {
 	SR_PROBE_EXEC = 4,
 	SR_PROBE_EXIT = 5,
 	SR_PROBE_OOM = 6,
-	/* The per-thread "inside a kill-family call" map was full: the call is
-	 * still recorded at exit, but its signals lose their syscall tag. */
+	/* The per-thread "inside a kill-family call" map was full: that call
+	 * and the syscall tag of its signals were lost. */
 	SR_PROBE_INFLIGHT_MAP = 7,
 	SR_PROBE_COUNT = 8,
 };
@@ -113,6 +113,12 @@ struct sr_signal_deliver {
 	unsigned int info_kind;
 };
 
+enum sr_kill_flags {
+	/* The caller exited inside the call (e.g. kill(getpid(), SIGKILL)):
+	 * reported at its exit, with no return value. */
+	SR_KILL_NO_RETURN = 1,
+};
+
 struct sr_kill_call {
 	struct sr_header h; /* h.ts_ns is the syscall exit time */
 	unsigned long long enter_ns;
@@ -120,6 +126,8 @@ struct sr_kill_call {
 	long long args[4]; /* as passed, see docs/capture-format.md per call */
 	unsigned int nr; /* enum sr_syscall */
 	unsigned int signals; /* signal_generate events seen inside the call */
+	unsigned int flags; /* enum sr_kill_flags */
+	unsigned int pad;
 };
 
 enum sr_fork_flags {
@@ -151,8 +159,9 @@ struct sr_exec {
 	unsigned short args_len; /* NUL-separated argv */
 	unsigned int pad;
 	/* filename (filename_len bytes) then argv (args_len bytes); only the used
-	 * part of data is sent through the ring buffer. */
-	char data[SR_FILENAME_MAX + SR_ARGS_MAX];
+	 * part is sent through the ring buffer. Sized twice the maxima so that
+	 * the verifier can bound offsets that are masked to a power of two. */
+	char data[2 * (SR_FILENAME_MAX + SR_ARGS_MAX)];
 };
 
 struct sr_exit {

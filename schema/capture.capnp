@@ -135,6 +135,7 @@ struct Event {
       arg2 @33 :Int64;
       arg3 @34 :Int64;
       signals @35 :UInt32;     # signalGenerate events seen inside the call
+      noReturn @63 :Bool;      # the caller exited inside the call (kill of itself): ret is meaningless
     }
     fork :group {
       childPid @36 :UInt32;

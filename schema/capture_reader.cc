@@ -1,5 +1,6 @@
 #include "schema/capture_reader.h"
 
+#include <capnp/dynamic.h>
 #include <capnp/serialize-packed.h>
 #include <fcntl.h>
 #include <kj/io.h>
@@ -8,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <map>
 
 #include "schema/capture_error.h"
 #include "schema/frame_codec.h"
@@ -24,25 +26,116 @@ struct Frame::Decoded {
   capnp::PackedMessageReader reader;
 };
 
+namespace {
+
+// Reads every pointer field the schema knows, so that pointers of the wrong
+// kind (a struct where text is expected, a bit list where events are) and
+// unterminated text throw here too: targetSize() does not look at types.
+// Scalars cannot be invalid and are skipped, which keeps this cheap.
+bool isPointer(capnp::Type type) {
+  return type.isText() || type.isData() || type.isList() || type.isStruct() ||
+         type.isAnyPointer() || type.isInterface();
+}
+
+struct WalkPlan {
+  std::vector<capnp::StructSchema::Field> fields;  // outside the union, holding pointers
+  std::vector<bool> memberHoldsPointers;           // by field index
+};
+
+const WalkPlan& walkPlan(capnp::StructSchema schema);
+
+bool holdsPointers(capnp::StructSchema::Field field) {
+  if (field.getProto().isGroup()) {
+    const WalkPlan& plan = walkPlan(field.getType().asStruct());
+    return !plan.fields.empty() ||
+           std::find(plan.memberHoldsPointers.begin(), plan.memberHoldsPointers.end(), true) !=
+               plan.memberHoldsPointers.end();
+  }
+  return isPointer(field.getType());
+}
+
+const WalkPlan& walkPlan(capnp::StructSchema schema) {
+  thread_local std::map<uint64_t, WalkPlan> plans;
+  uint64_t id = schema.getProto().getId();
+  if (auto it = plans.find(id); it != plans.end()) return it->second;
+  WalkPlan plan;
+  for (auto field : schema.getNonUnionFields()) {
+    if (holdsPointers(field)) plan.fields.push_back(field);
+  }
+  plan.memberHoldsPointers.resize(schema.getFields().size());
+  for (auto field : schema.getUnionFields()) {
+    plan.memberHoldsPointers[field.getIndex()] = holdsPointers(field);
+  }
+  return plans.emplace(id, std::move(plan)).first->second;
+}
+
+void walkValue(capnp::DynamicValue::Reader value);
+void walkStruct(capnp::DynamicStruct::Reader s) {
+  const WalkPlan& plan = walkPlan(s.getSchema());
+  for (auto field : plan.fields) walkValue(s.get(field));
+  KJ_IF_MAYBE (field, s.which()) {
+    if (plan.memberHoldsPointers[field->getIndex()]) walkValue(s.get(*field));
+  }
+}
+void walkValue(capnp::DynamicValue::Reader value) {
+  switch (value.getType()) {
+    case capnp::DynamicValue::STRUCT:
+      walkStruct(value.as<capnp::DynamicStruct>());
+      break;
+    case capnp::DynamicValue::LIST: {
+      auto list = value.as<capnp::DynamicList>();
+      if (!isPointer(list.getSchema().getElementType())) break;
+      for (auto element : list) walkValue(element);
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+capnp::StructSchema rootSchema(FrameType type) {
+  switch (type) {
+    case FrameType::kInfo:
+      return capnp::Schema::from<schema::CaptureInfo>();
+    case FrameType::kSnapshot:
+      return capnp::Schema::from<schema::ProcessSnapshot>();
+    case FrameType::kEvents:
+      return capnp::Schema::from<schema::EventBatch>();
+    case FrameType::kTrailer:
+      return capnp::Schema::from<schema::Trailer>();
+  }
+  KJ_FAIL_REQUIRE("unknown frame type");
+}
+
+}  // namespace
+
 Frame::Frame(FrameType type, uint64_t offset, std::vector<uint8_t> packed)
     : type_(type), offset_(offset), decoded_(std::make_unique<Decoded>(std::move(packed))) {
   // Walk the whole message once now, so that bad pointers, loops and excess
   // nesting fail here, as one frame's damage, rather than deep in a caller.
-  decoded_->reader.getRoot<capnp::AnyPointer>().targetSize();
+  auto root = decoded_->reader.getRoot<capnp::AnyPointer>();
+  root.targetSize();
+  walkStruct(root.getAs<capnp::DynamicStruct>(rootSchema(type)));
 }
 Frame::Frame(Frame&&) noexcept = default;
 Frame& Frame::operator=(Frame&&) noexcept = default;
 Frame::~Frame() = default;
-capnp::MessageReader& Frame::message() { return decoded_->reader; }
+capnp::MessageReader& Frame::message() {
+  return decoded_->reader;
+}
 
 namespace {
 
-uint16_t le16(const uint8_t* p) { return uint16_t(p[0] | p[1] << 8); }
+uint16_t le16(const uint8_t* p) {
+  return uint16_t(p[0] | p[1] << 8);
+}
 
 }  // namespace
 
 CaptureReader::CaptureReader(const std::filesystem::path& path) : path_(path) {
-  fd_.reset(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  // O_NONBLOCK: opening a named pipe must not wait for a writer (it is then
+  // refused as not a regular file); reads of regular files ignore the flag.
+  fd_.reset(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (!fd_) throw CaptureError("cannot open " + path.string() + ": " + std::strerror(errno));
   struct stat st {};
   if (::fstat(fd_.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -65,7 +158,7 @@ CaptureReader::CaptureReader(const std::filesystem::path& path) : path_(path) {
 }
 
 bool CaptureReader::looksLikeCapture(const std::filesystem::path& file) {
-  UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   uint8_t magic[kFileMagic.size()];
   return fd && ::pread(fd.get(), magic, sizeof magic, 0) == ssize_t(sizeof magic) &&
          std::equal(kFileMagic.begin(), kFileMagic.end(), magic);
@@ -105,8 +198,7 @@ std::optional<Frame> CaptureReader::next() {
 // Reads and decodes the frame at OFFSET. On success sets *END past it. On
 // failure sets *ERROR and, when the frame's boundaries could be trusted (the
 // checksum matched), *END past it; otherwise leaves *END at 0.
-std::optional<Frame> CaptureReader::tryFrameAt(uint64_t offset, uint64_t* end,
-                                               std::string* error) {
+std::optional<Frame> CaptureReader::tryFrameAt(uint64_t offset, uint64_t* end, std::string* error) {
   uint8_t headerBytes[kFrameHeaderBytes];
   uint64_t left = fileSize_ - offset;
   if (left < kFrameHeaderBytes) {

@@ -1,0 +1,155 @@
+// info: what each capture is (host, kernel, time span), what it holds, and
+// how complete it is (losses, trailer, damage).
+#include <fmt/format.h>
+
+#include <ostream>
+
+#include "analyze/queries.h"
+#include "analyze/timefmt.h"
+
+namespace sigrec::analyze {
+namespace {
+
+int64_t count(const Db& db, const std::string& sql, int64_t captureId) {
+  auto stmt = db.prepare(sql);
+  stmt.bind(1, captureId);
+  return stmt.step() ? stmt.getInt(0) : 0;
+}
+
+Row captureRow(const Db& db, const Statement& s) {
+  int64_t id = s.getInt(0);
+  int64_t wall = s.getInt(9);
+  Row row;
+  row["capture_id"] = id;
+  row["hostname"] = s.getText(1);
+  row["kernel"] = s.getText(2);
+  row["machine"] = s.getText(3);
+  row["boot_id"] = s.getText(4);
+  row["recorder_version"] = s.getText(5);
+  row["command"] = s.getText(6);
+  row["path"] = s.getText(7);
+  row["format_version"] = s.getText(8);
+  row["start_time"] = s.isNull(10) ? Row() : Row(formatTime(s.getInt(10) + wall));
+  row["end_time"] = s.isNull(11) ? Row() : Row(formatTime(s.getInt(11) + wall));
+  row["duration"] =
+      s.isNull(10) || s.isNull(11) ? Row() : Row((s.getInt(11) - s.getInt(10)) / 1e9);
+  row["trailer"] = s.getInt(12) != 0;
+  row["stop_reason"] = s.isNull(13) ? Row() : Row(s.getText(13));
+  row["events"] = s.getInt(14);
+  row["events_by_kind"] = Row{
+      {"signal_generate", count(db, "SELECT COUNT(*) FROM signals WHERE capture_id=?", id)},
+      {"signal_deliver", count(db, "SELECT COUNT(*) FROM deliveries WHERE capture_id=?", id)},
+      {"kill_call", count(db, "SELECT COUNT(*) FROM kill_calls WHERE capture_id=?", id)},
+      {"fork", count(db, "SELECT COUNT(*) FROM forks WHERE capture_id=? AND thread=0", id)},
+      {"thread_create", count(db, "SELECT COUNT(*) FROM forks WHERE capture_id=? AND thread=1", id)},
+      {"exec", count(db, "SELECT COUNT(*) FROM execs WHERE capture_id=?", id)},
+      {"exit", count(db, "SELECT COUNT(*) FROM exits WHERE capture_id=?", id)},
+      {"thread_exit", count(db, "SELECT COUNT(*) FROM thread_exits WHERE capture_id=?", id)},
+      {"oom", count(db, "SELECT COUNT(*) FROM oom_kills WHERE capture_id=?", id)},
+  };
+  row["processes"] = count(db, "SELECT COUNT(*) FROM processes WHERE capture_id=?", id);
+  row["snapshot_processes"] = s.isNull(15) ? Row() : Row(s.getInt(15));
+  row["lost"] = s.getInt(16);
+  Row losses = Row::array();
+  auto ls = db.prepare(
+      "SELECT cpu, probe, count, from_ns, to_ns FROM losses WHERE capture_id=? ORDER BY from_ns");
+  ls.bind(1, id);
+  while (ls.step())
+    losses.push_back(Row{{"cpu", ls.getInt(0)},
+                         {"probe", ls.getText(1)},
+                         {"count", ls.getInt(2)},
+                         {"from", formatTime(ls.getInt(3) + wall)},
+                         {"to", formatTime(ls.getInt(4) + wall)}});
+  row["losses"] = losses;
+  Row damage = Row::array();
+  auto ds = db.prepare(
+      "SELECT offset, bytes, what, truncation FROM damage WHERE capture_id=? ORDER BY offset");
+  ds.bind(1, id);
+  while (ds.step())
+    damage.push_back(Row{{"offset", ds.getInt(0)},
+                         {"bytes", ds.getInt(1)},
+                         {"what", ds.getText(2)},
+                         {"truncation", ds.getInt(3) != 0}});
+  row["damage"] = damage;
+  row["complete"] = row["trailer"].get<bool>() && row["lost"].get<int64_t>() == 0 &&
+                    damage.empty() && s.getInt(17) == 0;
+  row["user_dropped"] = s.getInt(17);
+  row["file_size"] = s.getInt(18);
+  return row;
+}
+
+void writeTable(std::ostream& out, const std::vector<Row>& rows) {
+  bool first = true;
+  for (const Row& r : rows) {
+    if (!first) out << '\n';
+    first = false;
+    auto line = [&](const char* key, const std::string& value) {
+      out << fmt::format("{:<12} {}\n", std::string(key) + ":", value);
+    };
+    line("capture", fmt::format("{} ({}, format {})", plainText(r["capture_id"]),
+                                plainText(r["path"]), plainText(r["format_version"])));
+    line("host", fmt::format("{} ({}, boot {})", plainText(r["hostname"]),
+                             plainText(r["machine"]), plainText(r["boot_id"])));
+    line("kernel", plainText(r["kernel"]));
+    line("recorder", plainText(r["recorder_version"]) +
+                         (r["command"] == "" ? "" : ", command: " + plainText(r["command"])));
+    line("start", plainText(r["start_time"]));
+    line("end", plainText(r["end_time"]));
+    line("duration", r["duration"].is_null()
+                         ? "-"
+                         : formatDuration(static_cast<int64_t>(r["duration"].get<double>() * 1e9)));
+    line("trailer", r["trailer"].get<bool>()
+                        ? "present, stop reason: " + plainText(r["stop_reason"])
+                        : "MISSING (recorder did not stop cleanly; data up to the last whole frame)");
+    std::string kinds;
+    for (const auto& [kind, n] : r["events_by_kind"].items())
+      if (n.get<int64_t>() > 0) kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", n.get<int64_t>(), kind);
+    line("events", plainText(r["events"]) + (kinds.empty() ? "" : " (" + kinds + ")"));
+    line("processes", fmt::format("{} ({} in the start snapshot)", plainText(r["processes"]),
+                                  plainText(r["snapshot_processes"])));
+    line("lost", r["lost"].get<int64_t>() == 0
+                     ? "0 events"
+                     : plainText(r["lost"]) + " events lost by the kernel");
+    for (const auto& w : r["losses"])
+      out << fmt::format("  {} {} event(s) on cpu {} between {} and {}\n",
+                         w["count"].get<int64_t>(), w["probe"].get<std::string>(),
+                         w["cpu"].get<int64_t>(), w["from"].get<std::string>(),
+                         w["to"].get<std::string>());
+    if (r["user_dropped"].get<int64_t>() > 0)
+      line("dropped", plainText(r["user_dropped"]) + " events dropped by the recorder");
+    line("damage", r["damage"].empty() ? "none" : fmt::format("{} part(s)", r["damage"].size()));
+    for (const auto& d : r["damage"])
+      out << fmt::format("  offset {}: {} ({} bytes skipped)\n", d["offset"].get<int64_t>(),
+                         d["what"].get<std::string>(), d["bytes"].get<int64_t>());
+    line("complete", r["complete"].get<bool>() ? "yes" : "no");
+  }
+}
+
+}  // namespace
+
+int cmdInfo(const Db& db, Format format, std::ostream& out) {
+  auto stmt = db.prepare(
+      "SELECT id, hostname, kernel_release, machine, boot_id, recorder_version, command, path,"
+      " format_version, boot_to_wall_ns, start_ns, end_ns, trailer, stop_reason,"
+      " COALESCE(events, 0), snapshot_processes, COALESCE(lost, 0), COALESCE(user_dropped, 0),"
+      " COALESCE(file_size, 0) FROM captures ORDER BY hostname, start_ns + boot_to_wall_ns, id");
+  std::vector<Row> rows;
+  while (stmt.step()) rows.push_back(captureRow(db, stmt));
+  if (format == Format::kTable) {
+    writeTable(out, rows);
+    return 0;
+  }
+  std::vector<Column> columns;
+  for (const char* key :
+       {"capture_id", "hostname", "kernel", "machine", "boot_id", "recorder_version", "command",
+        "path", "format_version", "start_time", "end_time", "duration", "trailer", "stop_reason",
+        "events", "processes", "snapshot_processes", "lost", "complete", "user_dropped",
+        "file_size"})
+    columns.push_back({key, ""});
+  columns.push_back({"losses", "", [](const Row& r) { return std::to_string(r["losses"].size()); }});
+  columns.push_back({"damage", "", [](const Row& r) { return std::to_string(r["damage"].size()); }});
+  writeRows(out, format, columns, rows);
+  return 0;
+}
+
+}  // namespace sigrec::analyze

@@ -1,0 +1,96 @@
+// tree PID: the ancestry of each instance of PID, then its descendants.
+#include <fmt/format.h>
+
+#include <ostream>
+#include <set>
+
+#include "analyze/errors.h"
+#include "analyze/process_info.h"
+#include "analyze/queries.h"
+#include "analyze/timefmt.h"
+#include "schema/names.h"
+
+namespace sigrec::analyze {
+namespace {
+
+std::string endText(const Db& db, int64_t id) {
+  auto stmt = db.prepare(
+      "SELECT reason, exit_status, signal_name, core_dumped FROM exits WHERE process_id = ?");
+  stmt.bind(1, id);
+  if (!stmt.step()) return "";
+  if (stmt.getText(0) == "exit") return fmt::format("exit {}", stmt.getInt(1));
+  return stmt.getText(2) + (stmt.getInt(3) ? " core" : "") +
+         (stmt.getText(0) == "oom" ? " (oom)" : "");
+}
+
+Row node(const Db& db, const ProcessInfo& p, const char* relation, int depth) {
+  Row row;
+  row["pid"] = p.pid;
+  row["ppid"] = p.ppid ? Row(*p.ppid) : Row();
+  row["comm"] = p.comm;
+  row["cmdline"] = p.cmdline;
+  row["start_time"] = formatTime(p.startWallNs);
+  row["exit_time"] = p.exitWallNs ? Row(formatTime(*p.exitWallNs)) : Row();
+  std::string end = endText(db, p.id);
+  row["end"] = end.empty() ? Row() : Row(end);
+  row["relation"] = relation;
+  row["depth"] = depth;
+  row["hostname"] = p.hostname;
+  return row;
+}
+
+void descendants(const Db& db, int64_t id, int depth, std::set<int64_t>& visited,
+                 std::vector<Row>& rows) {
+  auto stmt = db.prepare("SELECT id FROM processes WHERE parent_id = ? ORDER BY start_ns, id");
+  stmt.bind(1, id);
+  std::vector<int64_t> children;
+  while (stmt.step()) children.push_back(stmt.getInt(0));
+  for (int64_t child : children) {
+    if (!visited.insert(child).second) continue;
+    if (auto p = loadProcess(db, child)) {
+      rows.push_back(node(db, *p, "descendant", depth));
+      descendants(db, child, depth + 1, visited, rows);
+    }
+  }
+}
+
+}  // namespace
+
+int cmdTree(const Db& db, uint32_t pid, const std::optional<std::string>& start, Format format,
+            std::ostream& out) {
+  auto instances = instancesOfPid(db, pid, start);
+  if (instances.empty()) throw UserError(fmt::format("pid {} does not appear in the capture", pid));
+  std::vector<Row> rows;
+  for (const ProcessInfo& self : instances) {
+    auto chain = ancestors(db, self.id);
+    int depth = 0;
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it)
+      rows.push_back(node(db, *it, "ancestor", depth++));
+    rows.push_back(node(db, self, "self", depth));
+    std::set<int64_t> visited{self.id};
+    descendants(db, self.id, depth + 1, visited, rows);
+  }
+  auto process = [](const Row& r) {
+    std::string indent(2 * r["depth"].get<int>(), ' ');
+    return fmt::format("{}{}{} {}", indent, r["relation"] == "self" ? "* " : "",
+                       r["pid"].get<int64_t>(), r["comm"].get<std::string>());
+  };
+  std::vector<Column> columns = {
+      {"pid", "PROCESS", process, 40},
+      {"start_time", "STARTED"},
+      {"end", "ENDED"},
+      {"cmdline", "CMDLINE"},
+      {"ppid", ""},
+      {"comm", ""},
+      {"exit_time", ""},
+      {"relation", ""},
+      {"depth", ""},
+      {"hostname", ""},
+  };
+  if (format == Format::kCsv)
+    for (Column& c : columns) c.text = nullptr;
+  writeRows(out, format, columns, rows);
+  return 0;
+}
+
+}  // namespace sigrec::analyze

@@ -1,0 +1,468 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sigrec's kernel side: every signal generated and delivered, every
+ * kill-family syscall, fork, exec, exit and OOM victim, as compact binary
+ * records in one ring buffer (DESIGN §3). No text, no per-event wakeup.
+ */
+#include "vmlinux_min.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "core_compat.h"
+#include "events.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Settings, written by the loader into .rodata before load: the verifier then
+ * sees them as constants and drops the branches they disable. */
+const volatile __u64 cfg_signal_mask = ~0ULL; /* bit (n-1) = record signal n */
+const volatile __u32 cfg_filter_pid = 0;
+const volatile __u64 cfg_filter_cgroup = 0;
+const volatile bool cfg_threads = false;
+const volatile bool cfg_exit_has_group_dead = false;
+const volatile __u64 cfg_wakeup_bytes = 1 << 20;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 16 << 20); /* resized by the loader */
+} events SEC(".maps");
+
+/* A thread inside a kill-family syscall, from enter to exit. A plain hash,
+ * not LRU: an eviction would silently drop a tag, a full map is counted. */
+struct inflight {
+	u64 enter_ns;
+	s64 args[4];
+	u32 nr;
+	u32 signals;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, u32);
+	__type(value, struct inflight);
+} inflight SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct sr_counters);
+} counters SEC(".maps");
+
+/* exec records are too large for the BPF stack; built here, then copied to
+ * the ring buffer at their used size. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct sr_exec);
+} exec_scratch SEC(".maps");
+
+static __always_inline struct sr_counters *my_counters(void)
+{
+	u32 zero = 0;
+	return bpf_map_lookup_elem(&counters, &zero);
+}
+
+static __always_inline void count_loss(int probe)
+{
+	struct sr_counters *c = my_counters();
+
+	if (c && probe >= 0 && probe < SR_PROBE_COUNT) {
+		c->lost[probe]++;
+		c->last_loss_ns[probe] = bpf_ktime_get_boot_ns();
+	}
+}
+
+static __always_inline void count_emit(int probe)
+{
+	struct sr_counters *c = my_counters();
+
+	if (c && probe >= 0 && probe < SR_PROBE_COUNT)
+		c->emitted[probe]++;
+}
+
+/* Wake the reader only once a watermark of data is waiting; otherwise it
+ * drains on its own timer. Per-event wakeups are what make peers slow. */
+static __always_inline long wakeup_flag(void)
+{
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= cfg_wakeup_bytes ?
+		       BPF_RB_FORCE_WAKEUP :
+		       BPF_RB_NO_WAKEUP;
+}
+
+static __always_inline void *reserve(u64 size, int probe)
+{
+	void *e = bpf_ringbuf_reserve(&events, size, 0);
+
+	if (!e)
+		count_loss(probe);
+	return e;
+}
+
+static __always_inline void submit(void *e, int probe)
+{
+	count_emit(probe);
+	bpf_ringbuf_submit(e, wakeup_flag());
+}
+
+static __always_inline u64 process_start(struct task_struct *task)
+{
+	return BPF_CORE_READ(task, group_leader, start_boottime);
+}
+
+static __always_inline void fill_header(struct sr_header *h, int kind)
+{
+	struct task_struct *cur = (struct task_struct *)bpf_get_current_task();
+	u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	h->ts_ns = bpf_ktime_get_boot_ns();
+	h->start_ns = process_start(cur);
+	h->pid = pid_tgid >> 32;
+	h->tid = (u32)pid_tgid;
+	h->uid = (u32)bpf_get_current_uid_gid();
+	h->cpu = bpf_get_smp_processor_id();
+	h->kind = kind;
+	bpf_get_current_comm(h->comm, sizeof(h->comm));
+}
+
+static __always_inline bool want_signal(long sig)
+{
+	if (cfg_signal_mask == ~0ULL)
+		return true;
+	return sig >= 1 && sig <= 64 && (cfg_signal_mask & (1ULL << (sig - 1)));
+}
+
+/* Pid and cgroup filters keep an event if the acting process or, for
+ * signals and kill calls, the target matches. */
+static __always_inline bool want_task(u32 other_pid, u64 other_cgroup)
+{
+	if (cfg_filter_pid) {
+		u32 pid = bpf_get_current_pid_tgid() >> 32;
+
+		if (pid != cfg_filter_pid && other_pid != cfg_filter_pid)
+			return false;
+	}
+	if (cfg_filter_cgroup) {
+		if (bpf_get_current_cgroup_id() != cfg_filter_cgroup &&
+		    other_cgroup != cfg_filter_cgroup)
+			return false;
+	}
+	return true;
+}
+
+/* signal_generate/deliver get SEND_SIG_NOINFO (0) or SEND_SIG_PRIV (1) in
+ * place of a siginfo pointer; the tracepoint reports them as SI_USER and
+ * SI_KERNEL, and so do we. */
+static __always_inline void read_siginfo(struct kernel_siginfo *info, int *code,
+					 unsigned int *kind, unsigned char *fields)
+{
+	if ((unsigned long)info <= 1) {
+		*kind = info ? SR_INFO_PRIV : SR_INFO_NOINFO;
+		*code = info ? 0x80 /* SI_KERNEL */ : 0 /* SI_USER */;
+		__builtin_memset(fields, 0, SR_SIFIELDS_LEN);
+		return;
+	}
+	*kind = SR_INFO_STRUCT;
+	*code = BPF_CORE_READ(info, si_code);
+	if (bpf_core_read(fields, SR_SIFIELDS_LEN, &info->_sifields))
+		__builtin_memset(fields, 0, SR_SIFIELDS_LEN);
+}
+
+SEC("raw_tp/signal_generate")
+int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct task_struct *task,
+	     int group, int result)
+{
+	struct sr_signal_generate *e;
+	struct inflight *call;
+	u32 target_pid, tid;
+	u64 target_cgroup;
+
+	if (!want_signal(sig))
+		return 0;
+	target_pid = BPF_CORE_READ(task, tgid);
+	target_cgroup = sr_task_cgroup(task);
+	if (!want_task(target_pid, target_cgroup))
+		return 0;
+
+	/* Tag the signal with the kill-family call this thread is inside, in
+	 * the kernel, so that the analyzer never guesses its origin. */
+	tid = (u32)bpf_get_current_pid_tgid();
+	call = bpf_map_lookup_elem(&inflight, &tid);
+	if (call)
+		call->signals++;
+
+	e = reserve(sizeof(*e), SR_PROBE_SIGNAL_GENERATE);
+	if (!e)
+		return 0;
+	fill_header(&e->h, SR_EV_SIGNAL_GENERATE);
+	e->target.pid = target_pid;
+	e->target.tid = BPF_CORE_READ(task, pid);
+	e->target.start_ns = process_start(task);
+	e->target_cgroup = target_cgroup;
+	BPF_CORE_READ_INTO(&e->target_comm, task, comm);
+	e->call_enter_ns = call ? call->enter_ns : 0;
+	e->call_nr = call ? call->nr : SR_SYS_NONE;
+	e->sig = sig;
+	e->group = group;
+	e->result = result;
+	read_siginfo(info, &e->code, &e->info_kind, e->sifields);
+	submit(e, SR_PROBE_SIGNAL_GENERATE);
+	return 0;
+}
+
+SEC("raw_tp/signal_deliver")
+int BPF_PROG(on_signal_deliver, int sig, struct kernel_siginfo *info, struct k_sigaction *ka)
+{
+	struct sr_signal_deliver *e;
+	unsigned long handler;
+
+	if (!want_signal(sig) || !want_task(0, 0))
+		return 0;
+	e = reserve(sizeof(*e), SR_PROBE_SIGNAL_DELIVER);
+	if (!e)
+		return 0;
+	fill_header(&e->h, SR_EV_SIGNAL_DELIVER);
+	handler = (unsigned long)BPF_CORE_READ(ka, sa.sa_handler);
+	e->disposition = handler == 0 ? SR_DISP_DEFAULT :
+			 handler == 1 ? SR_DISP_IGNORE :
+					SR_DISP_HANDLER;
+	e->sa_flags = BPF_CORE_READ(ka, sa.sa_flags);
+	e->sig = sig;
+	read_siginfo(info, &e->code, &e->info_kind, e->sifields);
+	submit(e, SR_PROBE_SIGNAL_DELIVER);
+	return 0;
+}
+
+/* --- kill-family syscalls: enter remembers the call, exit records it. --- */
+
+/* NARGS matters: the kernel refuses to attach a program that reads past
+ * the end of a syscall's record (-EACCES), and kill() has only two args. */
+static __always_inline int call_enter(struct trace_event_raw_sys_enter *ctx, u32 nr, int nargs,
+				      int sig_arg, int target_arg)
+{
+	struct inflight call = {};
+	u32 tid = (u32)bpf_get_current_pid_tgid();
+	long sig = (int)ctx->args[sig_arg];
+
+	/* Signal 0 only probes for existence: kept unless a signal filter is set. */
+	if (!(sig == 0 && cfg_signal_mask == ~0ULL) && !want_signal(sig))
+		return 0;
+	if (!want_task(target_arg >= 0 ? (u32)(int)ctx->args[target_arg] : 0, 0))
+		return 0;
+	call.enter_ns = bpf_ktime_get_boot_ns();
+	call.nr = nr;
+	call.args[0] = ctx->args[0];
+	call.args[1] = ctx->args[1];
+	if (nargs > 2)
+		call.args[2] = ctx->args[2];
+	if (nargs > 3)
+		call.args[3] = ctx->args[3];
+	if (bpf_map_update_elem(&inflight, &tid, &call, BPF_ANY))
+		count_loss(SR_PROBE_INFLIGHT_MAP);
+	return 0;
+}
+
+static __always_inline void emit_call(struct inflight *call, long ret, unsigned int flags)
+{
+	struct sr_kill_call *e = reserve(sizeof(*e), SR_PROBE_KILL_CALL);
+
+	if (!e)
+		return;
+	fill_header(&e->h, SR_EV_KILL_CALL);
+	e->enter_ns = call->enter_ns;
+	e->ret = ret;
+	e->args[0] = call->args[0];
+	e->args[1] = call->args[1];
+	e->args[2] = call->args[2];
+	e->args[3] = call->args[3];
+	e->nr = call->nr;
+	e->signals = call->signals;
+	e->flags = flags;
+	e->pad = 0;
+	submit(e, SR_PROBE_KILL_CALL);
+}
+
+static __always_inline int call_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	u32 tid = (u32)bpf_get_current_pid_tgid();
+	struct inflight *call = bpf_map_lookup_elem(&inflight, &tid);
+
+	if (!call)
+		return 0;
+	emit_call(call, ctx->ret, 0);
+	bpf_map_delete_elem(&inflight, &tid);
+	return 0;
+}
+
+#define KILL_FAMILY(name, nr, nargs, sig_arg, target_arg)                                   \
+	SEC("tracepoint/syscalls/sys_enter_" #name)                                  \
+	int enter_##name(struct trace_event_raw_sys_enter *ctx)                      \
+	{                                                                            \
+		return call_enter(ctx, nr, nargs, sig_arg, target_arg);              \
+	}                                                                            \
+	SEC("tracepoint/syscalls/sys_exit_" #name)                                   \
+	int exit_##name(struct trace_event_raw_sys_exit *ctx)                        \
+	{                                                                            \
+		return call_exit(ctx);                                               \
+	}
+
+/*          syscall            number                    nargs sig target */
+KILL_FAMILY(kill, SR_SYS_KILL, 2, 1, 0)
+KILL_FAMILY(tkill, SR_SYS_TKILL, 2, 1, -1)
+KILL_FAMILY(tgkill, SR_SYS_TGKILL, 3, 2, 0)
+KILL_FAMILY(pidfd_send_signal, SR_SYS_PIDFD_SEND_SIGNAL, 4, 1, -1)
+KILL_FAMILY(rt_sigqueueinfo, SR_SYS_RT_SIGQUEUEINFO, 3, 1, 0)
+KILL_FAMILY(rt_tgsigqueueinfo, SR_SYS_RT_TGSIGQUEUEINFO, 4, 2, 0)
+
+/* --- process lifecycle --- */
+
+SEC("raw_tp/sched_process_fork")
+int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
+{
+	struct sr_fork *e;
+	u32 child_pid = BPF_CORE_READ(child, tgid);
+	u32 child_tid = BPF_CORE_READ(child, pid);
+	bool thread = child_pid != child_tid;
+
+	if ((thread && !cfg_threads) || !want_task(0, 0))
+		return 0;
+	e = reserve(sizeof(*e), SR_PROBE_FORK);
+	if (!e)
+		return 0;
+	fill_header(&e->h, SR_EV_FORK);
+	e->child.pid = child_pid;
+	e->child.tid = child_tid;
+	e->child.start_ns = process_start(child);
+	e->child_cgroup = sr_task_cgroup(child);
+	sr_ns_pid(child, &e->child_ns_tid, &e->pid_ns);
+	e->child_ns_pid = e->child_ns_tid;
+	if (thread) {
+		unsigned int ns;
+
+		sr_ns_pid(BPF_CORE_READ(child, group_leader), &e->child_ns_pid, &ns);
+	}
+	e->flags = thread ? SR_FORK_THREAD : 0;
+	submit(e, SR_PROBE_FORK);
+	return 0;
+}
+
+SEC("raw_tp/sched_process_exec")
+int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
+{
+	u32 zero = 0;
+	struct sr_exec *e = bpf_map_lookup_elem(&exec_scratch, &zero);
+	struct mm_struct *mm;
+	unsigned long start, end;
+	long name_len, args_len;
+
+	if (!e || !want_task(0, 0))
+		return 0;
+	fill_header(&e->h, SR_EV_EXEC);
+	e->cgroup = bpf_get_current_cgroup_id();
+	e->old_tid = old_pid;
+	e->flags = 0;
+	e->pad = 0;
+
+	name_len = bpf_probe_read_kernel_str(e->data, SR_FILENAME_MAX, BPF_CORE_READ(bprm, filename));
+	if (name_len < 0)
+		name_len = 0;
+	if (name_len >= SR_FILENAME_MAX) {
+		name_len = SR_FILENAME_MAX;
+		e->flags |= SR_EXEC_FILENAME_TRUNCATED;
+	}
+
+	/* argv as laid out by execve in the new mm: read now, in the kernel,
+	 * so that a process that lives a millisecond keeps its command line. */
+	mm = BPF_CORE_READ(task, mm);
+	start = BPF_CORE_READ(mm, arg_start);
+	end = BPF_CORE_READ(mm, arg_end);
+	args_len = end > start ? end - start : 0;
+	if (args_len > SR_ARGS_MAX) {
+		args_len = SR_ARGS_MAX;
+		e->flags |= SR_EXEC_ARGS_TRUNCATED;
+	}
+	if (args_len > 0) {
+		if (bpf_probe_read_user(e->data + (name_len & (SR_FILENAME_MAX * 2 - 1)),
+					args_len & (SR_ARGS_MAX * 2 - 1), (void *)start)) {
+			args_len = 0;
+			e->flags |= SR_EXEC_ARGS_UNREADABLE;
+		}
+	}
+	e->filename_len = name_len;
+	e->args_len = args_len;
+
+	if (bpf_ringbuf_output(&events, e,
+			       __builtin_offsetof(struct sr_exec, data) +
+				       (name_len & (SR_FILENAME_MAX * 2 - 1)) +
+				       (args_len & (SR_ARGS_MAX * 2 - 1)),
+			       wakeup_flag()))
+		count_loss(SR_PROBE_EXEC);
+	else
+		count_emit(SR_PROBE_EXEC);
+	return 0;
+}
+
+SEC("raw_tp/sched_process_exit")
+int BPF_PROG(on_exit, struct task_struct *task)
+{
+	u32 tid = (u32)bpf_get_current_pid_tgid();
+	struct inflight *call = bpf_map_lookup_elem(&inflight, &tid);
+	struct task_struct *parent;
+	struct sr_exit *e;
+	bool group_dead;
+
+	/* A thread that dies inside a kill-family call (kill of itself) never
+	 * reaches sys_exit: report the call now and free its slot. */
+	if (call) {
+		emit_call(call, 0, SR_KILL_NO_RETURN);
+		bpf_map_delete_elem(&inflight, &tid);
+	}
+
+	/* group_dead became a tracepoint argument only recently; before, it is
+	 * derived from signal->live, already decremented by do_exit here (but
+	 * two threads exiting at once may then both see 0). */
+	if (cfg_exit_has_group_dead)
+		group_dead = (bool)ctx[1];
+	else
+		group_dead = BPF_CORE_READ(task, signal, live.counter) == 0;
+	if ((!group_dead && !cfg_threads) || !want_task(0, 0))
+		return 0;
+
+	e = reserve(sizeof(*e), SR_PROBE_EXIT);
+	if (!e)
+		return 0;
+	fill_header(&e->h, SR_EV_EXIT);
+	parent = BPF_CORE_READ(task, real_parent);
+	e->parent.pid = BPF_CORE_READ(parent, tgid);
+	e->parent.tid = BPF_CORE_READ(parent, pid);
+	e->parent.start_ns = process_start(parent);
+	e->exit_code = BPF_CORE_READ(task, exit_code);
+	e->group_dead = group_dead;
+	submit(e, SR_PROBE_EXIT);
+	return 0;
+}
+
+/* A classic tracepoint: its raw form changed argument types between
+ * kernels (pid, then task_struct*), the tracefs record did not. */
+SEC("tracepoint/oom/mark_victim")
+int on_mark_victim(struct trace_event_raw_mark_victim *ctx)
+{
+	struct sr_oom_victim *e = reserve(sizeof(*e), SR_PROBE_OOM);
+
+	if (!e)
+		return 0;
+	fill_header(&e->h, SR_EV_OOM_VICTIM);
+	e->victim_pid = ctx->pid;
+	e->total_vm_kb = SR_OOM_FIELD(ctx, total_vm);
+	e->anon_rss_kb = SR_OOM_FIELD(ctx, anon_rss);
+	e->file_rss_kb = SR_OOM_FIELD(ctx, file_rss);
+	e->shmem_rss_kb = SR_OOM_FIELD(ctx, shmem_rss);
+	e->pgtables_kb = SR_OOM_FIELD(ctx, pgtables);
+	e->victim_uid = SR_OOM_FIELD(ctx, uid);
+	e->oom_score_adj = SR_OOM_FIELD(ctx, oom_score_adj);
+	e->pad = 0;
+	submit(e, SR_PROBE_OOM);
+	return 0;
+}

@@ -1,0 +1,224 @@
+#include "record/event_encoder.h"
+
+#include <algorithm>
+#include <csignal>
+#include <cstring>
+#include <string_view>
+
+#include "bpf/events.h"
+
+namespace sigrec::record {
+namespace {
+
+std::string_view fixedString(const char* chars, size_t max) {
+  return {chars, strnlen(chars, max)};
+}
+
+template <typename T>
+bool load(const void* data, size_t size, T* out) {
+  if (size < sizeof(T)) return false;
+  std::memcpy(out, data, sizeof(T));
+  return true;
+}
+
+bool isFaultSignal(int sig) {
+  return sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL || sig == SIGTRAP;
+}
+
+void setHeader(const sr_header& h, schema::Event::Builder e) {
+  e.setTimeNs(h.ts_ns);
+  e.setCpu(h.cpu);
+  e.setPid(h.pid);
+  e.setTid(h.tid);
+  e.setStartNs(h.start_ns);
+  e.setUid(h.uid);
+  auto comm = fixedString(h.comm, sizeof h.comm);
+  e.setComm(capnp::Text::Reader(comm.data(), comm.size()));
+}
+
+// The siginfo union is read raw in the kernel; which member is live depends
+// on the signal and si_code (x86_64 layout: pid/tid/addr at 0, uid/overrun
+// at 4, status at 8).
+void setSiginfo(const sr_signal_generate& s, schema::Event::SignalGenerate::Builder g) {
+  int32_t first;
+  uint32_t second;
+  int32_t third;
+  uint64_t addr;
+  std::memcpy(&first, s.sifields, 4);
+  std::memcpy(&second, s.sifields + 4, 4);
+  std::memcpy(&third, s.sifields + 8, 4);
+  std::memcpy(&addr, s.sifields, 8);
+  if (s.info_kind != SR_INFO_STRUCT) return;
+  if (isFaultSignal(s.sig) && s.code > 0) {
+    g.setInfoAddr(addr);
+    return;
+  }
+  g.setInfoPid(first);
+  g.setInfoUid(second);
+  if (s.sig == SIGCHLD) g.setInfoStatus(third);
+}
+
+bool encodeGenerate(const void* data, size_t size, schema::Event::Builder e) {
+  sr_signal_generate s;
+  if (!load(data, size, &s)) return false;
+  setHeader(s.h, e);
+  auto g = e.initSignalGenerate();
+  g.setSignal(s.sig);
+  g.setCode(s.code);
+  g.setGroup(s.group != 0);
+  g.setResult(s.result);
+  g.setTargetPid(s.target.pid);
+  g.setTargetTid(s.target.tid);
+  g.setTargetStartNs(s.target.start_ns);
+  auto comm = fixedString(s.target_comm, sizeof s.target_comm);
+  g.setTargetComm(capnp::Text::Reader(comm.data(), comm.size()));
+  g.setTargetCgroupId(s.target_cgroup);
+  g.setSyscall(static_cast<schema::Syscall>(s.call_nr));
+  g.setCallEnterNs(s.call_enter_ns);
+  g.setInfoKind(static_cast<schema::InfoKind>(s.info_kind));
+  setSiginfo(s, g);
+  return true;
+}
+
+bool encodeDeliver(const void* data, size_t size, schema::Event::Builder e) {
+  sr_signal_deliver s;
+  if (!load(data, size, &s)) return false;
+  setHeader(s.h, e);
+  auto d = e.initSignalDeliver();
+  d.setSignal(s.sig);
+  d.setCode(s.code);
+  d.setDisposition(static_cast<schema::Disposition>(s.disposition));
+  d.setSaFlags(s.sa_flags);
+  d.setInfoKind(static_cast<schema::InfoKind>(s.info_kind));
+  return true;
+}
+
+bool encodeKillCall(const void* data, size_t size, schema::Event::Builder e) {
+  sr_kill_call s;
+  if (!load(data, size, &s)) return false;
+  setHeader(s.h, e);
+  auto k = e.initKillCall();
+  k.setSyscall(static_cast<schema::Syscall>(s.nr));
+  k.setEnterNs(s.enter_ns);
+  k.setRet(s.ret);
+  k.setArg0(s.args[0]);
+  k.setArg1(s.args[1]);
+  k.setArg2(s.args[2]);
+  k.setArg3(s.args[3]);
+  k.setSignals(s.signals);
+  k.setNoReturn(s.flags & SR_KILL_NO_RETURN);
+  return true;
+}
+
+bool encodeFork(const void* data, size_t size, schema::Event::Builder e) {
+  sr_fork s;
+  if (!load(data, size, &s)) return false;
+  setHeader(s.h, e);
+  auto f = e.initFork();
+  f.setChildPid(s.child.pid);
+  f.setChildTid(s.child.tid);
+  f.setChildStartNs(s.child.start_ns);
+  f.setThread(s.flags & SR_FORK_THREAD);
+  f.setChildNsPid(s.child_ns_pid);
+  f.setChildNsTid(s.child_ns_tid);
+  f.setPidNs(s.pid_ns);
+  f.setChildCgroupId(s.child_cgroup);
+  return true;
+}
+
+// exec records arrive at their used size: the fixed part, then the
+// filename and the NUL-separated argv.
+bool encodeExec(const void* data, size_t size, schema::Event::Builder e) {
+  constexpr size_t kFixed = offsetof(sr_exec, data);
+  if (size < kFixed) return false;
+  sr_exec s;
+  std::memcpy(&s, data, kFixed);
+  if (kFixed + s.filename_len + s.args_len > size) return false;
+  const char* bytes = static_cast<const char*>(data) + kFixed;
+  setHeader(s.h, e);
+  auto x = e.initExec();
+  auto name = fixedString(bytes, s.filename_len);
+  x.setFilename(capnp::Text::Reader(name.data(), name.size()));
+  std::string_view args(bytes + s.filename_len, s.args_len);
+  while (!args.empty() && args.back() == '\0') args.remove_suffix(1);
+  size_t count = args.empty() ? 0 : 1 + std::count(args.begin(), args.end(), '\0');
+  auto argv = x.initArgv(static_cast<unsigned>(count));
+  for (unsigned i = 0; i < count; ++i) {
+    size_t end = std::min(args.find('\0'), args.size());
+    argv.set(i, capnp::Text::Reader(args.data(), end));
+    args.remove_prefix(std::min(end + 1, args.size()));
+  }
+  x.setOldTid(s.old_tid);
+  x.setArgsTruncated(s.flags & SR_EXEC_ARGS_TRUNCATED);
+  x.setFilenameTruncated(s.flags & SR_EXEC_FILENAME_TRUNCATED);
+  x.setArgsUnreadable(s.flags & SR_EXEC_ARGS_UNREADABLE);
+  x.setCgroupId(s.cgroup);
+  return true;
+}
+
+bool encodeExit(const void* data, size_t size, schema::Event::Builder e) {
+  sr_exit s;
+  if (!load(data, size, &s)) return false;
+  setHeader(s.h, e);
+  auto x = e.initExit();
+  x.setExitCode(s.exit_code);
+  x.setGroupDead(s.group_dead != 0);
+  x.setParentPid(s.parent.pid);
+  x.setParentStartNs(s.parent.start_ns);
+  return true;
+}
+
+bool encodeOom(const void* data, size_t size, schema::Event::Builder e) {
+  sr_oom_victim s;
+  if (!load(data, size, &s)) return false;
+  setHeader(s.h, e);
+  auto o = e.initOomVictim();
+  o.setVictimPid(s.victim_pid);
+  o.setVictimUid(s.victim_uid);
+  o.setTotalVmKb(s.total_vm_kb);
+  o.setAnonRssKb(s.anon_rss_kb);
+  o.setFileRssKb(s.file_rss_kb);
+  o.setShmemRssKb(s.shmem_rss_kb);
+  o.setPgtablesKb(s.pgtables_kb);
+  o.setOomScoreAdj(s.oom_score_adj);
+  return true;
+}
+
+}  // namespace
+
+bool isWholeRecord(const void* data, size_t size) {
+  sr_header h;
+  if (!load(data, size, &h)) return false;
+  switch (h.kind) {
+    case SR_EV_SIGNAL_GENERATE: return size >= sizeof(sr_signal_generate);
+    case SR_EV_SIGNAL_DELIVER: return size >= sizeof(sr_signal_deliver);
+    case SR_EV_KILL_CALL: return size >= sizeof(sr_kill_call);
+    case SR_EV_FORK: return size >= sizeof(sr_fork);
+    case SR_EV_EXIT: return size >= sizeof(sr_exit);
+    case SR_EV_OOM_VICTIM: return size >= sizeof(sr_oom_victim);
+    case SR_EV_EXEC: {
+      constexpr size_t kFixed = offsetof(sr_exec, data);
+      if (size < kFixed) return false;
+      sr_exec s;
+      std::memcpy(&s, data, kFixed);
+      return kFixed + s.filename_len + s.args_len <= size;
+    }
+    default: return false;
+  }
+}
+
+void encodeEvent(const void* data, size_t size, schema::Event::Builder event) {
+  sr_header h;
+  load(data, size, &h);
+  switch (h.kind) {
+    case SR_EV_SIGNAL_GENERATE: encodeGenerate(data, size, event); break;
+    case SR_EV_SIGNAL_DELIVER: encodeDeliver(data, size, event); break;
+    case SR_EV_KILL_CALL: encodeKillCall(data, size, event); break;
+    case SR_EV_FORK: encodeFork(data, size, event); break;
+    case SR_EV_EXEC: encodeExec(data, size, event); break;
+    case SR_EV_EXIT: encodeExit(data, size, event); break;
+    case SR_EV_OOM_VICTIM: encodeOom(data, size, event); break;
+  }
+}
+
+}  // namespace sigrec::record

@@ -1,0 +1,18 @@
+// Turns one raw ring-buffer record (bpf/events.h) into a capture Event.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "schema/capture.capnp.h"
+
+namespace sigrec::record {
+
+// True if DATA is a whole record of a known kind. The caller counts records
+// that are not as dropped (never silently) and encodes only the others.
+bool isWholeRecord(const void* data, size_t size);
+
+// Fills EVENT from a record that passed isWholeRecord.
+void encodeEvent(const void* data, size_t size, schema::Event::Builder event);
+
+}  // namespace sigrec::record

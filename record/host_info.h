@@ -1,0 +1,17 @@
+// Capture metadata about the recording machine (DESIGN §4).
+#pragma once
+
+#include <cstdint>
+
+#include "schema/capture.capnp.h"
+
+namespace sigrec::record {
+
+// Boot clock (CLOCK_BOOTTIME), the clock BPF timestamps use, in ns.
+uint64_t bootNowNs();
+
+// Fills host name, kernel, machine, boot id, the boot-to-wall offset and
+// USER_HZ. The caller sets recorder-specific fields.
+void fillHostInfo(schema::CaptureInfo::Builder info);
+
+}  // namespace sigrec::record

@@ -1,0 +1,28 @@
+// sigrec's command line (DESIGN §5).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sigrec::record {
+
+struct Options {
+  std::string output;                  // capture path
+  std::optional<double> durationSec;   // stop after this long
+  std::vector<std::string> command;    // run this under recording, then stop
+  uint64_t signalMask = ~0ULL;         // bit n-1 = record signal n
+  uint32_t filterPid = 0;
+  std::string filterCgroup;            // cgroup v2 path; resolved to an id later
+  bool threads = false;                // per-thread exits and clones too
+  uint32_t ringBufferMb = 16;
+  bool verbose = false;
+  std::vector<std::string> args;       // argv as given, stored in the capture
+};
+
+// Parses argv. Prints --help/--version and exits(0) itself; throws
+// std::runtime_error with a one-line message on bad usage.
+Options parseOptions(int argc, char** argv);
+
+}  // namespace sigrec::record

@@ -1,0 +1,35 @@
+// The /proc snapshot taken when recording starts: every process already
+// running, so that signals to and from them have names, command lines and
+// parents (DESIGN §4).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "schema/capture.capnp.h"
+
+namespace sigrec::record {
+
+struct ProcEntry {
+  uint32_t pid = 0;
+  uint32_t ppid = 0;
+  uint64_t startTicks = 0;  // /proc/PID/stat field 22
+  std::string comm;
+  std::string exe;
+  std::vector<std::string> cmdline;
+  bool cmdlineTruncated = false;
+  uint32_t uid = 0;
+  std::string cgroup;
+  uint32_t nsPid = 0;
+  uint32_t pidNs = 0;
+};
+
+// Reads one process from PROC_ROOT/PID; nullopt if it vanished meanwhile.
+std::optional<ProcEntry> readProcess(const std::string& procRoot, uint32_t pid);
+
+// Reads every process under PROC_ROOT into SNAPSHOT.
+void takeSnapshot(schema::ProcessSnapshot::Builder snapshot, const std::string& procRoot = "/proc");
+
+}  // namespace sigrec::record

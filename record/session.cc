@@ -1,0 +1,220 @@
+#include "record/session.h"
+
+#include <bpf/libbpf.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+#include "record/capture_sink.h"
+#include "record/child_command.h"
+#include "record/host_info.h"
+#include "record/loss_tracker.h"
+#include "record/preflight.h"
+#include "record/probes.h"
+#include "record/procfs_snapshot.h"
+#include "record/record_error.h"
+#include "record/version.h"
+#include "schema/capture_writer.h"
+
+namespace sigrec::record {
+namespace {
+
+std::atomic<int> gStopSignal{0};
+
+void onStopSignal(int sig) { gStopSignal.store(sig); }
+
+void installStopHandlers() {
+  struct sigaction sa {};
+  sa.sa_handler = onStopSignal;
+  sigemptyset(&sa.sa_mask);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) ::sigaction(sig, &sa, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+}
+
+uint64_t cgroupId(const std::string& path) {
+  std::filesystem::path full = path;
+  if (full.string().rfind("/sys/fs/cgroup", 0) != 0) full = "/sys/fs/cgroup/" + path;
+  struct stat st {};
+  if (::stat(full.c_str(), &st) != 0) {
+    throw RecordError("--cgroup: " + full.string() + ": " + std::strerror(errno));
+  }
+  return st.st_ino;  // on cgroup v2 the directory's inode is the cgroup id
+}
+
+struct RingBufferFree {
+  void operator()(ring_buffer* rb) const { ring_buffer__free(rb); }
+};
+
+int onSample(void* ctx, void* data, size_t size) {
+  static_cast<CaptureSink*>(ctx)->add(data, size);
+  return 0;
+}
+
+// Removes a capture file that never got past its header if setup fails.
+struct RemoveUnlessKept {
+  std::string path;
+  bool keep = false;
+  ~RemoveUnlessKept() {
+    if (!keep) ::unlink(path.c_str());
+  }
+};
+
+void writeInfo(capture::CaptureWriter& writer, const Options& opt, const ProbeSettings& settings,
+               uint64_t startNs) {
+  capnp::MallocMessageBuilder message;
+  auto info = message.initRoot<schema::CaptureInfo>();
+  fillHostInfo(info);
+  info.setRecorderVersion(kVersion);
+  auto args = info.initRecorderArgs(static_cast<unsigned>(opt.args.size()));
+  for (size_t i = 0; i < opt.args.size(); ++i) args.set(static_cast<unsigned>(i), opt.args[i]);
+  auto command = info.initCommand(static_cast<unsigned>(opt.command.size()));
+  for (size_t i = 0; i < opt.command.size(); ++i) command.set(static_cast<unsigned>(i), opt.command[i]);
+  info.setStartBootNs(startNs);
+  info.setSignalMask(settings.signalMask);
+  info.setFilterPid(settings.filterPid);
+  info.setFilterCgroupId(settings.filterCgroupId);
+  info.setThreads(settings.threads);
+  info.setRingBufferBytes(settings.ringBufferBytes);
+  writer.write(capture::FrameType::kInfo, message);
+}
+
+void writeSnapshot(capture::CaptureWriter& writer) {
+  capnp::MallocMessageBuilder message;
+  takeSnapshot(message.initRoot<schema::ProcessSnapshot>());
+  writer.write(capture::FrameType::kSnapshot, message);
+}
+
+void writeTrailer(capture::CaptureWriter& writer, const std::vector<sr_counters>& perCpu,
+                  const CaptureSink& sink, const std::string& reason, int commandStatus) {
+  capnp::MallocMessageBuilder message;
+  auto trailer = message.initRoot<schema::Trailer>();
+  trailer.setStopBootNs(bootNowNs());
+  trailer.setEvents(sink.eventsWritten());
+  trailer.setBatches(sink.batchesWritten());
+  trailer.setStopReason(reason);
+  trailer.setCommandExitStatus(commandStatus);
+  trailer.setUserDropped(sink.dropped());
+  auto counters = trailer.initCounters(static_cast<unsigned>(perCpu.size() * SR_PROBE_COUNT));
+  uint64_t lost = 0;
+  unsigned i = 0;
+  for (size_t cpu = 0; cpu < perCpu.size(); ++cpu) {
+    for (int probe = 0; probe < SR_PROBE_COUNT; ++probe, ++i) {
+      auto c = counters[i];
+      c.setProbe(static_cast<schema::Probe>(probe));
+      c.setCpu(static_cast<uint16_t>(cpu));
+      c.setEmitted(perCpu[cpu].emitted[probe]);
+      c.setLost(perCpu[cpu].lost[probe]);
+      lost += perCpu[cpu].lost[probe];
+    }
+  }
+  trailer.setLost(lost);
+  writer.write(capture::FrameType::kTrailer, message);
+  writer.sync();
+}
+
+}  // namespace
+
+int runSession(const Options& opt) {
+  checkPrivileges();
+  checkKernel();
+  ensureTracefs();
+
+  ProbeSettings settings;
+  settings.signalMask = opt.signalMask;
+  settings.filterPid = opt.filterPid;
+  settings.filterCgroupId = opt.filterCgroup.empty() ? 0 : cgroupId(opt.filterCgroup);
+  settings.threads = opt.threads;
+  settings.ringBufferBytes = opt.ringBufferMb << 20;
+  settings.verbose = opt.verbose;
+
+  capture::CaptureWriter writer(opt.output);
+  RemoveUnlessKept cleanup{opt.output};
+  installStopHandlers();
+  Probes probes(settings);
+  const uint64_t startNs = bootNowNs();
+  writeInfo(writer, opt, settings, startNs);
+  writeSnapshot(writer);
+  writer.sync();
+  cleanup.keep = true;
+
+  CaptureSink sink(writer);
+  std::unique_ptr<ring_buffer, RingBufferFree> ring(
+      ring_buffer__new(probes.ringBufferFd(), onSample, &sink, nullptr));
+  if (!ring) throw RecordError(std::string("cannot open the ring buffer: ") + std::strerror(errno));
+  std::fprintf(stderr, "sigrec: recording to %s\n", opt.output.c_str());
+
+  std::optional<ChildCommand> child;
+  if (!opt.command.empty()) child.emplace(opt.command);
+  const uint64_t deadline =
+      opt.durationSec ? startNs + static_cast<uint64_t>(*opt.durationSec * 1e9) : 0;
+
+  LossTracker losses(startNs);
+  std::string reason;
+  std::optional<int> commandStatus;
+  for (;;) {
+    // No per-event wakeups (the BPF side wakes us only past a watermark):
+    // the timeout is the drain cadence.
+    ring_buffer__poll(ring.get(), 50);
+    ring_buffer__consume(ring.get());
+    const uint64_t now = bootNowNs();
+    if (sink.due(now)) {
+      losses.check(probes.readCounters(), now, sink);
+      sink.handOff(now);
+    }
+    if (auto error = sink.error()) {
+      reason = "error: " + *error;
+      break;
+    }
+    if (child && (commandStatus = child->poll())) {
+      reason = "command exited";
+      break;
+    }
+    if (int sig = gStopSignal.exchange(0)) {
+      if (child) {
+        child->signal(sig);  // the command decides; we stop when it exits
+      } else {
+        reason = std::string("signal ") + sigabbrev_np(sig);
+        break;
+      }
+    }
+    if (deadline && now >= deadline) {
+      reason = "duration";
+      break;
+    }
+  }
+
+  // Detach first so the drain has an end, then take what the kernel holds.
+  probes.detach();
+  ring_buffer__consume(ring.get());
+  const uint64_t now = bootNowNs();
+  losses.check(probes.readCounters(), now, sink);
+  sink.handOff(now);
+  sink.finish();
+
+  if (auto error = sink.error()) {
+    std::fprintf(stderr,
+                 "sigrec: %s; recording stopped, %s is readable up to its last whole frame\n",
+                 error->c_str(), opt.output.c_str());
+    while (child && !child->poll()) ::usleep(100'000);  // never kill the user's command
+    return 1;
+  }
+  writeTrailer(writer, probes.readCounters(), sink, reason, commandStatus.value_or(-1));
+
+  if (child && !commandStatus) {
+    std::fprintf(stderr, "sigrec: recording stopped (%s); waiting for the command to exit\n",
+                 reason.c_str());
+    while (!(commandStatus = child->poll())) ::usleep(100'000);
+  }
+  return commandStatus.value_or(0);
+}
+
+}  // namespace sigrec::record

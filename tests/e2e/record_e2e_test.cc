@@ -1,0 +1,315 @@
+// End-to-end: the real sigrec binary, the real BPF programs, real processes;
+// the capture is read back with the schema/ library (issue: recorder).
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/utsname.h>
+
+#include <cerrno>
+#include <fstream>
+
+#include "tests/e2e/recorder_fixture.h"
+#include "tests/support/bpf_guard.h"
+
+namespace sigrec::testing {
+namespace {
+
+using Event = schema::Event::Reader;
+
+bool isGenerate(Event e) { return e.which() == schema::Event::SIGNAL_GENERATE; }
+bool isKillCall(Event e) { return e.which() == schema::Event::KILL_CALL; }
+bool isExit(Event e) { return e.which() == schema::Event::EXIT; }
+bool isFork(Event e) { return e.which() == schema::Event::FORK; }
+bool isExec(Event e) { return e.which() == schema::Event::EXEC; }
+
+// Every recording here is small: nothing may be lost, and the file must be
+// whole, with its trailer.
+void expectCompleteCapture(const LoadedCapture& c) {
+  ASSERT_EQ(c.infos.size(), 1u);
+  ASSERT_EQ(c.snapshots.size(), 1u);
+  ASSERT_EQ(c.trailers.size(), 1u);
+  EXPECT_TRUE(c.damage.empty());
+  EXPECT_EQ(c.trailers[0].getLost(), 0u);
+  EXPECT_TRUE(c.losses.empty());
+  EXPECT_EQ(c.trailers[0].getEvents(), c.events.size());
+  EXPECT_EQ(c.trailers[0].getUserDropped(), 0u);
+}
+
+// The start time of a process as its fork event reported it.
+uint64_t forkedStart(const LoadedCapture& c, long pid) {
+  auto forks = c.where([&](Event e) { return isFork(e) && e.getFork().getChildPid() == pid; });
+  EXPECT_EQ(forks.size(), 1u) << "fork of " << pid;
+  return forks.empty() ? 0 : forks[0].getFork().getChildStartNs();
+}
+
+Event processExit(const LoadedCapture& c, long pid) {
+  auto exits = c.where([&](Event e) { return isExit(e) && e.getPid() == pid; });
+  EXPECT_EQ(exits.size(), 1u) << "exit of " << pid;
+  EXPECT_TRUE(!exits.empty() && exits[0].getExit().getGroupDead());
+  return exits.empty() ? Event() : exits[0];
+}
+
+class RecordE2e : public ::testing::Test {
+ protected:
+  void SetUp() override { SIGREC_REQUIRE_ROOT_OR_SKIP(); }
+};
+
+TEST_F(RecordE2e, KillFromChildIsAttributedToTheChild) {
+  auto rec = recordScenario("kill-from-child");
+  ASSERT_EQ(rec.result.status, 0) << rec.result.err;
+  expectCompleteCapture(rec.capture);
+  long target = rec.value["target"], sender = rec.value["sender"];
+
+  auto sigs = rec.capture.where([&](Event e) {
+    return isGenerate(e) && e.getSignalGenerate().getTargetPid() == target;
+  });
+  ASSERT_EQ(sigs.size(), 1u);
+  auto g = sigs[0].getSignalGenerate();
+  EXPECT_EQ(g.getSignal(), SIGTERM);
+  EXPECT_EQ(g.getSyscall(), schema::Syscall::KILL);
+  EXPECT_EQ(g.getCode(), 0);  // SI_USER
+  EXPECT_EQ(g.getResult(), 0);  // delivered
+  EXPECT_TRUE(g.getGroup());
+  EXPECT_EQ(sigs[0].getPid(), sender);
+  EXPECT_EQ(sigs[0].getStartNs(), forkedStart(rec.capture, sender));
+  EXPECT_EQ(g.getTargetStartNs(), forkedStart(rec.capture, target));
+  EXPECT_EQ(std::string(g.getTargetComm().cStr()), "scenario");
+
+  auto calls = rec.capture.where([&](Event e) { return isKillCall(e) && e.getPid() == sender; });
+  ASSERT_EQ(calls.size(), 1u);
+  auto k = calls[0].getKillCall();
+  EXPECT_EQ(k.getSyscall(), schema::Syscall::KILL);
+  EXPECT_EQ(k.getArg0(), target);
+  EXPECT_EQ(k.getArg1(), SIGTERM);
+  EXPECT_EQ(k.getRet(), 0);
+  EXPECT_EQ(k.getSignals(), 1u);
+  EXPECT_EQ(k.getEnterNs(), g.getCallEnterNs());
+  EXPECT_EQ(calls[0].getTid(), sigs[0].getTid());
+
+  EXPECT_EQ(processExit(rec.capture, target).getExit().getExitCode() & 0x7f, SIGTERM);
+}
+
+TEST_F(RecordE2e, TgkillToAThreadNamesTheThread) {
+  auto rec = recordScenario("tgkill-thread");
+  ASSERT_EQ(rec.result.status, 0) << rec.result.err;
+  expectCompleteCapture(rec.capture);
+  long pid = rec.value["pid"], tid = rec.value["tid"];
+  ASSERT_NE(pid, tid);
+
+  auto sigs = rec.capture.where([&](Event e) {
+    return isGenerate(e) && e.getSignalGenerate().getTargetTid() == tid;
+  });
+  ASSERT_EQ(sigs.size(), 1u);
+  auto g = sigs[0].getSignalGenerate();
+  EXPECT_EQ(g.getSignal(), SIGUSR1);
+  EXPECT_EQ(g.getTargetPid(), pid);
+  EXPECT_FALSE(g.getGroup());
+  EXPECT_EQ(g.getSyscall(), schema::Syscall::TGKILL);
+  EXPECT_EQ(g.getCode(), -6);  // SI_TKILL
+
+  auto calls = rec.capture.where([&](Event e) {
+    return isKillCall(e) && e.getKillCall().getSyscall() == schema::Syscall::TGKILL;
+  });
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].getKillCall().getArg0(), pid);
+  EXPECT_EQ(calls[0].getKillCall().getArg1(), tid);
+  EXPECT_EQ(calls[0].getKillCall().getArg2(), SIGUSR1);
+
+  auto delivered = rec.capture.where([&](Event e) {
+    return e.which() == schema::Event::SIGNAL_DELIVER && e.getTid() == tid;
+  });
+  ASSERT_EQ(delivered.size(), 1u);
+  EXPECT_EQ(delivered[0].getSignalDeliver().getDisposition(), schema::Disposition::HANDLER);
+}
+
+TEST_F(RecordE2e, KillOfAMissingPidIsRecordedWithEsrch) {
+  auto rec = recordScenario("kill-missing");
+  ASSERT_EQ(rec.result.status, 0) << rec.result.err;
+  expectCompleteCapture(rec.capture);
+  long target = rec.value["target"];
+  ASSERT_EQ(rec.value["errno"], ESRCH);
+
+  auto calls = rec.capture.where([&](Event e) {
+    return isKillCall(e) && e.getKillCall().getArg0() == target && e.getKillCall().getArg1() == SIGTERM;
+  });
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].getKillCall().getRet(), -ESRCH);
+  EXPECT_EQ(calls[0].getKillCall().getSignals(), 0u);
+  EXPECT_EQ(calls[0].getPid(), rec.value["self"]);
+}
+
+TEST_F(RecordE2e, SegfaultIsAKernelSignalWithSegvMaperr) {
+  auto rec = recordScenario("segv");
+  ASSERT_EQ(rec.result.status, 0) << rec.result.err;
+  expectCompleteCapture(rec.capture);
+  long child = rec.value["child"];
+
+  auto sigs = rec.capture.where([&](Event e) {
+    return isGenerate(e) && e.getSignalGenerate().getTargetPid() == child &&
+           e.getSignalGenerate().getSignal() == SIGSEGV;
+  });
+  ASSERT_EQ(sigs.size(), 1u);
+  auto g = sigs[0].getSignalGenerate();
+  EXPECT_EQ(g.getSyscall(), schema::Syscall::NONE);
+  EXPECT_EQ(g.getCode(), 1);  // SEGV_MAPERR
+  EXPECT_EQ(g.getInfoAddr(), 0u);  // the null pointer
+  EXPECT_EQ(sigs[0].getPid(), child);  // the faulting process is the context
+  auto exitCode = processExit(rec.capture, child).getExit().getExitCode();
+  EXPECT_EQ(exitCode & 0x7f, SIGSEGV);
+}
+
+TEST_F(RecordE2e, ExitStatusThreeIsRecorded) {
+  auto rec = recordScenario("exit3");
+  ASSERT_EQ(rec.result.status, 0) << rec.result.err;
+  expectCompleteCapture(rec.capture);
+  auto e = processExit(rec.capture, rec.value["child"]);
+  EXPECT_EQ(e.getExit().getExitCode(), 3 << 8);
+  EXPECT_EQ(e.getExit().getParentPid(), rec.value["self"]);
+}
+
+TEST_F(RecordE2e, DeathBySigkillDecodesToSignalNine) {
+  auto rec = recordScenario("sigkill");
+  ASSERT_EQ(rec.result.status, 0) << rec.result.err;
+  expectCompleteCapture(rec.capture);
+  long target = rec.value["target"];
+  EXPECT_EQ(processExit(rec.capture, target).getExit().getExitCode() & 0x7f, SIGKILL);
+  auto sigs = rec.capture.where([&](Event e) {
+    return isGenerate(e) && e.getSignalGenerate().getTargetPid() == target;
+  });
+  ASSERT_EQ(sigs.size(), 1u);
+  EXPECT_EQ(sigs[0].getSignalGenerate().getSignal(), SIGKILL);
+  EXPECT_EQ(sigs[0].getPid(), rec.value["self"]);
+}
+
+TEST_F(RecordE2e, ArgvOfAShortLivedProcessIsKept) {
+  auto rec = recordScenario("short-lived");
+  ASSERT_EQ(rec.result.status, 0) << rec.result.err;
+  expectCompleteCapture(rec.capture);
+  long child = rec.value["child"];
+  auto execs = rec.capture.where([&](Event e) { return isExec(e) && e.getPid() == child; });
+  ASSERT_EQ(execs.size(), 1u);
+  auto x = execs[0].getExec();
+  EXPECT_EQ(std::string(x.getFilename().cStr()), "/bin/true");
+  ASSERT_EQ(x.getArgv().size(), 3u);
+  EXPECT_EQ(std::string(x.getArgv()[1].cStr()), "short-lived-marker");
+  EXPECT_EQ(std::string(x.getArgv()[2].cStr()), "--flag=42");
+  EXPECT_FALSE(x.getArgsTruncated());
+  auto exit = processExit(rec.capture, child);
+  // Informational: /bin/true lives well under 10 ms; the point is that its
+  // argv came from the kernel at exec time, not from /proc afterwards.
+  RecordProperty("lifetime_us",
+                 static_cast<int>((exit.getTimeNs() - execs[0].getTimeNs()) / 1000));
+}
+
+TEST_F(RecordE2e, ForkLineageLinksParentChildAndGrandchild) {
+  auto rec = recordScenario("lineage");
+  ASSERT_EQ(rec.result.status, 0) << rec.result.err;
+  expectCompleteCapture(rec.capture);
+  long self = rec.value["self"], child = rec.value["child"], grandchild = rec.value["grandchild"];
+  auto forkOf = [&](long pid) {
+    auto f = rec.capture.where([&](Event e) { return isFork(e) && e.getFork().getChildPid() == pid; });
+    EXPECT_EQ(f.size(), 1u);
+    return f.empty() ? Event() : f[0];
+  };
+  auto childFork = forkOf(child), grandFork = forkOf(grandchild);
+  EXPECT_EQ(childFork.getPid(), self);
+  EXPECT_EQ(grandFork.getPid(), child);
+  EXPECT_EQ(grandFork.getStartNs(), childFork.getFork().getChildStartNs());
+  EXPECT_FALSE(grandFork.getFork().getThread());
+  EXPECT_EQ(processExit(rec.capture, grandchild).getStartNs(), grandFork.getFork().getChildStartNs());
+}
+
+TEST_F(RecordE2e, MetadataAndSnapshotDescribeTheHost) {
+  auto rec = recordScenario("exit3");
+  expectCompleteCapture(rec.capture);
+  auto info = rec.capture.infos[0];
+  struct utsname uts {};
+  ::uname(&uts);
+  EXPECT_EQ(std::string(info.getHostname().cStr()), uts.nodename);
+  EXPECT_EQ(std::string(info.getKernelRelease().cStr()), uts.release);
+  std::string bootId;
+  std::ifstream("/proc/sys/kernel/random/boot_id") >> bootId;
+  EXPECT_EQ(std::string(info.getBootId().cStr()), bootId);
+  EXPECT_GT(info.getBootToWallNs(), 0);
+  ASSERT_EQ(info.getCommand().size(), 2u);
+  EXPECT_EQ(std::string(info.getCommand()[1].cStr()), "exit3");
+
+  bool sawInit = false;
+  for (auto p : rec.capture.snapshots[0].getProcesses()) {
+    if (p.getPid() == 1) {
+      sawInit = true;
+      EXPECT_GT(p.getCmdline().size(), 0u);
+    }
+  }
+  EXPECT_TRUE(sawInit);
+  EXPECT_EQ(rec.capture.trailers[0].getStopReason(), "command exited");
+}
+
+TEST_F(RecordE2e, ExitStatusOfTheCommandIsPropagated) {
+  TempDir dir;
+  auto exit7 = runCommand(sigrecPath() + " -o " + dir.file("a.sigrec") + " -- sh -c 'exit 7'");
+  EXPECT_EQ(exit7.status, 7) << exit7.err;
+  auto term = runCommand(sigrecPath() + " -o " + dir.file("b.sigrec") + " -- sh -c 'kill -TERM $$'");
+  EXPECT_EQ(term.status, 128 + SIGTERM) << term.err;
+  auto missing = runCommand(sigrecPath() + " -o " + dir.file("c.sigrec") + " -- /no/such/cmd");
+  EXPECT_EQ(missing.status, 127);
+  EXPECT_NE(missing.err.find("command not found"), std::string::npos) << missing.err;
+}
+
+TEST_F(RecordE2e, CaptureFileIsPrivate) {
+  TempDir dir;
+  auto r = runCommand(sigrecPath() + " -o " + dir.file("p.sigrec") + " -- true");
+  ASSERT_EQ(r.status, 0) << r.err;
+  auto perms = std::filesystem::status(dir.file("p.sigrec")).permissions();
+  EXPECT_EQ(perms, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
+TEST_F(RecordE2e, StopsCleanlyOnSigintAndDuration) {
+  TempDir dir;
+  auto r = runCommand(sigrecPath() + " -o " + dir.file("d.sigrec") + " -d 0.3");
+  ASSERT_EQ(r.status, 0) << r.err;
+  auto c = loadCapture(dir.file("d.sigrec"));
+  expectCompleteCapture(c);
+  EXPECT_EQ(c.trailers[0].getStopReason(), "duration");
+
+  auto s = runCommand(sigrecPath() + " -o " + dir.file("s.sigrec") + " & sleep 0.5; kill -INT $!; wait $!");
+  ASSERT_EQ(s.status, 0) << s.err;
+  auto c2 = loadCapture(dir.file("s.sigrec"));
+  ASSERT_EQ(c2.trailers.size(), 1u);
+  EXPECT_EQ(c2.trailers[0].getStopReason(), "signal INT");
+}
+
+TEST_F(RecordE2e, MountsTracefsWhenItIsMissing) {
+  TempDir dir;
+  // In a private mount namespace, so the host's tracefs is left alone.
+  auto r = runCommand("unshare -m sh -c 'umount /sys/kernel/tracing 2>/dev/null; umount "
+                      "/sys/kernel/debug/tracing 2>/dev/null; " +
+                      sigrecPath() + " -o " + dir.file("t.sigrec") + " -- true'");
+  EXPECT_EQ(r.status, 0) << r.err;
+}
+
+TEST(RecordErrors, ClearOneLineErrors) {
+  TempDir dir;
+  auto unwritable = runCommand(sigrecPath() + " -o /nonexistent-dir/x.sigrec -d 1");
+  EXPECT_NE(unwritable.status, 0);
+  EXPECT_EQ(unwritable.err.rfind("sigrec: ", 0), 0u) << unwritable.err;
+  EXPECT_EQ(std::count(unwritable.err.begin(), unwritable.err.end(), '\n'), 1) << unwritable.err;
+
+  auto badOption = runCommand(sigrecPath() + " --no-such-option");
+  EXPECT_EQ(badOption.status, 2);
+  EXPECT_NE(badOption.err.find("sigrec --help"), std::string::npos);
+
+  auto badSignal = runCommand(sigrecPath() + " --signal NOTASIG -- true");
+  EXPECT_EQ(badSignal.status, 2);
+  EXPECT_NE(badSignal.err.find("NOTASIG"), std::string::npos);
+
+  // Unprivileged: a clear message, not a libbpf error code.
+  auto unprivileged = runCommand("setpriv --reuid=65534 --regid=65534 --clear-groups " +
+                                 sigrecPath() + " -o " + dir.file("u.sigrec") + " -- true");
+  if (::geteuid() == 0) {
+    EXPECT_EQ(unprivileged.status, 125);
+    EXPECT_NE(unprivileged.err.find("needs root"), std::string::npos) << unprivileged.err;
+  }
+}
+
+}  // namespace
+}  // namespace sigrec::testing

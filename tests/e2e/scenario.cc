@@ -1,0 +1,155 @@
+// Does one known thing per subcommand, under `sigrec -- scenario NAME`, and
+// prints the pids involved as key=value lines so that tests can check what
+// the capture says about exactly those processes.
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <string>
+#include <thread>
+
+namespace {
+
+void say(const char* key, long value) {
+  std::printf("%s=%ld\n", key, value);
+  std::fflush(stdout);
+}
+
+pid_t forkOrDie(const std::function<void()>& child) {
+  pid_t pid = ::fork();
+  if (pid < 0) std::exit(100);
+  if (pid == 0) {
+    child();
+    ::_exit(0);
+  }
+  return pid;
+}
+
+void reap(pid_t pid) { ::waitpid(pid, nullptr, 0); }
+
+// A child that waits for signals until one kills it.
+pid_t sleeper() {
+  return forkOrDie([] {
+    for (;;) ::pause();
+  });
+}
+
+// Waits until the child has reached pause(): a signal sent earlier could hit
+// it while still inside fork's return path, which is fine for the kernel but
+// makes the scenario's timing less obvious to read.
+void settle() { ::usleep(20'000); }
+
+int killFromChild() {
+  pid_t target = sleeper();
+  settle();
+  pid_t sender = forkOrDie([target] { ::kill(target, SIGTERM); });
+  say("target", target);
+  say("sender", sender);
+  reap(sender);
+  reap(target);
+  return 0;
+}
+
+std::atomic<pid_t> gThreadTid{0};
+std::atomic<bool> gGotSignal{false};
+
+int tgkillThread() {
+  struct sigaction sa {};
+  sa.sa_handler = [](int) { gGotSignal = true; };
+  ::sigaction(SIGUSR1, &sa, nullptr);
+  std::thread worker([] {
+    gThreadTid = static_cast<pid_t>(::syscall(SYS_gettid));
+    while (!gGotSignal) ::usleep(1000);
+  });
+  while (gThreadTid == 0) ::usleep(1000);
+  say("pid", ::getpid());
+  say("tid", gThreadTid);
+  ::syscall(SYS_tgkill, ::getpid(), gThreadTid.load(), SIGUSR1);
+  worker.join();
+  return 0;
+}
+
+int killMissing() {
+  // A pid that just ended and was reaped: nothing has it now.
+  pid_t gone = forkOrDie([] {});
+  reap(gone);
+  int rc = ::kill(gone, SIGTERM);
+  say("target", gone);
+  say("errno", rc == 0 ? 0 : errno);
+  return 0;
+}
+
+int segv() {
+  pid_t child = forkOrDie([] {
+    volatile int* null = nullptr;
+    *null = 1;
+  });
+  say("child", child);
+  reap(child);
+  return 0;
+}
+
+int exit3() {
+  pid_t child = forkOrDie([] { ::_exit(3); });
+  say("child", child);
+  reap(child);
+  return 0;
+}
+
+int sigkill() {
+  pid_t target = sleeper();
+  settle();
+  ::kill(target, SIGKILL);
+  say("target", target);
+  reap(target);
+  return 0;
+}
+
+int shortLived() {
+  pid_t child = forkOrDie([] {
+    ::execl("/bin/true", "/bin/true", "short-lived-marker", "--flag=42", nullptr);
+  });
+  say("child", child);
+  reap(child);
+  return 0;
+}
+
+int lineage() {
+  int pipefd[2];
+  if (::pipe(pipefd) != 0) return 100;
+  pid_t child = forkOrDie([&] {
+    pid_t grandchild = forkOrDie([] {});
+    (void)!::write(pipefd[1], &grandchild, sizeof grandchild);
+    reap(grandchild);
+  });
+  pid_t grandchild = 0;
+  (void)!::read(pipefd[0], &grandchild, sizeof grandchild);
+  say("child", child);
+  say("grandchild", grandchild);
+  reap(child);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::map<std::string, std::function<int()>> scenarios = {
+      {"kill-from-child", killFromChild}, {"tgkill-thread", tgkillThread},
+      {"kill-missing", killMissing},      {"segv", segv},
+      {"exit3", exit3},                   {"sigkill", sigkill},
+      {"short-lived", shortLived},        {"lineage", lineage},
+  };
+  if (argc != 2 || !scenarios.count(argv[1])) {
+    std::fprintf(stderr, "usage: scenario NAME\n");
+    return 2;
+  }
+  say("self", ::getpid());
+  return scenarios.at(argv[1])();
+}

@@ -1,0 +1,41 @@
+#include "tests/support/run_command.h"
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace sigrec::testing {
+
+CommandResult runCommand(const std::string& commandLine) {
+  TempDir dir;
+  std::string outFile = dir.file("stdout"), errFile = dir.file("stderr");
+  std::string full = "(" + commandLine + ") >" + outFile + " 2>" + errFile + " </dev/null";
+  int raw = std::system(full.c_str());
+  CommandResult result;
+  if (WIFEXITED(raw)) result.status = WEXITSTATUS(raw);
+  if (WIFSIGNALED(raw)) result.status = 128 + WTERMSIG(raw);
+  std::stringstream out, err;
+  out << std::ifstream(outFile).rdbuf();
+  err << std::ifstream(errFile).rdbuf();
+  result.out = out.str();
+  result.err = err.str();
+  return result;
+}
+
+TempDir::TempDir() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "sigrec-test-XXXXXX").string();
+  if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+}  // namespace sigrec::testing

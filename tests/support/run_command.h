@@ -1,0 +1,30 @@
+// Runs a shell command line and collects its status and output.
+#pragma once
+
+#include <string>
+
+namespace sigrec::testing {
+
+struct CommandResult {
+  int status = -1;  // exit status, or 128+N if killed by signal N
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+CommandResult runCommand(const std::string& commandLine);
+
+// A fresh directory under /tmp, removed with its content on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace sigrec::testing
