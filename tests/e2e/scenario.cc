@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -137,9 +138,38 @@ int lineage() {
   return 0;
 }
 
+// N kill() calls of an ignored signal to itself: two events each (the call
+// and its signal_generate, result "ignored"), as fast as the CPU allows.
+int ignoredStorm(long n) {
+  ::signal(SIGUSR2, SIG_IGN);
+  for (long i = 0; i < n; ++i) ::kill(::getpid(), SIGUSR2);
+  say("calls", n);
+  return 0;
+}
+
+// Keeps producing exec events with long, incompressible command lines for
+// SECONDS (fills disks quickly).
+int execLoop(long seconds) {
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  long n = 0;
+  unsigned seed = 12345;
+  std::string big(2000, ' ');
+  while (std::chrono::steady_clock::now() < until) {
+    for (auto& ch : big) ch = static_cast<char>('!' + (seed = seed * 1103515245 + 12345) % 90);
+    pid_t child = forkOrDie([&] { ::execl("/bin/true", "/bin/true", big.c_str(), nullptr); });
+    reap(child);
+    ++n;
+  }
+  say("execs", n);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  say("self", ::getpid());
+  if (argc == 3 && std::string(argv[1]) == "ignored-storm") return ignoredStorm(std::atol(argv[2]));
+  if (argc == 3 && std::string(argv[1]) == "exec-loop") return execLoop(std::atol(argv[2]));
   const std::map<std::string, std::function<int()>> scenarios = {
       {"kill-from-child", killFromChild}, {"tgkill-thread", tgkillThread},
       {"kill-missing", killMissing},      {"segv", segv},
@@ -147,9 +177,8 @@ int main(int argc, char** argv) {
       {"short-lived", shortLived},        {"lineage", lineage},
   };
   if (argc != 2 || !scenarios.count(argv[1])) {
-    std::fprintf(stderr, "usage: scenario NAME\n");
+    std::fprintf(stderr, "usage: scenario NAME | ignored-storm N | exec-loop SECONDS\n");
     return 2;
   }
-  say("self", ::getpid());
   return scenarios.at(argv[1])();
 }
