@@ -1,6 +1,7 @@
 // Collects raw ring-buffer records into batches and hands each batch to a
 // writer thread that encodes, compresses and writes it, so that draining the
-// ring buffer never waits for compression or the disk.
+// ring buffer never waits for compression or the disk. The writer thread also
+// rotates files and writes each file's trailer.
 #pragma once
 
 #include <atomic>
@@ -13,7 +14,9 @@
 #include <thread>
 #include <vector>
 
-#include "schema/capture_writer.h"
+#include "bpf/events.h"
+#include "record/capture_files.h"
+#include "record/redaction.h"
 
 namespace sigrec::record {
 
@@ -26,14 +29,20 @@ struct LossRecord {
 };
 
 struct RawBatch {
-  std::vector<uint8_t> bytes;  // records back to back
+  std::vector<uint8_t> bytes;                          // records back to back
   std::vector<std::pair<uint32_t, uint32_t>> records;  // offset, size
   std::vector<LossRecord> losses;
+  std::vector<sr_counters> counters;  // the kernel's totals at hand-off
+};
+
+struct SinkSettings {
+  uint64_t flushIntervalNs = 1'000'000'000;  // DESIGN §4: at least every second
+  Redaction redaction = Redaction::kNone;
 };
 
 class CaptureSink {
  public:
-  explicit CaptureSink(capture::CaptureWriter& writer);
+  CaptureSink(CaptureFiles& files, SinkSettings settings);
   ~CaptureSink();
   CaptureSink(const CaptureSink&) = delete;
   CaptureSink& operator=(const CaptureSink&) = delete;
@@ -41,37 +50,43 @@ class CaptureSink {
   void add(const void* data, size_t size);
   void addLoss(const LossRecord& loss) { current_.losses.push_back(loss); }
   // True when the current batch should go now: it is large, or it has waited
-  // its flush interval (DESIGN §4: at least every second).
+  // its flush interval.
   bool due(uint64_t nowNs) const;
-  // Queues the current batch for writing; blocks while the writer is behind
-  // by more than a few batches, which bounds memory (the kernel then counts
-  // what the ring buffer cannot hold).
-  void handOff(uint64_t nowNs);
-  // Writes what is queued and stops the writer thread.
-  void finish();
+  // Queues the current batch, with the kernel's counters, for writing; blocks
+  // while the writer is behind by more than a few batches, which bounds
+  // memory (the kernel then counts what the ring buffer cannot hold).
+  void handOff(uint64_t nowNs, std::vector<sr_counters> counters);
+  // Writes what is queued, then the trailer, and stops the writer thread.
+  void finish(const std::string& stopReason, int commandStatus);
 
   // Set once a write failed (e.g. disk full): nothing more is written.
   std::optional<std::string> error() const;
-  uint64_t eventsWritten() const { return eventsWritten_; }
-  uint64_t batchesWritten() const { return batchesWritten_; }
-  uint64_t dropped() const { return dropped_; }
+  // The size limit was reached and the recording is not rotating: stop.
+  bool limitReached() const { return limitReached_; }
+  uint64_t eventsWritten() const { return totalEvents_; }
 
  private:
   void writerLoop();
   void writeBatch(const RawBatch& batch);
+  void writeTrailer(const std::string& reason, int commandStatus);
 
-  capture::CaptureWriter& writer_;
+  CaptureFiles& files_;
+  SinkSettings settings_;
   RawBatch current_;
   uint64_t lastHandOffNs_ = 0;
-  uint64_t dropped_ = 0;
+  std::atomic<uint64_t> dropped_{0};
 
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<RawBatch> queue_;
   bool stopping_ = false;
   std::optional<std::string> error_;
-  std::atomic<uint64_t> eventsWritten_{0};
-  std::atomic<uint64_t> batchesWritten_{0};
+  std::atomic<bool> limitReached_{false};
+  std::atomic<uint64_t> totalEvents_{0};
+
+  // Writer thread only: what the current file holds.
+  std::vector<sr_counters> fileStartCounters_, lastCounters_;
+  uint64_t fileEvents_ = 0, fileBatches_ = 0, fileDroppedStart_ = 0;
   std::thread thread_;
 };
 

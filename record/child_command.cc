@@ -14,7 +14,9 @@
 namespace sigrec::record {
 
 namespace {
-int startFailureStatus(int err) { return err == ENOENT ? 127 : 126; }
+int startFailureStatus(int err) {
+  return err == ENOENT ? 127 : 126;
+}
 }  // namespace
 
 ChildCommand::ChildCommand(const std::vector<std::string>& argv) {
@@ -51,10 +53,10 @@ ChildCommand::ChildCommand(const std::vector<std::string>& argv) {
     int status = 0;
     ::waitpid(pid_, &status, 0);
     pid_ = -1;
-    throw CommandStartError(startFailureStatus(err),
-                            argv[0] + ": " +
-                                (err == ENOENT ? std::string("command not found")
-                                               : std::string(std::strerror(err))));
+    throw CommandStartError(
+        startFailureStatus(err),
+        argv[0] + ": " +
+            (err == ENOENT ? std::string("command not found") : std::string(std::strerror(err))));
   }
 }
 

@@ -14,7 +14,8 @@ namespace sigrec::record {
 // The command could not be started; status() is what sigrec exits with.
 class CommandStartError : public RecordError {
  public:
-  CommandStartError(int status, const std::string& message) : RecordError(message), status_(status) {}
+  CommandStartError(int status, const std::string& message)
+      : RecordError(message), status_(status) {}
   int status() const { return status_; }
 
  private:

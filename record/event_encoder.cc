@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <csignal>
 #include <cstring>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "bpf/events.h"
 
@@ -128,7 +130,7 @@ bool encodeFork(const void* data, size_t size, schema::Event::Builder e) {
 
 // exec records arrive at their used size: the fixed part, then the
 // filename and the NUL-separated argv.
-bool encodeExec(const void* data, size_t size, schema::Event::Builder e) {
+bool encodeExec(const void* data, size_t size, schema::Event::Builder e, Redaction redaction) {
   constexpr size_t kFixed = offsetof(sr_exec, data);
   if (size < kFixed) return false;
   sr_exec s;
@@ -141,13 +143,15 @@ bool encodeExec(const void* data, size_t size, schema::Event::Builder e) {
   x.setFilename(capnp::Text::Reader(name.data(), name.size()));
   std::string_view args(bytes + s.filename_len, s.args_len);
   while (!args.empty() && args.back() == '\0') args.remove_suffix(1);
-  size_t count = args.empty() ? 0 : 1 + std::count(args.begin(), args.end(), '\0');
-  auto argv = x.initArgv(static_cast<unsigned>(count));
-  for (unsigned i = 0; i < count; ++i) {
+  std::vector<std::string> words;
+  while (!args.empty()) {
     size_t end = std::min(args.find('\0'), args.size());
-    argv.set(i, capnp::Text::Reader(args.data(), end));
+    words.emplace_back(args.substr(0, end));
     args.remove_prefix(std::min(end + 1, args.size()));
   }
+  redactArgv(words, redaction);
+  auto argv = x.initArgv(static_cast<unsigned>(words.size()));
+  for (unsigned i = 0; i < words.size(); ++i) argv.set(i, words[i]);
   x.setOldTid(s.old_tid);
   x.setArgsTruncated(s.flags & SR_EXEC_ARGS_TRUNCATED);
   x.setFilenameTruncated(s.flags & SR_EXEC_FILENAME_TRUNCATED);
@@ -190,12 +194,18 @@ bool isWholeRecord(const void* data, size_t size) {
   sr_header h;
   if (!load(data, size, &h)) return false;
   switch (h.kind) {
-    case SR_EV_SIGNAL_GENERATE: return size >= sizeof(sr_signal_generate);
-    case SR_EV_SIGNAL_DELIVER: return size >= sizeof(sr_signal_deliver);
-    case SR_EV_KILL_CALL: return size >= sizeof(sr_kill_call);
-    case SR_EV_FORK: return size >= sizeof(sr_fork);
-    case SR_EV_EXIT: return size >= sizeof(sr_exit);
-    case SR_EV_OOM_VICTIM: return size >= sizeof(sr_oom_victim);
+    case SR_EV_SIGNAL_GENERATE:
+      return size >= sizeof(sr_signal_generate);
+    case SR_EV_SIGNAL_DELIVER:
+      return size >= sizeof(sr_signal_deliver);
+    case SR_EV_KILL_CALL:
+      return size >= sizeof(sr_kill_call);
+    case SR_EV_FORK:
+      return size >= sizeof(sr_fork);
+    case SR_EV_EXIT:
+      return size >= sizeof(sr_exit);
+    case SR_EV_OOM_VICTIM:
+      return size >= sizeof(sr_oom_victim);
     case SR_EV_EXEC: {
       constexpr size_t kFixed = offsetof(sr_exec, data);
       if (size < kFixed) return false;
@@ -203,21 +213,36 @@ bool isWholeRecord(const void* data, size_t size) {
       std::memcpy(&s, data, kFixed);
       return kFixed + s.filename_len + s.args_len <= size;
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 
-void encodeEvent(const void* data, size_t size, schema::Event::Builder event) {
+void encodeEvent(const void* data, size_t size, schema::Event::Builder event, Redaction redaction) {
   sr_header h;
   load(data, size, &h);
   switch (h.kind) {
-    case SR_EV_SIGNAL_GENERATE: encodeGenerate(data, size, event); break;
-    case SR_EV_SIGNAL_DELIVER: encodeDeliver(data, size, event); break;
-    case SR_EV_KILL_CALL: encodeKillCall(data, size, event); break;
-    case SR_EV_FORK: encodeFork(data, size, event); break;
-    case SR_EV_EXEC: encodeExec(data, size, event); break;
-    case SR_EV_EXIT: encodeExit(data, size, event); break;
-    case SR_EV_OOM_VICTIM: encodeOom(data, size, event); break;
+    case SR_EV_SIGNAL_GENERATE:
+      encodeGenerate(data, size, event);
+      break;
+    case SR_EV_SIGNAL_DELIVER:
+      encodeDeliver(data, size, event);
+      break;
+    case SR_EV_KILL_CALL:
+      encodeKillCall(data, size, event);
+      break;
+    case SR_EV_FORK:
+      encodeFork(data, size, event);
+      break;
+    case SR_EV_EXEC:
+      encodeExec(data, size, event, redaction);
+      break;
+    case SR_EV_EXIT:
+      encodeExit(data, size, event);
+      break;
+    case SR_EV_OOM_VICTIM:
+      encodeOom(data, size, event);
+      break;
   }
 }
 

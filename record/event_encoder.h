@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "record/redaction.h"
 #include "schema/capture.capnp.h"
 
 namespace sigrec::record {
@@ -12,7 +13,9 @@ namespace sigrec::record {
 // that are not as dropped (never silently) and encodes only the others.
 bool isWholeRecord(const void* data, size_t size);
 
-// Fills EVENT from a record that passed isWholeRecord.
-void encodeEvent(const void* data, size_t size, schema::Event::Builder event);
+// Fills EVENT from a record that passed isWholeRecord; command lines are
+// redacted as REDACTION says.
+void encodeEvent(const void* data, size_t size, schema::Event::Builder event,
+                 Redaction redaction = Redaction::kNone);
 
 }  // namespace sigrec::record

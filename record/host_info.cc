@@ -34,7 +34,9 @@ int64_t bootToWallOffset() {
 
 }  // namespace
 
-uint64_t bootNowNs() { return static_cast<uint64_t>(clockNs(CLOCK_BOOTTIME)); }
+uint64_t bootNowNs() {
+  return static_cast<uint64_t>(clockNs(CLOCK_BOOTTIME));
+}
 
 void fillHostInfo(schema::CaptureInfo::Builder info) {
   struct utsname uts {};

@@ -2,8 +2,7 @@
 
 namespace sigrec::record {
 
-void LossTracker::check(const std::vector<sr_counters>& perCpu, uint64_t nowNs,
-                        CaptureSink& sink) {
+void LossTracker::check(const std::vector<sr_counters>& perCpu, uint64_t nowNs, CaptureSink& sink) {
   if (seen_.size() < perCpu.size()) seen_.resize(perCpu.size(), {});
   for (size_t cpu = 0; cpu < perCpu.size(); ++cpu) {
     for (int probe = 0; probe < SR_PROBE_COUNT; ++probe) {

@@ -8,7 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "record/signal_list.h"
+#include "schema/names.h"
 #include "record/version.h"
 
 namespace po = boost::program_options;
@@ -22,6 +22,41 @@ constexpr const char* kUsage =
     "With a COMMAND: probes are attached, the command runs, recording stops when it\n"
     "exits and sigrec exits with its status (128+N if it died of signal N).\n"
     "Without: records until SIGINT/SIGTERM or --duration.\n\nOptions";
+
+// "TERM,SIGKILL,9" -> a mask with bit (n-1) set for each signal n.
+uint64_t parseSignalList(const std::string& list) {
+  uint64_t mask = 0;
+  std::stringstream in(list);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    auto n = names::parseSignal(item);
+    if (!n || *n < 1 || *n > 64)
+      throw std::runtime_error("--signal: '" + item + "' is not a signal");
+    mask |= 1ULL << (*n - 1);
+  }
+  if (mask == 0) throw std::runtime_error("--signal: empty signal list");
+  return mask;
+}
+
+// "64K", "500M", "2G", or a plain number of MiB.
+uint64_t parseSize(const std::string& text) {
+  size_t used = 0;
+  uint64_t n = 0;
+  try {
+    n = std::stoull(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  std::string unit = text.substr(used);
+  uint64_t scale = unit.empty() || unit == "M" || unit == "MiB" ? 1ull << 20
+                   : unit == "K" || unit == "KiB"               ? 1ull << 10
+                   : unit == "G" || unit == "GiB"               ? 1ull << 30
+                                                                : 0;
+  if (used == 0 || n == 0 || scale == 0) {
+    throw std::runtime_error("--max-size: '" + text + "' is not a size such as 64K, 500M or 2G");
+  }
+  return n * scale;
+}
 
 std::string defaultOutput() {
   char host[256] = "host";
@@ -48,21 +83,27 @@ Options parseOptions(int argc, char** argv) {
   }
   for (int i = split + 1; i < argc; ++i) opt.command.emplace_back(argv[i]);
 
-  std::string signals;
+  std::string signals, redact = "none", maxSize;
   po::options_description desc(kUsage);
-  desc.add_options()
-      ("help,h", "show this help")
-      ("version,V", "show the version")
-      ("output,o", po::value(&opt.output), "capture file (default sigrec-HOST-TIMESTAMP.sigrec)")
-      ("duration,d", po::value<double>(), "stop after this many seconds")
-      ("signal,s", po::value(&signals),
-       "record only these signals, e.g. TERM,KILL,9 (kill calls with signal 0 are then dropped)")
-      ("pid,p", po::value(&opt.filterPid), "record only events whose actor or target is this pid")
-      ("cgroup,c", po::value(&opt.filterCgroup),
-       "record only events whose actor or target is in this cgroup v2 directory")
-      ("threads,t", po::bool_switch(&opt.threads), "also record thread creation and thread exits")
-      ("ring-buffer-mb", po::value(&opt.ringBufferMb), "ring buffer size in MiB, a power of two (default 16)")
-      ("verbose,v", po::bool_switch(&opt.verbose), "show libbpf's messages");
+  desc.add_options()("help,h", "show this help")("version,V", "show the version")(
+      "output,o", po::value(&opt.output), "capture file (default sigrec-HOST-TIMESTAMP.sigrec)")(
+      "duration,d", po::value<double>(), "stop after this many seconds")(
+      "signal,s", po::value(&signals),
+      "record only these signals, e.g. TERM,KILL,9 (kill calls with signal 0 are then dropped)")(
+      "pid,p", po::value(&opt.filterPid), "record only events whose actor or target is this pid")(
+      "cgroup,c", po::value(&opt.filterCgroup),
+      "record only events whose actor or target is in this cgroup v2 directory")(
+      "threads,t", po::bool_switch(&opt.threads), "also record thread creation and thread exits")(
+      "ring-buffer-mb", po::value(&opt.ringBufferMb),
+      "ring buffer size in MiB, a power of two (default 16)")(
+      "max-size", po::value(&maxSize),
+      "stop when the capture reaches this size, e.g. 500M, 2G, 64K (with --rotate: start a new "
+      "file)")("rotate", po::value(&opt.rotate),
+               "with --max-size: rotate files, keeping the newest N (N >= 2); files are named "
+               "PATH.0000.sigrec, ...")("redact", po::value(&redact),
+                                        "command lines: none (default), args (keep argv[0] only), "
+                                        "values (mask NAME=VALUE and secret-looking flags)")(
+      "verbose,v", po::bool_switch(&opt.verbose), "show libbpf's messages");
 
   po::variables_map vm;
   try {
@@ -81,12 +122,18 @@ Options parseOptions(int argc, char** argv) {
   }
   if (vm.count("duration")) {
     opt.durationSec = vm["duration"].as<double>();
-    if (!(*opt.durationSec > 0)) throw std::runtime_error("--duration must be a positive number of seconds");
+    if (!(*opt.durationSec > 0))
+      throw std::runtime_error("--duration must be a positive number of seconds");
   }
   if (!signals.empty()) opt.signalMask = parseSignalList(signals);
+  opt.redaction = parseRedaction(redact);
+  if (!maxSize.empty()) opt.maxSizeBytes = parseSize(maxSize);
   if (opt.ringBufferMb == 0 || (opt.ringBufferMb & (opt.ringBufferMb - 1)) != 0 ||
       opt.ringBufferMb > 1024) {
     throw std::runtime_error("--ring-buffer-mb must be a power of two between 1 and 1024");
+  }
+  if (opt.rotate == 1 || (opt.rotate && !opt.maxSizeBytes)) {
+    throw std::runtime_error("--rotate N needs N >= 2 and --max-size");
   }
   if (split < argc && opt.command.empty()) throw std::runtime_error("no command after --");
   if (opt.output.empty()) opt.output = defaultOutput();

@@ -6,19 +6,24 @@
 #include <string>
 #include <vector>
 
+#include "record/redaction.h"
+
 namespace sigrec::record {
 
 struct Options {
-  std::string output;                  // capture path
-  std::optional<double> durationSec;   // stop after this long
-  std::vector<std::string> command;    // run this under recording, then stop
-  uint64_t signalMask = ~0ULL;         // bit n-1 = record signal n
+  std::string output;                 // capture path
+  std::optional<double> durationSec;  // stop after this long
+  std::vector<std::string> command;   // run this under recording, then stop
+  uint64_t signalMask = ~0ULL;        // bit n-1 = record signal n
   uint32_t filterPid = 0;
-  std::string filterCgroup;            // cgroup v2 path; resolved to an id later
-  bool threads = false;                // per-thread exits and clones too
+  std::string filterCgroup;  // cgroup v2 path; resolved to an id later
+  bool threads = false;      // per-thread exits and clones too
   uint32_t ringBufferMb = 16;
+  uint64_t maxSizeBytes = 0;  // per file; 0 = unlimited
+  uint32_t rotate = 0;        // keep this many files (>= 2) instead of stopping
+  Redaction redaction = Redaction::kNone;
   bool verbose = false;
-  std::vector<std::string> args;       // argv as given, stored in the capture
+  std::vector<std::string> args;  // argv as given, stored in the capture
 };
 
 // Parses argv. Prints --help/--version and exits(0) itself; throws

@@ -50,7 +50,9 @@ std::string trimmed(std::string s) {
 
 }  // namespace
 
-void Probes::Destroy::operator()(sigrec_bpf* skel) const { sigrec_bpf__destroy(skel); }
+void Probes::Destroy::operator()(sigrec_bpf* skel) const {
+  sigrec_bpf__destroy(skel);
+}
 
 Probes::Probes(const ProbeSettings& settings) {
   gVerbose = settings.verbose;
@@ -82,7 +84,9 @@ Probes::Probes(const ProbeSettings& settings) {
 
 Probes::~Probes() = default;
 
-int Probes::ringBufferFd() const { return bpf_map__fd(skel_->maps.events); }
+int Probes::ringBufferFd() const {
+  return bpf_map__fd(skel_->maps.events);
+}
 
 std::vector<sr_counters> Probes::readCounters() const {
   std::vector<sr_counters> perCpu(static_cast<size_t>(cpus_ > 0 ? cpus_ : 1));
@@ -94,6 +98,8 @@ std::vector<sr_counters> Probes::readCounters() const {
   return perCpu;
 }
 
-void Probes::detach() { sigrec_bpf__detach(skel_.get()); }
+void Probes::detach() {
+  sigrec_bpf__detach(skel_.get());
+}
 
 }  // namespace sigrec::record

@@ -108,7 +108,8 @@ std::optional<ProcEntry> readProcess(const std::string& procRoot, uint32_t pid) 
   return p;
 }
 
-void takeSnapshot(schema::ProcessSnapshot::Builder snapshot, const std::string& procRoot) {
+void takeSnapshot(schema::ProcessSnapshot::Builder snapshot, Redaction redaction,
+                  const std::string& procRoot) {
   std::vector<ProcEntry> procs;
   uint32_t unreadable = 0;
   std::error_code ec;
@@ -118,6 +119,7 @@ void takeSnapshot(schema::ProcessSnapshot::Builder snapshot, const std::string& 
     auto [end, err] = std::from_chars(name.data(), name.data() + name.size(), pid);
     if (err != std::errc() || end != name.data() + name.size()) continue;
     if (auto p = readProcess(procRoot, pid)) {
+      redactArgv(p->cmdline, redaction);
       procs.push_back(std::move(*p));
     } else {
       ++unreadable;

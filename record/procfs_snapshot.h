@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "record/redaction.h"
 #include "schema/capture.capnp.h"
 
 namespace sigrec::record {
@@ -30,6 +31,7 @@ struct ProcEntry {
 std::optional<ProcEntry> readProcess(const std::string& procRoot, uint32_t pid);
 
 // Reads every process under PROC_ROOT into SNAPSHOT.
-void takeSnapshot(schema::ProcessSnapshot::Builder snapshot, const std::string& procRoot = "/proc");
+void takeSnapshot(schema::ProcessSnapshot::Builder snapshot, Redaction redaction = Redaction::kNone,
+                  const std::string& procRoot = "/proc");
 
 }  // namespace sigrec::record

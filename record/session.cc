@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 
+#include "record/capture_files.h"
 #include "record/capture_sink.h"
 #include "record/child_command.h"
 #include "record/host_info.h"
@@ -30,7 +31,9 @@ namespace {
 
 std::atomic<int> gStopSignal{0};
 
-void onStopSignal(int sig) { gStopSignal.store(sig); }
+void onStopSignal(int sig) {
+  gStopSignal.store(sig);
+}
 
 void installStopHandlers() {
   struct sigaction sa {};
@@ -69,56 +72,43 @@ struct RemoveUnlessKept {
 };
 
 void writeInfo(capture::CaptureWriter& writer, const Options& opt, const ProbeSettings& settings,
-               uint64_t startNs) {
+               uint64_t startNs, uint32_t sequence) {
   capnp::MallocMessageBuilder message;
   auto info = message.initRoot<schema::CaptureInfo>();
   fillHostInfo(info);
   info.setRecorderVersion(kVersion);
   auto args = info.initRecorderArgs(static_cast<unsigned>(opt.args.size()));
   for (size_t i = 0; i < opt.args.size(); ++i) args.set(static_cast<unsigned>(i), opt.args[i]);
-  auto command = info.initCommand(static_cast<unsigned>(opt.command.size()));
-  for (size_t i = 0; i < opt.command.size(); ++i) command.set(static_cast<unsigned>(i), opt.command[i]);
+  std::vector<std::string> commandLine = opt.command;
+  redactArgv(commandLine, opt.redaction);
+  auto command = info.initCommand(static_cast<unsigned>(commandLine.size()));
+  for (size_t i = 0; i < commandLine.size(); ++i)
+    command.set(static_cast<unsigned>(i), commandLine[i]);
   info.setStartBootNs(startNs);
   info.setSignalMask(settings.signalMask);
   info.setFilterPid(settings.filterPid);
   info.setFilterCgroupId(settings.filterCgroupId);
   info.setThreads(settings.threads);
   info.setRingBufferBytes(settings.ringBufferBytes);
+  info.setFileSequence(sequence);
   writer.write(capture::FrameType::kInfo, message);
 }
 
-void writeSnapshot(capture::CaptureWriter& writer) {
+void writeSnapshot(capture::CaptureWriter& writer, Redaction redaction) {
   capnp::MallocMessageBuilder message;
-  takeSnapshot(message.initRoot<schema::ProcessSnapshot>());
+  takeSnapshot(message.initRoot<schema::ProcessSnapshot>(), redaction);
   writer.write(capture::FrameType::kSnapshot, message);
 }
 
-void writeTrailer(capture::CaptureWriter& writer, const std::vector<sr_counters>& perCpu,
-                  const CaptureSink& sink, const std::string& reason, int commandStatus) {
-  capnp::MallocMessageBuilder message;
-  auto trailer = message.initRoot<schema::Trailer>();
-  trailer.setStopBootNs(bootNowNs());
-  trailer.setEvents(sink.eventsWritten());
-  trailer.setBatches(sink.batchesWritten());
-  trailer.setStopReason(reason);
-  trailer.setCommandExitStatus(commandStatus);
-  trailer.setUserDropped(sink.dropped());
-  auto counters = trailer.initCounters(static_cast<unsigned>(perCpu.size() * SR_PROBE_COUNT));
-  uint64_t lost = 0;
-  unsigned i = 0;
-  for (size_t cpu = 0; cpu < perCpu.size(); ++cpu) {
-    for (int probe = 0; probe < SR_PROBE_COUNT; ++probe, ++i) {
-      auto c = counters[i];
-      c.setProbe(static_cast<schema::Probe>(probe));
-      c.setCpu(static_cast<uint16_t>(cpu));
-      c.setEmitted(perCpu[cpu].emitted[probe]);
-      c.setLost(perCpu[cpu].lost[probe]);
-      lost += perCpu[cpu].lost[probe];
-    }
-  }
-  trailer.setLost(lost);
-  writer.write(capture::FrameType::kTrailer, message);
-  writer.sync();
+ProbeSettings probeSettings(const Options& opt) {
+  ProbeSettings settings;
+  settings.signalMask = opt.signalMask;
+  settings.filterPid = opt.filterPid;
+  settings.filterCgroupId = opt.filterCgroup.empty() ? 0 : cgroupId(opt.filterCgroup);
+  settings.threads = opt.threads;
+  settings.ringBufferBytes = opt.ringBufferMb << 20;
+  settings.verbose = opt.verbose;
+  return settings;
 }
 
 }  // namespace
@@ -127,30 +117,27 @@ int runSession(const Options& opt) {
   checkPrivileges();
   checkKernel();
   ensureTracefs();
+  const ProbeSettings settings = probeSettings(opt);
 
-  ProbeSettings settings;
-  settings.signalMask = opt.signalMask;
-  settings.filterPid = opt.filterPid;
-  settings.filterCgroupId = opt.filterCgroup.empty() ? 0 : cgroupId(opt.filterCgroup);
-  settings.threads = opt.threads;
-  settings.ringBufferBytes = opt.ringBufferMb << 20;
-  settings.verbose = opt.verbose;
-
-  capture::CaptureWriter writer(opt.output);
-  RemoveUnlessKept cleanup{opt.output};
+  // The file is created before the probes load, so an unwritable path fails
+  // fast; it is removed again if loading fails.
+  CaptureFiles files({opt.output, opt.maxSizeBytes, opt.rotate},
+                     [&](capture::CaptureWriter& writer, uint32_t sequence) {
+                       writeInfo(writer, opt, settings, bootNowNs(), sequence);
+                       writeSnapshot(writer, opt.redaction);
+                     });
+  RemoveUnlessKept cleanup{files.currentPath()};
   installStopHandlers();
   Probes probes(settings);
   const uint64_t startNs = bootNowNs();
-  writeInfo(writer, opt, settings, startNs);
-  writeSnapshot(writer);
-  writer.sync();
+  files.writeHeader();
   cleanup.keep = true;
 
-  CaptureSink sink(writer);
+  CaptureSink sink(files, SinkSettings{.redaction = opt.redaction});
   std::unique_ptr<ring_buffer, RingBufferFree> ring(
       ring_buffer__new(probes.ringBufferFd(), onSample, &sink, nullptr));
   if (!ring) throw RecordError(std::string("cannot open the ring buffer: ") + std::strerror(errno));
-  std::fprintf(stderr, "sigrec: recording to %s\n", opt.output.c_str());
+  std::fprintf(stderr, "sigrec: recording to %s\n", files.currentPath().c_str());
 
   std::optional<ChildCommand> child;
   if (!opt.command.empty()) child.emplace(opt.command);
@@ -167,11 +154,16 @@ int runSession(const Options& opt) {
     ring_buffer__consume(ring.get());
     const uint64_t now = bootNowNs();
     if (sink.due(now)) {
-      losses.check(probes.readCounters(), now, sink);
-      sink.handOff(now);
+      auto counters = probes.readCounters();
+      losses.check(counters, now, sink);
+      sink.handOff(now, std::move(counters));
     }
     if (auto error = sink.error()) {
       reason = "error: " + *error;
+      break;
+    }
+    if (sink.limitReached()) {
+      reason = "size limit";
       break;
     }
     if (child && (commandStatus = child->poll())) {
@@ -196,19 +188,18 @@ int runSession(const Options& opt) {
   probes.detach();
   ring_buffer__consume(ring.get());
   const uint64_t now = bootNowNs();
-  losses.check(probes.readCounters(), now, sink);
-  sink.handOff(now);
-  sink.finish();
+  auto counters = probes.readCounters();
+  losses.check(counters, now, sink);
+  sink.handOff(now, std::move(counters));
+  sink.finish(reason, commandStatus.value_or(-1));
 
   if (auto error = sink.error()) {
     std::fprintf(stderr,
                  "sigrec: %s; recording stopped, %s is readable up to its last whole frame\n",
-                 error->c_str(), opt.output.c_str());
+                 error->c_str(), files.currentPath().c_str());
     while (child && !child->poll()) ::usleep(100'000);  // never kill the user's command
     return 1;
   }
-  writeTrailer(writer, probes.readCounters(), sink, reason, commandStatus.value_or(-1));
-
   if (child && !commandStatus) {
     std::fprintf(stderr, "sigrec: recording stopped (%s); waiting for the command to exit\n",
                  reason.c_str());

@@ -15,11 +15,21 @@ namespace {
 
 using Event = schema::Event::Reader;
 
-bool isGenerate(Event e) { return e.which() == schema::Event::SIGNAL_GENERATE; }
-bool isKillCall(Event e) { return e.which() == schema::Event::KILL_CALL; }
-bool isExit(Event e) { return e.which() == schema::Event::EXIT; }
-bool isFork(Event e) { return e.which() == schema::Event::FORK; }
-bool isExec(Event e) { return e.which() == schema::Event::EXEC; }
+bool isGenerate(Event e) {
+  return e.which() == schema::Event::SIGNAL_GENERATE;
+}
+bool isKillCall(Event e) {
+  return e.which() == schema::Event::KILL_CALL;
+}
+bool isExit(Event e) {
+  return e.which() == schema::Event::EXIT;
+}
+bool isFork(Event e) {
+  return e.which() == schema::Event::FORK;
+}
+bool isExec(Event e) {
+  return e.which() == schema::Event::EXEC;
+}
 
 // Every recording here is small: nothing may be lost, and the file must be
 // whole, with its trailer.
@@ -59,14 +69,13 @@ TEST_F(RecordE2e, KillFromChildIsAttributedToTheChild) {
   expectCompleteCapture(rec.capture);
   long target = rec.value["target"], sender = rec.value["sender"];
 
-  auto sigs = rec.capture.where([&](Event e) {
-    return isGenerate(e) && e.getSignalGenerate().getTargetPid() == target;
-  });
+  auto sigs = rec.capture.where(
+      [&](Event e) { return isGenerate(e) && e.getSignalGenerate().getTargetPid() == target; });
   ASSERT_EQ(sigs.size(), 1u);
   auto g = sigs[0].getSignalGenerate();
   EXPECT_EQ(g.getSignal(), SIGTERM);
   EXPECT_EQ(g.getSyscall(), schema::Syscall::KILL);
-  EXPECT_EQ(g.getCode(), 0);  // SI_USER
+  EXPECT_EQ(g.getCode(), 0);    // SI_USER
   EXPECT_EQ(g.getResult(), 0);  // delivered
   EXPECT_TRUE(g.getGroup());
   EXPECT_EQ(sigs[0].getPid(), sender);
@@ -95,9 +104,8 @@ TEST_F(RecordE2e, TgkillToAThreadNamesTheThread) {
   long pid = rec.value["pid"], tid = rec.value["tid"];
   ASSERT_NE(pid, tid);
 
-  auto sigs = rec.capture.where([&](Event e) {
-    return isGenerate(e) && e.getSignalGenerate().getTargetTid() == tid;
-  });
+  auto sigs = rec.capture.where(
+      [&](Event e) { return isGenerate(e) && e.getSignalGenerate().getTargetTid() == tid; });
   ASSERT_EQ(sigs.size(), 1u);
   auto g = sigs[0].getSignalGenerate();
   EXPECT_EQ(g.getSignal(), SIGUSR1);
@@ -114,9 +122,8 @@ TEST_F(RecordE2e, TgkillToAThreadNamesTheThread) {
   EXPECT_EQ(calls[0].getKillCall().getArg1(), tid);
   EXPECT_EQ(calls[0].getKillCall().getArg2(), SIGUSR1);
 
-  auto delivered = rec.capture.where([&](Event e) {
-    return e.which() == schema::Event::SIGNAL_DELIVER && e.getTid() == tid;
-  });
+  auto delivered = rec.capture.where(
+      [&](Event e) { return e.which() == schema::Event::SIGNAL_DELIVER && e.getTid() == tid; });
   ASSERT_EQ(delivered.size(), 1u);
   EXPECT_EQ(delivered[0].getSignalDeliver().getDisposition(), schema::Disposition::HANDLER);
 }
@@ -129,7 +136,8 @@ TEST_F(RecordE2e, KillOfAMissingPidIsRecordedWithEsrch) {
   ASSERT_EQ(rec.value["errno"], ESRCH);
 
   auto calls = rec.capture.where([&](Event e) {
-    return isKillCall(e) && e.getKillCall().getArg0() == target && e.getKillCall().getArg1() == SIGTERM;
+    return isKillCall(e) && e.getKillCall().getArg0() == target &&
+           e.getKillCall().getArg1() == SIGTERM;
   });
   ASSERT_EQ(calls.size(), 1u);
   EXPECT_EQ(calls[0].getKillCall().getRet(), -ESRCH);
@@ -150,8 +158,8 @@ TEST_F(RecordE2e, SegfaultIsAKernelSignalWithSegvMaperr) {
   ASSERT_EQ(sigs.size(), 1u);
   auto g = sigs[0].getSignalGenerate();
   EXPECT_EQ(g.getSyscall(), schema::Syscall::NONE);
-  EXPECT_EQ(g.getCode(), 1);  // SEGV_MAPERR
-  EXPECT_EQ(g.getInfoAddr(), 0u);  // the null pointer
+  EXPECT_EQ(g.getCode(), 1);           // SEGV_MAPERR
+  EXPECT_EQ(g.getInfoAddr(), 0u);      // the null pointer
   EXPECT_EQ(sigs[0].getPid(), child);  // the faulting process is the context
   auto exitCode = processExit(rec.capture, child).getExit().getExitCode();
   EXPECT_EQ(exitCode & 0x7f, SIGSEGV);
@@ -172,9 +180,8 @@ TEST_F(RecordE2e, DeathBySigkillDecodesToSignalNine) {
   expectCompleteCapture(rec.capture);
   long target = rec.value["target"];
   EXPECT_EQ(processExit(rec.capture, target).getExit().getExitCode() & 0x7f, SIGKILL);
-  auto sigs = rec.capture.where([&](Event e) {
-    return isGenerate(e) && e.getSignalGenerate().getTargetPid() == target;
-  });
+  auto sigs = rec.capture.where(
+      [&](Event e) { return isGenerate(e) && e.getSignalGenerate().getTargetPid() == target; });
   ASSERT_EQ(sigs.size(), 1u);
   EXPECT_EQ(sigs[0].getSignalGenerate().getSignal(), SIGKILL);
   EXPECT_EQ(sigs[0].getPid(), rec.value["self"]);
@@ -196,8 +203,7 @@ TEST_F(RecordE2e, ArgvOfAShortLivedProcessIsKept) {
   auto exit = processExit(rec.capture, child);
   // Informational: /bin/true lives well under 10 ms; the point is that its
   // argv came from the kernel at exec time, not from /proc afterwards.
-  RecordProperty("lifetime_us",
-                 static_cast<int>((exit.getTimeNs() - execs[0].getTimeNs()) / 1000));
+  RecordProperty("lifetime_us", static_cast<int>((exit.getTimeNs() - execs[0].getTimeNs()) / 1000));
 }
 
 TEST_F(RecordE2e, ForkLineageLinksParentChildAndGrandchild) {
@@ -206,7 +212,8 @@ TEST_F(RecordE2e, ForkLineageLinksParentChildAndGrandchild) {
   expectCompleteCapture(rec.capture);
   long self = rec.value["self"], child = rec.value["child"], grandchild = rec.value["grandchild"];
   auto forkOf = [&](long pid) {
-    auto f = rec.capture.where([&](Event e) { return isFork(e) && e.getFork().getChildPid() == pid; });
+    auto f =
+        rec.capture.where([&](Event e) { return isFork(e) && e.getFork().getChildPid() == pid; });
     EXPECT_EQ(f.size(), 1u);
     return f.empty() ? Event() : f[0];
   };
@@ -215,7 +222,8 @@ TEST_F(RecordE2e, ForkLineageLinksParentChildAndGrandchild) {
   EXPECT_EQ(grandFork.getPid(), child);
   EXPECT_EQ(grandFork.getStartNs(), childFork.getFork().getChildStartNs());
   EXPECT_FALSE(grandFork.getFork().getThread());
-  EXPECT_EQ(processExit(rec.capture, grandchild).getStartNs(), grandFork.getFork().getChildStartNs());
+  EXPECT_EQ(processExit(rec.capture, grandchild).getStartNs(),
+            grandFork.getFork().getChildStartNs());
 }
 
 TEST_F(RecordE2e, MetadataAndSnapshotDescribeTheHost) {
@@ -248,7 +256,8 @@ TEST_F(RecordE2e, ExitStatusOfTheCommandIsPropagated) {
   TempDir dir;
   auto exit7 = runCommand(sigrecPath() + " -o " + dir.file("a.sigrec") + " -- sh -c 'exit 7'");
   EXPECT_EQ(exit7.status, 7) << exit7.err;
-  auto term = runCommand(sigrecPath() + " -o " + dir.file("b.sigrec") + " -- sh -c 'kill -TERM $$'");
+  auto term =
+      runCommand(sigrecPath() + " -o " + dir.file("b.sigrec") + " -- sh -c 'kill -TERM $$'");
   EXPECT_EQ(term.status, 128 + SIGTERM) << term.err;
   auto missing = runCommand(sigrecPath() + " -o " + dir.file("c.sigrec") + " -- /no/such/cmd");
   EXPECT_EQ(missing.status, 127);
@@ -271,7 +280,8 @@ TEST_F(RecordE2e, StopsCleanlyOnSigintAndDuration) {
   expectCompleteCapture(c);
   EXPECT_EQ(c.trailers[0].getStopReason(), "duration");
 
-  auto s = runCommand(sigrecPath() + " -o " + dir.file("s.sigrec") + " & sleep 0.5; kill -INT $!; wait $!");
+  auto s = runCommand(sigrecPath() + " -o " + dir.file("s.sigrec") +
+                      " & sleep 0.5; kill -INT $!; wait $!");
   ASSERT_EQ(s.status, 0) << s.err;
   auto c2 = loadCapture(dir.file("s.sigrec"));
   ASSERT_EQ(c2.trailers.size(), 1u);
@@ -281,9 +291,10 @@ TEST_F(RecordE2e, StopsCleanlyOnSigintAndDuration) {
 TEST_F(RecordE2e, MountsTracefsWhenItIsMissing) {
   TempDir dir;
   // In a private mount namespace, so the host's tracefs is left alone.
-  auto r = runCommand("unshare -m sh -c 'umount /sys/kernel/tracing 2>/dev/null; umount "
-                      "/sys/kernel/debug/tracing 2>/dev/null; " +
-                      sigrecPath() + " -o " + dir.file("t.sigrec") + " -- true'");
+  auto r = runCommand(
+      "unshare -m sh -c 'umount /sys/kernel/tracing 2>/dev/null; umount "
+      "/sys/kernel/debug/tracing 2>/dev/null; " +
+      sigrecPath() + " -o " + dir.file("t.sigrec") + " -- true'");
   EXPECT_EQ(r.status, 0) << r.err;
 }
 

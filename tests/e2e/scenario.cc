@@ -33,7 +33,9 @@ pid_t forkOrDie(const std::function<void()>& child) {
   return pid;
 }
 
-void reap(pid_t pid) { ::waitpid(pid, nullptr, 0); }
+void reap(pid_t pid) {
+  ::waitpid(pid, nullptr, 0);
+}
 
 // A child that waits for signals until one kills it.
 pid_t sleeper() {
@@ -45,7 +47,9 @@ pid_t sleeper() {
 // Waits until the child has reached pause(): a signal sent earlier could hit
 // it while still inside fork's return path, which is fine for the kernel but
 // makes the scenario's timing less obvious to read.
-void settle() { ::usleep(20'000); }
+void settle() {
+  ::usleep(20'000);
+}
 
 int killFromChild() {
   pid_t target = sleeper();
@@ -114,9 +118,8 @@ int sigkill() {
 }
 
 int shortLived() {
-  pid_t child = forkOrDie([] {
-    ::execl("/bin/true", "/bin/true", "short-lived-marker", "--flag=42", nullptr);
-  });
+  pid_t child = forkOrDie(
+      [] { ::execl("/bin/true", "/bin/true", "short-lived-marker", "--flag=42", nullptr); });
   say("child", child);
   reap(child);
   return 0;
@@ -171,10 +174,14 @@ int main(int argc, char** argv) {
   if (argc == 3 && std::string(argv[1]) == "ignored-storm") return ignoredStorm(std::atol(argv[2]));
   if (argc == 3 && std::string(argv[1]) == "exec-loop") return execLoop(std::atol(argv[2]));
   const std::map<std::string, std::function<int()>> scenarios = {
-      {"kill-from-child", killFromChild}, {"tgkill-thread", tgkillThread},
-      {"kill-missing", killMissing},      {"segv", segv},
-      {"exit3", exit3},                   {"sigkill", sigkill},
-      {"short-lived", shortLived},        {"lineage", lineage},
+      {"kill-from-child", killFromChild},
+      {"tgkill-thread", tgkillThread},
+      {"kill-missing", killMissing},
+      {"segv", segv},
+      {"exit3", exit3},
+      {"sigkill", sigkill},
+      {"short-lived", shortLived},
+      {"lineage", lineage},
   };
   if (argc != 2 || !scenarios.count(argv[1])) {
     std::fprintf(stderr, "usage: scenario NAME | ignored-storm N | exec-loop SECONDS\n");

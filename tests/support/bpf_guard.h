@@ -18,10 +18,10 @@ inline bool bpfRequired() {
 
 }  // namespace sigrec::testing
 
-#define SIGREC_REQUIRE_ROOT_OR_SKIP()                                                  \
-  do {                                                                                 \
-    if (::geteuid() != 0) {                                                            \
+#define SIGREC_REQUIRE_ROOT_OR_SKIP()                                                      \
+  do {                                                                                     \
+    if (::geteuid() != 0) {                                                                \
       if (::sigrec::testing::bpfRequired()) FAIL() << "SIGREC_REQUIRE_BPF=1 but not root"; \
-      GTEST_SKIP() << "needs root to load BPF programs";                               \
-    }                                                                                  \
+      GTEST_SKIP() << "needs root to load BPF programs";                                   \
+    }                                                                                      \
   } while (0)

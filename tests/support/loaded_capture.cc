@@ -8,7 +8,9 @@ LoadedCapture loadCapture(const std::string& path) {
   while (auto frame = reader.next()) c.frames.push_back(std::move(*frame));
   for (auto& frame : c.frames) {
     switch (frame.type()) {
-      case capture::FrameType::kInfo: c.infos.push_back(frame.root<schema::CaptureInfo>()); break;
+      case capture::FrameType::kInfo:
+        c.infos.push_back(frame.root<schema::CaptureInfo>());
+        break;
       case capture::FrameType::kSnapshot:
         c.snapshots.push_back(frame.root<schema::ProcessSnapshot>());
         break;
@@ -18,7 +20,9 @@ LoadedCapture loadCapture(const std::string& path) {
         for (auto l : batch.getLosses()) c.losses.push_back(l);
         break;
       }
-      case capture::FrameType::kTrailer: c.trailers.push_back(frame.root<schema::Trailer>()); break;
+      case capture::FrameType::kTrailer:
+        c.trailers.push_back(frame.root<schema::Trailer>());
+        break;
     }
   }
   c.damage = reader.damage();
