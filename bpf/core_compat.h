@@ -12,8 +12,7 @@
  * them); later ones (about v6.8) added comm, the memory figures, uid and
  * oom_score_adj. Fields the running kernel lacks read as 0.
  */
-#define SR_OOM_FIELD(ctx, field) \
-	(bpf_core_field_exists((ctx)->field) ? (ctx)->field : 0)
+#define SR_OOM_FIELD(ctx, field) (bpf_core_field_exists((ctx)->field) ? (ctx)->field : 0)
 
 /*
  * The namespace-local pid of a task: the last entry of pid->numbers[], whose
@@ -21,7 +20,7 @@
  * size is taken from the kernel's BTF, not from our header.
  */
 static __always_inline void sr_ns_pid(struct task_struct *task, unsigned int *nr,
-				       unsigned int *ns_inum)
+				      unsigned int *ns_inum)
 {
 	struct pid *pid = BPF_CORE_READ(task, thread_pid);
 	unsigned int level = BPF_CORE_READ(pid, level);

@@ -71,7 +71,7 @@ enum sr_disposition {
 struct sr_header {
 	unsigned long long ts_ns;    /* bpf_ktime_get_boot_ns() */
 	unsigned long long start_ns; /* acting process start (leader start_boottime) */
-	unsigned int pid;            /* tgid, init pid namespace */
+	unsigned int pid;	     /* tgid, init pid namespace */
 	unsigned int tid;
 	unsigned int uid;
 	unsigned short cpu;
@@ -82,7 +82,7 @@ struct sr_header {
 /* A task other than current, read from its task_struct at event time. */
 struct sr_task_ref {
 	unsigned long long start_ns; /* process (leader) start_boottime */
-	unsigned int pid;            /* tgid */
+	unsigned int pid;	     /* tgid */
 	unsigned int tid;
 };
 
@@ -98,8 +98,8 @@ struct sr_signal_generate {
 	int sig;
 	int code;
 	int group;
-	int result; /* TRACE_SIGNAL_DELIVERED, _IGNORED, _ALREADY_PENDING, ... */
-	unsigned int call_nr; /* enum sr_syscall, SR_SYS_NONE outside a call */
+	int result;		/* TRACE_SIGNAL_DELIVERED, _IGNORED, _ALREADY_PENDING, ... */
+	unsigned int call_nr;	/* enum sr_syscall, SR_SYS_NONE outside a call */
 	unsigned int info_kind; /* enum sr_info_kind */
 };
 
@@ -122,11 +122,11 @@ enum sr_kill_flags {
 struct sr_kill_call {
 	struct sr_header h; /* h.ts_ns is the syscall exit time */
 	unsigned long long enter_ns;
-	long long ret; /* 0 or -errno */
-	long long args[4]; /* as passed, see docs/capture-format.md per call */
-	unsigned int nr; /* enum sr_syscall */
+	long long ret;	      /* 0 or -errno */
+	long long args[4];    /* as passed, see docs/capture-format.md per call */
+	unsigned int nr;      /* enum sr_syscall */
 	unsigned int signals; /* signal_generate events seen inside the call */
-	unsigned int flags; /* enum sr_kill_flags */
+	unsigned int flags;   /* enum sr_kill_flags */
 	unsigned int pad;
 };
 
@@ -165,10 +165,10 @@ struct sr_exec {
 };
 
 struct sr_exit {
-	struct sr_header h; /* the exiting thread */
+	struct sr_header h;	   /* the exiting thread */
 	struct sr_task_ref parent; /* real_parent at exit: shows reparenting */
-	int exit_code; /* raw task->exit_code: status << 8, or signal | 0x80 core */
-	unsigned int group_dead; /* last thread of the process */
+	int exit_code;		   /* raw task->exit_code: status << 8, or signal | 0x80 core */
+	unsigned int group_dead;   /* last thread of the process */
 };
 
 struct sr_oom_victim {

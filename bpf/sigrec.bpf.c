@@ -87,9 +87,9 @@ static __always_inline void count_emit(int probe)
  * drains on its own timer. Per-event wakeups are what make peers slow. */
 static __always_inline long wakeup_flag(void)
 {
-	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= cfg_wakeup_bytes ?
-		       BPF_RB_FORCE_WAKEUP :
-		       BPF_RB_NO_WAKEUP;
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= cfg_wakeup_bytes
+		       ? BPF_RB_FORCE_WAKEUP
+		       : BPF_RB_NO_WAKEUP;
 }
 
 static __always_inline void *reserve(u64 size, int probe)
@@ -155,8 +155,8 @@ static __always_inline bool want_task(u32 other_pid, u64 other_cgroup)
 /* signal_generate/deliver get SEND_SIG_NOINFO (0) or SEND_SIG_PRIV (1) in
  * place of a siginfo pointer; the tracepoint reports them as SI_USER and
  * SI_KERNEL, and so do we. */
-static __always_inline void read_siginfo(struct kernel_siginfo *info, int *code,
-					 unsigned int *kind, unsigned char *fields)
+static __always_inline void read_siginfo(struct kernel_siginfo *info, int *code, unsigned int *kind,
+					 unsigned char *fields)
 {
 	if ((unsigned long)info <= 1) {
 		*kind = info ? SR_INFO_PRIV : SR_INFO_NOINFO;
@@ -225,9 +225,9 @@ int BPF_PROG(on_signal_deliver, int sig, struct kernel_siginfo *info, struct k_s
 		return 0;
 	fill_header(&e->h, SR_EV_SIGNAL_DELIVER);
 	handler = (unsigned long)BPF_CORE_READ(ka, sa.sa_handler);
-	e->disposition = handler == 0 ? SR_DISP_DEFAULT :
-			 handler == 1 ? SR_DISP_IGNORE :
-					SR_DISP_HANDLER;
+	e->disposition = handler == 0	? SR_DISP_DEFAULT
+			 : handler == 1 ? SR_DISP_IGNORE
+					: SR_DISP_HANDLER;
 	e->sa_flags = BPF_CORE_READ(ka, sa.sa_flags);
 	e->sig = sig;
 	read_siginfo(info, &e->code, &e->info_kind, e->sifields);
@@ -296,16 +296,16 @@ static __always_inline int call_exit(struct trace_event_raw_sys_exit *ctx)
 	return 0;
 }
 
-#define KILL_FAMILY(name, nr, nargs, sig_arg, target_arg)                                   \
-	SEC("tracepoint/syscalls/sys_enter_" #name)                                  \
-	int enter_##name(struct trace_event_raw_sys_enter *ctx)                      \
-	{                                                                            \
-		return call_enter(ctx, nr, nargs, sig_arg, target_arg);              \
-	}                                                                            \
-	SEC("tracepoint/syscalls/sys_exit_" #name)                                   \
-	int exit_##name(struct trace_event_raw_sys_exit *ctx)                        \
-	{                                                                            \
-		return call_exit(ctx);                                               \
+#define KILL_FAMILY(name, nr, nargs, sig_arg, target_arg)               \
+	SEC("tracepoint/syscalls/sys_enter_" #name)                     \
+	int enter_##name(struct trace_event_raw_sys_enter *ctx)         \
+	{                                                               \
+		return call_enter(ctx, nr, nargs, sig_arg, target_arg); \
+	}                                                               \
+	SEC("tracepoint/syscalls/sys_exit_" #name)                      \
+	int exit_##name(struct trace_event_raw_sys_exit *ctx)           \
+	{                                                               \
+		return call_exit(ctx);                                  \
 	}
 
 /*          syscall            number                    nargs sig target */
@@ -365,7 +365,8 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binp
 	e->flags = 0;
 	e->pad = 0;
 
-	name_len = bpf_probe_read_kernel_str(e->data, SR_FILENAME_MAX, BPF_CORE_READ(bprm, filename));
+	name_len =
+		bpf_probe_read_kernel_str(e->data, SR_FILENAME_MAX, BPF_CORE_READ(bprm, filename));
 	if (name_len < 0)
 		name_len = 0;
 	if (name_len >= SR_FILENAME_MAX) {
