@@ -11,6 +11,7 @@
 #include <cstring>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <optional>
 
@@ -43,14 +44,27 @@ void installStopHandlers() {
   ::signal(SIGPIPE, SIG_IGN);
 }
 
+// Where cgroup v2 is mounted: /sys/fs/cgroup on unified systems,
+// /sys/fs/cgroup/unified on hybrid ones.
+std::string cgroup2Mount() {
+  std::ifstream mounts("/proc/self/mounts");
+  std::string device, dir, type, rest;
+  while (mounts >> device >> dir >> type && std::getline(mounts, rest)) {
+    if (type == "cgroup2") return dir;
+  }
+  throw RecordError("--cgroup: no cgroup v2 hierarchy is mounted");
+}
+
+// The BPF side compares against the cgroup v2 id, which is the inode number
+// of the cgroup's directory.
 uint64_t cgroupId(const std::string& path) {
-  std::filesystem::path full = path;
-  if (full.string().rfind("/sys/fs/cgroup", 0) != 0) full = "/sys/fs/cgroup/" + path;
+  std::string full = path;
+  if (full.rfind("/sys/fs/cgroup", 0) != 0) full = cgroup2Mount() + "/" + path;
   struct stat st {};
   if (::stat(full.c_str(), &st) != 0) {
-    throw RecordError("--cgroup: " + full.string() + ": " + std::strerror(errno));
+    throw RecordError("--cgroup: " + full + ": " + std::strerror(errno));
   }
-  return st.st_ino;  // on cgroup v2 the directory's inode is the cgroup id
+  return st.st_ino;
 }
 
 struct RingBufferFree {

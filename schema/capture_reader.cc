@@ -110,12 +110,20 @@ capnp::StructSchema rootSchema(FrameType type) {
 }  // namespace
 
 Frame::Frame(FrameType type, uint64_t offset, std::vector<uint8_t> packed)
-    : type_(type), offset_(offset), decoded_(std::make_unique<Decoded>(std::move(packed))) {
+    : type_(type), offset_(offset) {
   // Walk the whole message once now, so that bad pointers, loops and excess
   // nesting fail here, as one frame's damage, rather than deep in a caller.
-  auto root = decoded_->reader.getRoot<capnp::AnyPointer>();
-  root.targetSize();
-  walkStruct(root.getAs<capnp::DynamicStruct>(rootSchema(type)));
+  // The walk has a reader of its own: the traversal limit is counted per
+  // reader, and the caller's reads must not find it used up.
+  {
+    kj::ArrayInputStream stream(kj::ArrayPtr<const kj::byte>(packed.data(), packed.size()));
+    capnp::PackedMessageReader check(stream,
+                                     capnp::ReaderOptions{kTraversalLimitWords, kNestingLimit});
+    auto root = check.getRoot<capnp::AnyPointer>();
+    root.targetSize();
+    walkStruct(root.getAs<capnp::DynamicStruct>(rootSchema(type)));
+  }
+  decoded_ = std::make_unique<Decoded>(std::move(packed));
 }
 Frame::Frame(Frame&&) noexcept = default;
 Frame& Frame::operator=(Frame&&) noexcept = default;
@@ -246,7 +254,10 @@ std::optional<Frame> CaptureReader::tryFrameAt(uint64_t offset, uint64_t* end, s
 // Scans forward for the next frame marker; returns the file size if none.
 uint64_t CaptureReader::findNextMarker(uint64_t from) {
   constexpr size_t kChunk = 1 << 20;
-  std::vector<uint8_t> buffer(kChunk + 3);
+  if (from >= fileSize_) return fileSize_;
+  // Sized to what is left: a damaged small file must not cost 1 MiB per resync.
+  std::vector<uint8_t> buffer(
+      static_cast<size_t>(std::min<uint64_t>(kChunk + 3, fileSize_ - from)));
   uint8_t marker[4];
   std::memcpy(marker, &kFrameMagic, 4);  // little-endian hosts only (x86_64, arm64)
   for (uint64_t pos = from; pos < fileSize_; pos += kChunk) {

@@ -15,10 +15,10 @@ constexpr int kSigRtMax = 64;
 
 // Index = signal number (generic Linux numbering, as on x86 and arm64).
 constexpr std::array<const char*, 32> kSignals = {
-    nullptr,   "SIGHUP",  "SIGINT",    "SIGQUIT", "SIGILL",    "SIGTRAP", "SIGABRT",  "SIGBUS",
-    "SIGFPE",  "SIGKILL", "SIGUSR1",   "SIGSEGV", "SIGUSR2",   "SIGPIPE", "SIGALRM",  "SIGTERM",
-    "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP",   "SIGTTIN", "SIGTTOU",  "SIGURG",
-    "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH",  "SIGIO",   "SIGPWR",   "SIGSYS"};
+    nullptr,     "SIGHUP",  "SIGINT",    "SIGQUIT", "SIGILL",   "SIGTRAP", "SIGABRT", "SIGBUS",
+    "SIGFPE",    "SIGKILL", "SIGUSR1",   "SIGSEGV", "SIGUSR2",  "SIGPIPE", "SIGALRM", "SIGTERM",
+    "SIGSTKFLT", "SIGCHLD", "SIGCONT",   "SIGSTOP", "SIGTSTP",  "SIGTTIN", "SIGTTOU", "SIGURG",
+    "SIGXCPU",   "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO",   "SIGPWR",  "SIGSYS"};
 
 struct CodeName {
   int code;
@@ -27,16 +27,16 @@ struct CodeName {
 
 // Codes the kernel uses for every signal (include/uapi/asm-generic/siginfo.h).
 constexpr CodeName kGenericCodes[] = {
-    {0, "SI_USER"},      {0x80, "SI_KERNEL"},  {-1, "SI_QUEUE"},    {-2, "SI_TIMER"},
-    {-3, "SI_MESGQ"},    {-4, "SI_ASYNCIO"},   {-5, "SI_SIGIO"},    {-6, "SI_TKILL"},
+    {0, "SI_USER"},      {0x80, "SI_KERNEL"}, {-1, "SI_QUEUE"}, {-2, "SI_TIMER"},
+    {-3, "SI_MESGQ"},    {-4, "SI_ASYNCIO"},  {-5, "SI_SIGIO"}, {-6, "SI_TKILL"},
     {-7, "SI_DETHREAD"}, {-60, "SI_ASYNCNL"},
 };
 constexpr CodeName kIllCodes[] = {{1, "ILL_ILLOPC"}, {2, "ILL_ILLOPN"}, {3, "ILL_ILLADR"},
                                   {4, "ILL_ILLTRP"}, {5, "ILL_PRVOPC"}, {6, "ILL_PRVREG"},
                                   {7, "ILL_COPROC"}, {8, "ILL_BADSTK"}, {9, "ILL_BADIADDR"}};
-constexpr CodeName kFpeCodes[] = {{1, "FPE_INTDIV"}, {2, "FPE_INTOVF"},  {3, "FPE_FLTDIV"},
-                                  {4, "FPE_FLTOVF"}, {5, "FPE_FLTUND"},  {6, "FPE_FLTRES"},
-                                  {7, "FPE_FLTINV"}, {8, "FPE_FLTSUB"},  {14, "FPE_FLTUNK"},
+constexpr CodeName kFpeCodes[] = {{1, "FPE_INTDIV"},   {2, "FPE_INTOVF"}, {3, "FPE_FLTDIV"},
+                                  {4, "FPE_FLTOVF"},   {5, "FPE_FLTUND"}, {6, "FPE_FLTRES"},
+                                  {7, "FPE_FLTINV"},   {8, "FPE_FLTSUB"}, {14, "FPE_FLTUNK"},
                                   {15, "FPE_CONDTRAP"}};
 constexpr CodeName kSegvCodes[] = {{1, "SEGV_MAPERR"},  {2, "SEGV_ACCERR"},  {3, "SEGV_BNDERR"},
                                    {4, "SEGV_PKUERR"},  {5, "SEGV_ACCADI"},  {6, "SEGV_ADIDERR"},
@@ -81,7 +81,8 @@ std::string signalName(int signo) {
   if (signo > 0 && signo < static_cast<int>(kSignals.size())) return kSignals[signo];
   if (signo == kSigRtMin) return "SIGRTMIN";
   if (signo == kSigRtMax) return "SIGRTMAX";
-  if (signo > kSigRtMin && signo < kSigRtMax) return "SIGRTMIN+" + std::to_string(signo - kSigRtMin);
+  if (signo > kSigRtMin && signo < kSigRtMax)
+    return "SIGRTMIN+" + std::to_string(signo - kSigRtMin);
   return "SIG" + std::to_string(signo);
 }
 
@@ -107,15 +108,32 @@ std::string siCodeName(int signo, int code) {
   if (code > 0 && code < 0x80) {
     const char* name = nullptr;
     switch (signo) {
-      case 4: name = find(kIllCodes, code); break;
-      case 5: name = find(kTrapCodes, code); break;
-      case 7: name = find(kBusCodes, code); break;
-      case 8: name = find(kFpeCodes, code); break;
-      case 11: name = find(kSegvCodes, code); break;
-      case 17: name = find(kChldCodes, code); break;
-      case 29: name = find(kPollCodes, code); break;
-      case 31: name = find(kSysCodes, code); break;
-      default: break;
+      case 4:
+        name = find(kIllCodes, code);
+        break;
+      case 5:
+        name = find(kTrapCodes, code);
+        break;
+      case 7:
+        name = find(kBusCodes, code);
+        break;
+      case 8:
+        name = find(kFpeCodes, code);
+        break;
+      case 11:
+        name = find(kSegvCodes, code);
+        break;
+      case 17:
+        name = find(kChldCodes, code);
+        break;
+      case 29:
+        name = find(kPollCodes, code);
+        break;
+      case 31:
+        name = find(kSysCodes, code);
+        break;
+      default:
+        break;
     }
     if (name) return name;
     return std::to_string(code);

@@ -16,40 +16,11 @@
 #include <string>
 #include <thread>
 
+#include "tests/support/scenario_util.h"
+
 namespace {
 
-void say(const char* key, long value) {
-  std::printf("%s=%ld\n", key, value);
-  std::fflush(stdout);
-}
-
-pid_t forkOrDie(const std::function<void()>& child) {
-  pid_t pid = ::fork();
-  if (pid < 0) std::exit(100);
-  if (pid == 0) {
-    child();
-    ::_exit(0);
-  }
-  return pid;
-}
-
-void reap(pid_t pid) {
-  ::waitpid(pid, nullptr, 0);
-}
-
-// A child that waits for signals until one kills it.
-pid_t sleeper() {
-  return forkOrDie([] {
-    for (;;) ::pause();
-  });
-}
-
-// Waits until the child has reached pause(): a signal sent earlier could hit
-// it while still inside fork's return path, which is fine for the kernel but
-// makes the scenario's timing less obvious to read.
-void settle() {
-  ::usleep(20'000);
-}
+using namespace sigrec::scenario;
 
 int killFromChild() {
   pid_t target = sleeper();

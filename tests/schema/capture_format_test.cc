@@ -734,6 +734,21 @@ TEST(CaptureDamage, EveryFlippedByte) {
   }
 }
 
+TEST(CaptureDamage, WrongChecksum) {
+  TempDir dir;
+  SmallCapture c = makeSmallCapture(dir / "full");
+  Bytes b = c.bytes;
+  b[c.bounds[2] + 16] ^= 0x55;  // the CRC field of the first events frame
+  writeBytes(dir / "c", b);
+  ReadResult r = readAll(dir / "c");
+  ASSERT_EQ(r.damage.size(), 1u) << describe(r.damage);
+  EXPECT_EQ(r.damage[0].offset, c.bounds[2]);
+  EXPECT_EQ(r.damage[0].bytes, c.bounds[3] - c.bounds[2]);
+  EXPECT_EQ(r.damage[0].what, "checksum mismatch");
+  EXPECT_FALSE(r.damage[0].truncation);
+  EXPECT_EQ(r.types.size(), c.types.size() - 1);
+}
+
 TEST(CaptureDamage, GarbageBetweenFramesResyncs) {
   TempDir dir;
   SmallCapture c = makeSmallCapture(dir / "full");
@@ -860,6 +875,35 @@ TEST(CaptureHostile, AmplifyingPointerLoop) {
   }
 }
 
+// A list of empty structs takes no space but one traversal word per element:
+// past the traversal limit it is damage; below it, it reads in bounded time
+// (found by capture_reader_fuzz, as a slow input).
+TEST(CaptureHostile, ZeroSizedElementAmplification) {
+  auto trailerWithCounters = [](uint32_t count) {
+    // Trailer: 0 data words (the test leaves scalars unset), 2 pointers:
+    // counters, then stopReason. counters = inline-composite list of COUNT
+    // zero-word structs: a tag word and nothing else.
+    uint64_t list = 1 | (1ull << 2) | (7ull << 32) | (0ull << 35);  // skips stopReason
+    uint64_t tag = static_cast<uint64_t>(count) << 2;  // struct "pointer": offset = count
+    return rawFrame(4, packSegment({structPtr(0, 0, 2), list, 0, tag}));
+  };
+  auto start = std::chrono::steady_clock::now();
+  auto over = damageOfHostileFrame(trailerWithCounters((1u << 29) - 1), 2);
+  ASSERT_EQ(over.size(), 1u);
+  EXPECT_NE(over[0].what.find("traversal limit"), std::string::npos) << over[0].what;
+
+  TempDir dir;
+  Bytes b = fileHeader();
+  Bytes f = trailerWithCounters(kTraversalLimitWords / 2);
+  b.insert(b.end(), f.begin(), f.end());
+  writeBytes(dir / "c", b);
+  CaptureReader reader(dir / "c");
+  auto frame = reader.next();
+  ASSERT_TRUE(frame) << describe(reader.damage());
+  EXPECT_EQ(frame->root<schema::Trailer>().getCounters().size(), kTraversalLimitWords / 2);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
+}
+
 TEST(CaptureHostile, DeepNesting) {
   // A chain of 100 structs, each pointing to the next.
   std::vector<uint64_t> words;
@@ -906,6 +950,23 @@ TEST(CaptureHostile, BadCapnpInsideValidCrc) {
   auto z = damageOfHostileFrame(rawFrame(3, junk, kFrameFlagZstd, 1000));
   ASSERT_EQ(z.size(), 1u);
   EXPECT_NE(z[0].what.find("zstd"), std::string::npos) << z[0].what;
+  // Real zstd data whose header claims another decompressed size: refused
+  // before the claimed size is allocated.
+  {
+    TempDir dir;
+    SmallCapture c = makeSmallCapture(dir / "full");
+    const uint8_t* snapshot = c.bytes.data() + c.bounds[1];
+    ASSERT_EQ(snapshot[5], kFrameFlagZstd);
+    Bytes payload(snapshot + kFrameHeaderBytes, snapshot + (c.bounds[2] - c.bounds[1]));
+    uint32_t raw =
+        snapshot[12] | snapshot[13] << 8 | snapshot[14] << 16 | uint32_t(snapshot[15]) << 24;
+    EXPECT_TRUE(damageOfHostileFrame(rawFrame(2, payload, kFrameFlagZstd, raw), 3).empty());
+    for (uint32_t lie : {raw - 1, raw + 1, kMaxFrameBytes}) {
+      auto d = damageOfHostileFrame(rawFrame(2, payload, kFrameFlagZstd, lie), 2);
+      ASSERT_EQ(d.size(), 1u);
+      EXPECT_NE(d[0].what.find("size differs"), std::string::npos) << d[0].what;
+    }
+  }
   // A segment table that promises more than the frame holds.
   Bytes table(8, 0);
   putLe32(table, 4, 100);
