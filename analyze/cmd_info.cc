@@ -31,8 +31,7 @@ Row captureRow(const Db& db, const Statement& s) {
   row["format_version"] = s.getText(8);
   row["start_time"] = s.isNull(10) ? Row() : Row(formatTime(s.getInt(10) + wall));
   row["end_time"] = s.isNull(11) ? Row() : Row(formatTime(s.getInt(11) + wall));
-  row["duration"] =
-      s.isNull(10) || s.isNull(11) ? Row() : Row((s.getInt(11) - s.getInt(10)) / 1e9);
+  row["duration"] = s.isNull(10) || s.isNull(11) ? Row() : Row((s.getInt(11) - s.getInt(10)) / 1e9);
   row["trailer"] = s.getInt(12) != 0;
   row["stop_reason"] = s.isNull(13) ? Row() : Row(s.getText(13));
   row["events"] = s.getInt(14);
@@ -41,7 +40,8 @@ Row captureRow(const Db& db, const Statement& s) {
       {"signal_deliver", count(db, "SELECT COUNT(*) FROM deliveries WHERE capture_id=?", id)},
       {"kill_call", count(db, "SELECT COUNT(*) FROM kill_calls WHERE capture_id=?", id)},
       {"fork", count(db, "SELECT COUNT(*) FROM forks WHERE capture_id=? AND thread=0", id)},
-      {"thread_create", count(db, "SELECT COUNT(*) FROM forks WHERE capture_id=? AND thread=1", id)},
+      {"thread_create",
+       count(db, "SELECT COUNT(*) FROM forks WHERE capture_id=? AND thread=1", id)},
       {"exec", count(db, "SELECT COUNT(*) FROM execs WHERE capture_id=?", id)},
       {"exit", count(db, "SELECT COUNT(*) FROM exits WHERE capture_id=?", id)},
       {"thread_exit", count(db, "SELECT COUNT(*) FROM thread_exits WHERE capture_id=?", id)},
@@ -88,8 +88,8 @@ void writeTable(std::ostream& out, const std::vector<Row>& rows) {
     };
     line("capture", fmt::format("{} ({}, format {})", plainText(r["capture_id"]),
                                 plainText(r["path"]), plainText(r["format_version"])));
-    line("host", fmt::format("{} ({}, boot {})", plainText(r["hostname"]),
-                             plainText(r["machine"]), plainText(r["boot_id"])));
+    line("host", fmt::format("{} ({}, boot {})", plainText(r["hostname"]), plainText(r["machine"]),
+                             plainText(r["boot_id"])));
     line("kernel", plainText(r["kernel"]));
     line("recorder", plainText(r["recorder_version"]) +
                          (r["command"] == "" ? "" : ", command: " + plainText(r["command"])));
@@ -98,12 +98,14 @@ void writeTable(std::ostream& out, const std::vector<Row>& rows) {
     line("duration", r["duration"].is_null()
                          ? "-"
                          : formatDuration(static_cast<int64_t>(r["duration"].get<double>() * 1e9)));
-    line("trailer", r["trailer"].get<bool>()
-                        ? "present, stop reason: " + plainText(r["stop_reason"])
-                        : "MISSING (recorder did not stop cleanly; data up to the last whole frame)");
+    line("trailer",
+         r["trailer"].get<bool>()
+             ? "present, stop reason: " + plainText(r["stop_reason"])
+             : "MISSING (recorder did not stop cleanly; data up to the last whole frame)");
     std::string kinds;
     for (const auto& [kind, n] : r["events_by_kind"].items())
-      if (n.get<int64_t>() > 0) kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", n.get<int64_t>(), kind);
+      if (n.get<int64_t>() > 0)
+        kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", n.get<int64_t>(), kind);
     line("events", plainText(r["events"]) + (kinds.empty() ? "" : " (" + kinds + ")"));
     line("processes", fmt::format("{} ({} in the start snapshot)", plainText(r["processes"]),
                                   plainText(r["snapshot_processes"])));
@@ -140,14 +142,32 @@ int cmdInfo(const Db& db, Format format, std::ostream& out) {
     return 0;
   }
   std::vector<Column> columns;
-  for (const char* key :
-       {"capture_id", "hostname", "kernel", "machine", "boot_id", "recorder_version", "command",
-        "path", "format_version", "start_time", "end_time", "duration", "trailer", "stop_reason",
-        "events", "processes", "snapshot_processes", "lost", "complete", "user_dropped",
-        "file_size"})
+  for (const char* key : {"capture_id",
+                          "hostname",
+                          "kernel",
+                          "machine",
+                          "boot_id",
+                          "recorder_version",
+                          "command",
+                          "path",
+                          "format_version",
+                          "start_time",
+                          "end_time",
+                          "duration",
+                          "trailer",
+                          "stop_reason",
+                          "events",
+                          "processes",
+                          "snapshot_processes",
+                          "lost",
+                          "complete",
+                          "user_dropped",
+                          "file_size"})
     columns.push_back({key, ""});
-  columns.push_back({"losses", "", [](const Row& r) { return std::to_string(r["losses"].size()); }});
-  columns.push_back({"damage", "", [](const Row& r) { return std::to_string(r["damage"].size()); }});
+  columns.push_back(
+      {"losses", "", [](const Row& r) { return std::to_string(r["losses"].size()); }});
+  columns.push_back(
+      {"damage", "", [](const Row& r) { return std::to_string(r["damage"].size()); }});
   writeRows(out, format, columns, rows);
   return 0;
 }

@@ -34,7 +34,15 @@ constexpr Source kSources[] = {
     {"kill_call",
      "SELECT x.time_ns + c.boot_to_wall_ns, x.caller_pid, x.caller_tid, x.caller_comm,"
      " x.target_pid, NULL, x.signo,"
-     " x.syscall || '(' || x.arg0 || ', ' || x.arg1 || ', ' || x.arg2 || ') = ' ||"
+     // The call as written, as who-killed prints it: kill(4242, SIGKILL) = -1 EPERM.
+     " x.syscall || '(' || CASE x.syscall"
+     "  WHEN 'kill' THEN x.arg0 || ', ' || x.signal_name"
+     "  WHEN 'tkill' THEN x.arg0 || ', ' || x.signal_name"
+     "  WHEN 'tgkill' THEN x.arg0 || ', ' || x.arg1 || ', ' || x.signal_name"
+     "  WHEN 'pidfd_send_signal' THEN x.arg0 || ', ' || x.signal_name || ', ' ||"
+     "   CASE WHEN x.arg2 = 0 THEN 'NULL' ELSE 'info' END || ', ' || x.arg3"
+     "  WHEN 'rt_sigqueueinfo' THEN x.arg0 || ', ' || x.signal_name || ', info'"
+     "  ELSE x.arg0 || ', ' || x.arg1 || ', ' || x.signal_name || ', info' END || ') = ' ||"
      " CASE WHEN x.ret < 0 THEN '-1 ' || x.errno_name ELSE x.ret END ||"
      " ', ' || x.signals || ' signal(s)',"
      " c.hostname FROM kill_calls x JOIN captures c ON c.id = x.capture_id"
@@ -62,7 +70,8 @@ constexpr Source kSources[] = {
      "x.pid = ?1", "x.signo = ?2"},
     {"oom",
      "SELECT x.time_ns + c.boot_to_wall_ns, x.trigger_pid, x.trigger_tid, x.trigger_comm,"
-     " x.victim_pid, NULL, NULL, 'victim ' || x.victim_pid || ' anon_rss ' || x.anon_rss_kb || ' kB',"
+     " x.victim_pid, NULL, NULL, 'victim ' || x.victim_pid || ' anon_rss ' || x.anon_rss_kb || ' "
+     "kB',"
      " c.hostname FROM oom_kills x JOIN captures c ON c.id = x.capture_id",
      "(x.trigger_pid = ?1 OR x.victim_pid = ?1)", "9 = ?2"},
     {"loss",
@@ -71,7 +80,8 @@ constexpr Source kSources[] = {
      " strftime('%Y-%m-%dT%H:%M:%S', (x.from_ns + c.boot_to_wall_ns) / 1000000000, 'unixepoch')"
      " || printf('.%09dZ', (x.from_ns + c.boot_to_wall_ns) % 1000000000),"
      " c.hostname FROM losses x JOIN captures c ON c.id = x.capture_id",
-     "1", "1"},
+     // Losses match every filter (binding still needs the parameters named).
+     "?1 = ?1", "?2 = ?2"},
 };
 
 }  // namespace

@@ -39,18 +39,25 @@ Row node(const Db& db, const ProcessInfo& p, const char* relation, int depth) {
   return row;
 }
 
-void descendants(const Db& db, int64_t id, int depth, std::set<int64_t>& visited,
-                 std::vector<Row>& rows) {
-  auto stmt = db.prepare("SELECT id FROM processes WHERE parent_id = ? ORDER BY start_ns, id");
-  stmt.bind(1, id);
-  std::vector<int64_t> children;
-  while (stmt.step()) children.push_back(stmt.getInt(0));
-  for (int64_t child : children) {
-    if (!visited.insert(child).second) continue;
-    if (auto p = loadProcess(db, child)) {
-      rows.push_back(node(db, *p, "descendant", depth));
-      descendants(db, child, depth + 1, visited, rows);
+// Depth first with an explicit stack: a hostile or huge capture may hold
+// fork chains deeper than the call stack.
+void descendants(const Db& db, int64_t root, int depth, std::vector<Row>& rows) {
+  auto children = db.prepare("SELECT id FROM processes WHERE parent_id = ? ORDER BY start_ns, id");
+  std::set<int64_t> visited{root};
+  std::vector<std::pair<int64_t, int>> stack{{root, depth}};
+  while (!stack.empty()) {
+    auto [id, level] = stack.back();
+    stack.pop_back();
+    if (id != root) {
+      if (auto p = loadProcess(db, id)) rows.push_back(node(db, *p, "descendant", level));
     }
+    children.bind(1, id);
+    std::vector<int64_t> found;
+    while (children.step()) found.push_back(children.getInt(0));
+    children.reset();
+    // Reversed so the oldest child is visited first.
+    for (auto it = found.rbegin(); it != found.rend(); ++it)
+      if (visited.insert(*it).second) stack.emplace_back(*it, level + 1);
   }
 }
 
@@ -67,8 +74,7 @@ int cmdTree(const Db& db, uint32_t pid, const std::optional<std::string>& start,
     for (auto it = chain.rbegin(); it != chain.rend(); ++it)
       rows.push_back(node(db, *it, "ancestor", depth++));
     rows.push_back(node(db, self, "self", depth));
-    std::set<int64_t> visited{self.id};
-    descendants(db, self.id, depth + 1, visited, rows);
+    descendants(db, self.id, depth, rows);
   }
   auto process = [](const Row& r) {
     std::string indent(2 * r["depth"].get<int>(), ' ');

@@ -42,7 +42,8 @@ std::string callText(const std::string& syscall, int64_t a0, int64_t a1, int64_t
 struct Target {
   std::optional<ProcessInfo> process;  // none: a pid targeted while nothing had it
   std::vector<Row> rows;
-  std::string ending;  // how it ended, for the table header
+  std::string ending;         // how it ended, for the table header
+  bool causeMissing = false;  // died of a signal whose generation is not in the capture
 };
 
 void addSender(const Db& db, Row& row, std::optional<int64_t> senderId) {
@@ -99,11 +100,11 @@ std::vector<Row> signalRows(const Db& db, const ProcessInfo& target, int64_t fat
       row["context_pid"] = stmt.getInt(10);
       row["context_comm"] = stmt.getText(12);
     }
-    row["call"] = stmt.isNull(17) ? Row()
-                                   : Row(callText(stmt.getText(17), stmt.getInt(18),
-                                                  stmt.getInt(19), stmt.getInt(20),
-                                                  stmt.getInt(21), stmt.getInt(22),
-                                                  stmt.getText(23)));
+    row["call"] =
+        stmt.isNull(17)
+            ? Row()
+            : Row(callText(stmt.getText(17), stmt.getInt(18), stmt.getInt(19), stmt.getInt(20),
+                           stmt.getInt(21), stmt.getInt(22), stmt.getText(23)));
     row["errno"] = Row();
     row["disposition"] = stmt.isNull(15) ? Row() : Row(stmt.getText(15));
     row["delivered_time"] = stmt.isNull(16) ? Row() : Row(formatTime(stmt.getInt(16)));
@@ -118,13 +119,15 @@ std::vector<Row> signalRows(const Db& db, const ProcessInfo& target, int64_t fat
 // for them, yet someone tried.
 std::vector<Row> failedCallRows(const Db& db, std::optional<int64_t> targetId, uint32_t pid,
                                 const std::string& targetComm, const std::string& startTime) {
-  auto stmt = db.prepare(std::string(
-      "SELECT k.time_ns + c.boot_to_wall_ns, k.signo, k.signal_name, k.syscall, k.caller_id,"
-      " k.caller_pid, k.caller_tid, k.caller_comm, k.arg0, k.arg1, k.arg2, k.arg3, k.ret,"
-      " k.errno_name, c.hostname, k.target_tid"
-      " FROM kill_calls k JOIN captures c ON c.id = k.capture_id"
-      " WHERE k.ret < 0 AND k.signo <> 0 AND ") +
-      (targetId ? "k.target_id = ?" : "k.target_id IS NULL AND COALESCE(k.target_pid, k.target_tid) = ?") +
+  auto stmt = db.prepare(
+      std::string(
+          "SELECT k.time_ns + c.boot_to_wall_ns, k.signo, k.signal_name, k.syscall, k.caller_id,"
+          " k.caller_pid, k.caller_tid, k.caller_comm, k.arg0, k.arg1, k.arg2, k.arg3, k.ret,"
+          " k.errno_name, c.hostname, k.target_tid"
+          " FROM kill_calls k JOIN captures c ON c.id = k.capture_id"
+          " WHERE k.ret < 0 AND k.signo <> 0 AND ") +
+      (targetId ? "k.target_id = ?"
+                : "k.target_id IS NULL AND COALESCE(k.target_pid, k.target_tid) = ?") +
       " ORDER BY k.time_ns, k.id");
   if (targetId)
     stmt.bind(1, *targetId);
@@ -199,12 +202,16 @@ void writeTable(std::ostream& out, const std::vector<Target>& targets, uint32_t 
     first = false;
     if (t.process) {
       const ProcessInfo& p = *t.process;
-      out << fmt::format("pid {} ({}) on {}, started {}: {}\n", pid, p.comm, p.hostname,
-                         formatTime(p.startWallNs), t.ending);
+      out << fmt::format("pid {} ({}) on {}, started {}\n", pid, p.comm, p.hostname,
+                         formatTime(p.startWallNs));
+      out << "  ended:   " << t.ending << '\n';
       if (!p.cmdline.empty()) out << "  cmdline: " << p.cmdline << '\n';
     } else {
       out << fmt::format("pid {}: calls aimed at it while no process had it\n", pid);
     }
+    if (t.causeMissing)
+      out << "  note:    the fatal signal was not recorded (sent before the capture started, or "
+             "lost)\n";
     if (t.rows.empty()) {
       out << "  no signals were sent to it\n";
       continue;
@@ -219,8 +226,8 @@ void writeTable(std::ostream& out, const std::vector<Target>& targets, uint32_t 
       resultWidth = std::max(resultWidth, result.size());
     }
     out << fmt::format("  {:<30}  {:<{}}  {:<{}}  {:<{}}  {:<{}}  {}\n", "TIME", "SIGNAL",
-                       signalWidth, "ORIGIN", originWidth, "CODE", codeWidth, "RESULT",
-                       resultWidth, "SENDER");
+                       signalWidth, "ORIGIN", originWidth, "CODE", codeWidth, "RESULT", resultWidth,
+                       "SENDER");
     for (const Row& r : t.rows) {
       std::string result = r["result"] == "failed" ? "failed " + plainText(r["errno"])
                                                    : r["result"].get<std::string>();
@@ -243,14 +250,15 @@ void writeTable(std::ostream& out, const std::vector<Target>& targets, uint32_t 
 
 }  // namespace
 
-int cmdWhoKilled(const Db& db, uint32_t pid, const std::optional<std::string>& start,
-                 Format format, std::ostream& out) {
+int cmdWhoKilled(const Db& db, uint32_t pid, const std::optional<std::string>& start, Format format,
+                 std::ostream& out) {
   std::vector<Target> targets;
   for (const ProcessInfo& p : instancesOfPid(db, pid, start)) {
     Target& t = targets.emplace_back();
     t.process = p;
     int64_t fatalId = -1;
     t.ending = endingText(db, p, &fatalId);
+    t.causeMissing = fatalId < 0 && t.ending.rfind("killed by", 0) == 0;
     t.rows = signalRows(db, p, fatalId);
     auto failed = failedCallRows(db, p.id, pid, p.comm, formatTime(p.startWallNs));
     t.rows.insert(t.rows.end(), failed.begin(), failed.end());
@@ -262,8 +270,7 @@ int cmdWhoKilled(const Db& db, uint32_t pid, const std::optional<std::string>& s
     auto orphan = failedCallRows(db, std::nullopt, pid, "", "");
     if (!orphan.empty()) targets.push_back(Target{std::nullopt, orphan, ""});
   }
-  if (targets.empty())
-    throw UserError(fmt::format("pid {} does not appear in the capture", pid));
+  if (targets.empty()) throw UserError(fmt::format("pid {} does not appear in the capture", pid));
 
   if (format == Format::kTable) {
     writeTable(out, targets, pid);
@@ -272,12 +279,16 @@ int cmdWhoKilled(const Db& db, uint32_t pid, const std::optional<std::string>& s
   std::vector<Row> rows;
   for (const Target& t : targets) rows.insert(rows.end(), t.rows.begin(), t.rows.end());
   std::vector<Column> columns;
-  for (const char* key :
-       {"time", "target_pid", "target_comm", "signal", "signal_name", "origin", "code",
-        "sender_pid", "sender_comm", "sender_cmdline", "sender_ancestry", "result", "fatal",
-        "target_tid", "target_start_time", "hostname", "code_value", "thread_directed",
-        "sender_tid", "sender_start_time", "sender_exit_time", "context_pid", "context_comm",
-        "call", "errno", "disposition", "delivered_time", "fault_addr"})
+  for (const char* key : {"time",           "target_pid",        "target_comm",
+                          "signal",         "signal_name",       "origin",
+                          "code",           "sender_pid",        "sender_comm",
+                          "sender_cmdline", "sender_ancestry",   "result",
+                          "fatal",          "target_tid",        "target_start_time",
+                          "hostname",       "code_value",        "thread_directed",
+                          "sender_tid",     "sender_start_time", "sender_exit_time",
+                          "context_pid",    "context_comm",      "call",
+                          "errno",          "disposition",       "delivered_time",
+                          "fault_addr"})
     columns.push_back({key, ""});
   for (Column& c : columns)
     if (c.key == "sender_ancestry")

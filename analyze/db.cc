@@ -15,10 +15,18 @@ namespace {
 Db::Db(const std::string& path, Mode mode) {
   int flags = SQLITE_OPEN_NOMUTEX;
   switch (mode) {
-    case Mode::kReadOnly: flags |= SQLITE_OPEN_READONLY; break;
-    case Mode::kReadWrite: flags |= SQLITE_OPEN_READWRITE; break;
-    case Mode::kCreate: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
-    case Mode::kMemory: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY; break;
+    case Mode::kReadOnly:
+      flags |= SQLITE_OPEN_READONLY;
+      break;
+    case Mode::kReadWrite:
+      flags |= SQLITE_OPEN_READWRITE;
+      break;
+    case Mode::kCreate:
+      flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+      break;
+    case Mode::kMemory:
+      flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY;
+      break;
   }
   std::string name = mode == Mode::kMemory ? ":memory:" : path;
   if (sqlite3_open_v2(name.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
@@ -44,7 +52,9 @@ void Db::exec(std::string_view sql) {
   }
 }
 
-Statement Db::prepare(std::string_view sql) const { return Statement(db_, sql); }
+Statement Db::prepare(std::string_view sql) const {
+  return Statement(db_, sql);
+}
 
 std::optional<int64_t> Db::scalar(std::string_view sql) const {
   Statement stmt(db_, sql);
@@ -61,8 +71,7 @@ bool Db::looksLikeDatabase(const std::string& file) {
 
 Statement::Statement(sqlite3* db, std::string_view sql) {
   const char* tail = nullptr;
-  if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, &tail) !=
-      SQLITE_OK)
+  if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, &tail) != SQLITE_OK)
     fail(db, "");
   if (tail) tail_.assign(tail, sql.data() + sql.size() - tail);
   if (!stmt_) throw DbError("empty SQL statement");

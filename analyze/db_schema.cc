@@ -6,8 +6,9 @@ namespace sigrec::analyze {
 namespace {
 
 // Boot-clock ns to RFC 3339 text inside SQL, for the views.
-#define WALL(expr)                                                                        \
-  "(strftime('%Y-%m-%dT%H:%M:%S', (" expr ") / 1000000000, 'unixepoch') || "             \
+#define WALL(expr)                        \
+  "(strftime('%Y-%m-%dT%H:%M:%S', (" expr \
+  ") / 1000000000, 'unixepoch') || "      \
   "printf('.%09dZ', (" expr ") % 1000000000))"
 
 constexpr const char* kTables = R"sql(
@@ -95,14 +96,16 @@ CREATE TABLE IF NOT EXISTS sigan_meta (key TEXT PRIMARY KEY, value TEXT);
 const std::string kViews = std::string(R"sql(
 CREATE VIEW IF NOT EXISTS v_processes AS
 SELECT p.id, c.hostname, p.capture_id, p.pid, p.ppid, p.comm, p.exe, p.cmdline, p.uid,
-  )sql") + WALL("p.start_ns + c.boot_to_wall_ns") + R"sql( AS start_time,
+  )sql") + WALL("p.start_ns + c.boot_to_wall_ns") +
+                           R"sql( AS start_time,
   CASE WHEN p.exit_ns IS NULL THEN NULL ELSE )sql" +
-                            WALL("p.exit_ns + c.boot_to_wall_ns") + R"sql( END AS exit_time,
+                           WALL("p.exit_ns + c.boot_to_wall_ns") + R"sql( END AS exit_time,
   (p.exit_ns - p.start_ns) / 1e9 AS lifetime_s, p.parent_id
 FROM processes p JOIN captures c ON c.id = p.capture_id;
 CREATE VIEW IF NOT EXISTS v_signals AS
-SELECT s.id, c.hostname, s.capture_id, )sql" + WALL("s.time_ns + c.boot_to_wall_ns") +
-                            R"sql( AS time,
+SELECT s.id, c.hostname, s.capture_id, )sql" +
+                           WALL("s.time_ns + c.boot_to_wall_ns") +
+                           R"sql( AS time,
   s.signo, s.signal_name, s.code_name, s.origin,
   s.sender_pid, s.sender_comm, sp.cmdline AS sender_cmdline,
   s.target_pid, s.target_tid, s.target_comm, tp.cmdline AS target_cmdline,
@@ -112,8 +115,8 @@ FROM signals s JOIN captures c ON c.id = s.capture_id
 CREATE VIEW IF NOT EXISTS v_exits AS
 SELECT e.id, c.hostname, e.capture_id, e.pid, p.ppid, e.comm, p.cmdline,
   )sql" + WALL("p.start_ns + c.boot_to_wall_ns") +
-                            R"sql( AS start_time, )sql" +
-                            WALL("e.time_ns + c.boot_to_wall_ns") + R"sql( AS exit_time,
+                           R"sql( AS start_time, )sql" + WALL("e.time_ns + c.boot_to_wall_ns") +
+                           R"sql( AS exit_time,
   (e.time_ns - p.start_ns) / 1e9 AS lifetime_s, e.reason, e.exit_status, e.signo,
   e.signal_name, e.core_dumped, s.origin, s.code_name,
   CASE WHEN s.origin = 'kernel' THEN NULL ELSE s.sender_pid END AS killer_pid,
@@ -124,7 +127,7 @@ FROM exits e JOIN captures c ON c.id = e.capture_id
   LEFT JOIN processes kp ON kp.id = s.sender_id AND s.origin <> 'kernel';
 CREATE VIEW IF NOT EXISTS v_failed_kills AS
 SELECT k.id, c.hostname, k.capture_id, )sql" +
-                            WALL("k.time_ns + c.boot_to_wall_ns") + R"sql( AS time,
+                           WALL("k.time_ns + c.boot_to_wall_ns") + R"sql( AS time,
   k.syscall, k.caller_pid, k.caller_comm, p.cmdline AS caller_cmdline,
   k.arg0, k.arg1, k.arg2, k.arg3, k.signal_name, k.target_pid, k.ret, k.errno_name
 FROM kill_calls k JOIN captures c ON c.id = k.capture_id LEFT JOIN processes p ON p.id = k.caller_id
@@ -162,6 +165,10 @@ void applyImportPragmas(Db& db) {
       "PRAGMA cache_size=-65536; PRAGMA foreign_keys=OFF;");
 }
 
+void applyQueryOnlyPragmas(Db& db) {
+  db.exec("PRAGMA query_only=1");
+}
+
 void checkSchema(const Db& db) {
   if (!hasTable(db, "sigan_meta") || !hasTable(db, "captures"))
     throw DbError("not a sigan database (no captures table)");
@@ -181,6 +188,8 @@ void ensureSchema(Db& db) {
           std::to_string(kSchemaVersion) + "')");
 }
 
-void ensureIndexes(Db& db) { db.exec(kIndexes); }
+void ensureIndexes(Db& db) {
+  db.exec(kIndexes);
+}
 
 }  // namespace sigrec::analyze

@@ -12,6 +12,9 @@ inline constexpr int kSchemaVersion = 1;
 // connection with no -shm file beside it. Bulk speed comes from the single
 // transaction and reused statements.
 void applyImportPragmas(Db& db);
+// For connections handed to user SQL: no write may succeed, whatever the
+// statement (the authorizer in sources.cc is the second lock).
+void applyQueryOnlyPragmas(Db& db);
 // Creates the tables (and views) if missing; throws if the file is a
 // database of another program or of a newer sigan.
 void ensureSchema(Db& db);

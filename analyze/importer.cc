@@ -19,56 +19,82 @@ using schema::Event;
 
 const char* syscallName(schema::Syscall call) {
   switch (call) {
-    case schema::Syscall::NONE: return "none";
-    case schema::Syscall::KILL: return "kill";
-    case schema::Syscall::TKILL: return "tkill";
-    case schema::Syscall::TGKILL: return "tgkill";
-    case schema::Syscall::PIDFD_SEND_SIGNAL: return "pidfd_send_signal";
-    case schema::Syscall::RT_SIGQUEUEINFO: return "rt_sigqueueinfo";
-    case schema::Syscall::RT_TGSIGQUEUEINFO: return "rt_tgsigqueueinfo";
+    case schema::Syscall::NONE:
+      return "none";
+    case schema::Syscall::KILL:
+      return "kill";
+    case schema::Syscall::TKILL:
+      return "tkill";
+    case schema::Syscall::TGKILL:
+      return "tgkill";
+    case schema::Syscall::PIDFD_SEND_SIGNAL:
+      return "pidfd_send_signal";
+    case schema::Syscall::RT_SIGQUEUEINFO:
+      return "rt_sigqueueinfo";
+    case schema::Syscall::RT_TGSIGQUEUEINFO:
+      return "rt_tgsigqueueinfo";
   }
   return "unknown";
 }
 
 const char* probeName(schema::Probe probe) {
   switch (probe) {
-    case schema::Probe::SIGNAL_GENERATE: return "signal_generate";
-    case schema::Probe::SIGNAL_DELIVER: return "signal_deliver";
-    case schema::Probe::KILL_CALL: return "kill_call";
-    case schema::Probe::FORK: return "fork";
-    case schema::Probe::EXEC: return "exec";
-    case schema::Probe::EXIT: return "exit";
-    case schema::Probe::OOM: return "oom";
-    case schema::Probe::INFLIGHT_MAP: return "inflight_map";
+    case schema::Probe::SIGNAL_GENERATE:
+      return "signal_generate";
+    case schema::Probe::SIGNAL_DELIVER:
+      return "signal_deliver";
+    case schema::Probe::KILL_CALL:
+      return "kill_call";
+    case schema::Probe::FORK:
+      return "fork";
+    case schema::Probe::EXEC:
+      return "exec";
+    case schema::Probe::EXIT:
+      return "exit";
+    case schema::Probe::OOM:
+      return "oom";
+    case schema::Probe::INFLIGHT_MAP:
+      return "inflight_map";
   }
   return "unknown";
 }
 
 const char* infoKindName(schema::InfoKind kind) {
   switch (kind) {
-    case schema::InfoKind::NO_INFO: return "noinfo";
-    case schema::InfoKind::PRIV: return "priv";
-    case schema::InfoKind::SIGINFO: return "siginfo";
+    case schema::InfoKind::NO_INFO:
+      return "noinfo";
+    case schema::InfoKind::PRIV:
+      return "priv";
+    case schema::InfoKind::SIGINFO:
+      return "siginfo";
   }
   return "unknown";
 }
 
 const char* dispositionName(schema::Disposition d) {
   switch (d) {
-    case schema::Disposition::DEFAULT: return "default";
-    case schema::Disposition::IGNORE: return "ignore";
-    case schema::Disposition::HANDLER: return "handler";
+    case schema::Disposition::DEFAULT:
+      return "default";
+    case schema::Disposition::IGNORE:
+      return "ignore";
+    case schema::Disposition::HANDLER:
+      return "handler";
   }
   return "unknown";
 }
 
 std::string resultName(int result) {
   switch (result) {
-    case 0: return "delivered";
-    case 1: return "ignored";
-    case 2: return "already_pending";
-    case 3: return "overflow";
-    case 4: return "lose_info";
+    case 0:
+      return "delivered";
+    case 1:
+      return "ignored";
+    case 2:
+      return "already_pending";
+    case 3:
+      return "overflow";
+    case 4:
+      return "lose_info";
   }
   return std::to_string(result);
 }
@@ -143,8 +169,8 @@ ImportResult Importer::run() {
       "INSERT INTO deliveries (capture_id, time_ns, cpu, process_id, pid, tid, comm, signo,"
       " signal_name, code, code_name, disposition, sa_flags, info_kind, signal_id)"
       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
-  updSignalDelivery_.emplace(db_.prepare(
-      "UPDATE signals SET delivery_id=?, delivered_ns=?, disposition=? WHERE id=?"));
+  updSignalDelivery_.emplace(
+      db_.prepare("UPDATE signals SET delivery_id=?, delivered_ns=?, disposition=? WHERE id=?"));
   insKill_.emplace(db_.prepare(
       "INSERT INTO kill_calls (capture_id, time_ns, enter_ns, cpu, syscall, caller_id, caller_pid,"
       " caller_tid, caller_comm, caller_uid, arg0, arg1, arg2, arg3, signo, signal_name,"
@@ -177,10 +203,17 @@ ImportResult Importer::run() {
     // cannot use (hostile or buggy writer): keep what came before, say so.
     try {
       switch (frame->type()) {
-        case capture::FrameType::kInfo: break;  // only the first one counts
-        case capture::FrameType::kSnapshot: snapshot(frame->root<schema::ProcessSnapshot>()); break;
-        case capture::FrameType::kEvents: batch(frame->root<schema::EventBatch>()); break;
-        case capture::FrameType::kTrailer: trailer(frame->root<schema::Trailer>()); break;
+        case capture::FrameType::kInfo:
+          break;  // only the first one counts
+        case capture::FrameType::kSnapshot:
+          snapshot(frame->root<schema::ProcessSnapshot>());
+          break;
+        case capture::FrameType::kEvents:
+          batch(frame->root<schema::EventBatch>());
+          break;
+        case capture::FrameType::kTrailer:
+          trailer(frame->root<schema::Trailer>());
+          break;
       }
     } catch (const kj::Exception& e) {
       decodeDamage_.push_back({frame->offset(), 0,
@@ -205,15 +238,16 @@ void Importer::beginCapture(std::optional<capture::Frame>& first) {
                              false});
   }
   uint64_t fileSize = reader_.fileSize();
-  result_.key = info ? fmt::format("{}/{}/{}/{}", info->getHostname().cStr(),
-                                   info->getBootId().cStr(), info->getStartBootNs(),
-                                   info->getFileSequence())
-                     : "noinfo:" + std::filesystem::absolute(path_).string();
+  result_.key =
+      info ? fmt::format("{}/{}/{}/{}", info->getHostname().cStr(), info->getBootId().cStr(),
+                         info->getStartBootNs(), info->getFileSequence())
+           : "noinfo:" + std::filesystem::absolute(path_).string();
 
   auto existing = db_.prepare("SELECT id, file_size FROM captures WHERE capture_key=?");
   existing.bind(1, result_.key);
   if (existing.step()) {
-    if (static_cast<uint64_t>(existing.getInt(1)) == fileSize) {
+    // A shorter copy (cut, or taken earlier) never replaces a longer one.
+    if (fileSize <= static_cast<uint64_t>(existing.getInt(1))) {
       result_.skipped = true;
       result_.captureId = existing.getInt(0);
       return;
@@ -253,7 +287,8 @@ void Importer::beginCapture(std::optional<capture::Frame>& first) {
         .bind(19, info->getThreads())
         .bind(20, info->getRingBufferBytes())
         .bind(21, info->getFileSequence());
-    if (info->getClockTicksPerSecond() > 0) tickNs = 1'000'000'000ull / info->getClockTicksPerSecond();
+    if (info->getClockTicksPerSecond() > 0)
+      tickNs = 1'000'000'000ull / info->getClockTicksPerSecond();
   } else {
     ins.bind(10, int64_t{0});
   }
@@ -264,9 +299,9 @@ void Importer::beginCapture(std::optional<capture::Frame>& first) {
 }
 
 void Importer::deleteCapture(int64_t id) {
-  for (const char* table : {"processes", "signals", "deliveries", "kill_calls", "forks", "execs",
-                            "exits", "thread_exits", "oom_kills", "losses", "probe_counters",
-                            "damage", "captures"}) {
+  for (const char* table :
+       {"processes", "signals", "deliveries", "kill_calls", "forks", "execs", "exits",
+        "thread_exits", "oom_kills", "losses", "probe_counters", "damage", "captures"}) {
     auto stmt = db_.prepare(fmt::format("DELETE FROM {} WHERE {} = ?", table,
                                         std::string(table) == "captures" ? "id" : "capture_id"));
     stmt.bind(1, id).run();
@@ -444,8 +479,11 @@ void Importer::event(Event::Reader ev) {
           signo = a1;
           targetPid = a0;
           break;
-        case schema::Syscall::PIDFD_SEND_SIGNAL: signo = a1; break;
-        case schema::Syscall::NONE: break;
+        case schema::Syscall::PIDFD_SEND_SIGNAL:
+          signo = a1;
+          break;
+        case schema::Syscall::NONE:
+          break;
       }
       insKill_->bind(1, cap)
           .bind(2, t)
@@ -728,7 +766,8 @@ ImportResult importCapture(Db& db, const std::filesystem::path& path) {
 }
 
 std::string describeImport(const std::filesystem::path& path, const ImportResult& r) {
-  if (r.skipped) return fmt::format("{}: already imported (capture {})", path.string(), r.captureId);
+  if (r.skipped)
+    return fmt::format("{}: already imported (capture {})", path.string(), r.captureId);
   std::string text = fmt::format("{}: {} {} events as capture {}", path.string(),
                                  r.replaced ? "re-imported" : "imported", r.events, r.captureId);
   if (!r.trailer) text += "; trailer missing (recorder stopped abruptly, file may be incomplete)";

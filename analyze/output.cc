@@ -30,7 +30,8 @@ std::string cut(const std::string& text, size_t max) {
     if (start && ++w > max - 3) break;
     out += c;
   }
-  return out + "...";
+  out.append("...");
+  return out;
 }
 
 std::string cell(const Column& column, const Row& row) {
@@ -96,7 +97,7 @@ void writeRows(std::ostream& out, Format format, const std::vector<Column>& colu
     auto& line = cells.emplace_back();
     for (size_t i = 0; i < shown.size(); ++i) {
       std::string text = oneLine(cell(*shown[i], row));
-      if (text.empty()) text = "-";
+      if (text.empty()) text.assign(1, '-');
       if (shown[i]->maxWidth) text = cut(text, shown[i]->maxWidth);
       widths[i] = std::max(widths[i], width(text));
       line.push_back(std::move(text));

@@ -79,7 +79,8 @@ std::string ancestryText(const Row& ancestry) {
 
 std::vector<ProcessInfo> instancesOfPid(const Db& db, uint32_t pid,
                                         const std::optional<std::string>& start) {
-  auto stmt = db.prepare(std::string(kSelect) + "WHERE p.pid = ? ORDER BY p.capture_id, p.start_ns");
+  auto stmt =
+      db.prepare(std::string(kSelect) + "WHERE p.pid = ? ORDER BY p.capture_id, p.start_ns");
   stmt.bind(1, pid);
   std::vector<ProcessInfo> all;
   while (stmt.step()) all.push_back(fromRow(stmt));
@@ -109,6 +110,8 @@ std::vector<ProcessInfo> instancesOfPid(const Db& db, uint32_t pid,
   return matching;
 }
 
-std::string startText(const ProcessInfo& p) { return formatTime(p.startWallNs); }
+std::string startText(const ProcessInfo& p) {
+  return formatTime(p.startWallNs);
+}
 
 }  // namespace sigrec::analyze

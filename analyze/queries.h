@@ -17,8 +17,8 @@ namespace sigrec::analyze {
 int cmdInfo(const Db& db, Format format, std::ostream& out);
 
 // START: RFC 3339 start time picking one instance of a reused pid.
-int cmdWhoKilled(const Db& db, uint32_t pid, const std::optional<std::string>& start,
-                 Format format, std::ostream& out);
+int cmdWhoKilled(const Db& db, uint32_t pid, const std::optional<std::string>& start, Format format,
+                 std::ostream& out);
 
 struct TimelineFilter {
   std::optional<uint32_t> pid;

@@ -45,7 +45,7 @@ void copyDatabase(const std::string& file, Db& memory) {
 }  // namespace
 
 void makeReadOnly(Db& db) {
-  db.exec("PRAGMA query_only=1");
+  applyQueryOnlyPragmas(db);
   sqlite3_db_config(db.handle(), SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
   sqlite3_set_authorizer(db.handle(), authorize, nullptr);
 }
@@ -81,7 +81,8 @@ std::unique_ptr<Db> openSources(const std::vector<std::string>& sources, std::os
     applyImportPragmas(*db);
     for (const std::string& file : captures) {
       ImportResult result = importCapture(*db, file);
-      if (!result.trailer || !result.damage.empty()) notes << "sigan: note: " << describeImport(file, result) << '\n';
+      if (!result.trailer || !result.damage.empty())
+        notes << "sigan: note: " << describeImport(file, result) << '\n';
     }
   }
   makeReadOnly(*db);

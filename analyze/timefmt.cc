@@ -93,8 +93,9 @@ std::optional<int64_t> parseTime(std::string_view text, int64_t* precisionNs) {
 std::string formatDuration(int64_t ns) {
   if (ns < 0) return "-" + formatDuration(-ns);
   if (ns < 1'000) return fmt::format("{}ns", ns);
-  if (ns < 1'000'000) return fmt::format("{:.1f}us", ns / 1e3);
-  if (ns < kNsPerSec) return fmt::format("{:.1f}ms", ns / 1e6);
+  // Thresholds just below the next unit, so rounding never prints "1000.0us".
+  if (ns < 999'950) return fmt::format("{:.1f}us", ns / 1e3);
+  if (ns < 999'950'000) return fmt::format("{:.1f}ms", ns / 1e6);
   if (ns < 60 * kNsPerSec) return fmt::format("{:.3f}s", ns / 1e9);
   int64_t s = ns / kNsPerSec;
   if (s < 3600) return fmt::format("{}m{:02d}s", s / 60, s % 60);

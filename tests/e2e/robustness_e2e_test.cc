@@ -143,7 +143,7 @@ TEST_F(RobustnessE2e, SizeLimitStopsCleanly) {
   TempDir dir;
   const std::string file = dir.file("limited.sigrec");
   auto r = runCommand(sigrecPath() + " -o " + file + " --max-size 64K -- " + scenarioPath() +
-                      " exec-loop 30");
+                      " exec-loop 6");
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.err.find("waiting for the command"), std::string::npos) << r.err;
   auto c = loadCapture(file);

@@ -1,0 +1,90 @@
+// Time text, output formats, and the SQLite wrapper.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "analyze/db.h"
+#include "analyze/output.h"
+#include "analyze/timefmt.h"
+
+namespace sigrec::analyze {
+namespace {
+
+TEST(TimeFormat, Rfc3339WithNanoseconds) {
+  EXPECT_EQ(formatTime(0), "1970-01-01T00:00:00.000000000Z");
+  EXPECT_EQ(formatTime(1'795'442'400'123'456'789), "2026-11-23T14:00:00.123456789Z");
+  EXPECT_EQ(formatTime(-1), "1969-12-31T23:59:59.999999999Z");
+}
+
+TEST(TimeFormat, ParseRoundTripsAndPrecision) {
+  int64_t precision = 0;
+  EXPECT_EQ(parseTime("2026-11-23T14:00:00.123456789Z", &precision), 1'795'442'400'123'456'789);
+  EXPECT_EQ(precision, 1);
+  EXPECT_EQ(parseTime("2026-11-23T14:00:00Z", &precision), 1'795'442'400'000'000'000);
+  EXPECT_EQ(precision, 1'000'000'000);
+  EXPECT_EQ(parseTime("2026-11-23 14:00:00.5", &precision), 1'795'442'400'500'000'000);
+  EXPECT_EQ(precision, 100'000'000);
+  EXPECT_EQ(parseTime("2026-11-23T16:00:00+02:00"), 1'795'442'400'000'000'000);
+  EXPECT_FALSE(parseTime("yesterday"));
+  EXPECT_FALSE(parseTime("2026-13-23T14:00:00Z"));
+  EXPECT_FALSE(parseTime("2026-11-23T14:00:00Zjunk"));
+  EXPECT_FALSE(parseTime("2026-11-23T14:00:00."));
+}
+
+TEST(TimeFormat, Durations) {
+  EXPECT_EQ(formatDuration(500), "500ns");
+  EXPECT_EQ(formatDuration(800'000), "800.0us");
+  EXPECT_EQ(formatDuration(999'995), "1.0ms");
+  EXPECT_EQ(formatDuration(1'500'000'000), "1.500s");
+  EXPECT_EQ(formatDuration(400'000'000'000), "6m40s");
+  EXPECT_EQ(formatDuration(7'300'000'000'000), "2h01m");
+}
+
+TEST(Output, FormatsAndQuoting) {
+  std::vector<Column> columns = {{"a", "A"}, {"b", "B"}, {"hidden", ""}};
+  std::vector<Row> rows = {Row{{"a", 1}, {"b", "x,\"y\""}, {"hidden", nullptr}},
+                           Row{{"a", true}, {"b", std::string(200, 'z')}, {"hidden", 2.5}}};
+  std::ostringstream json, csv, table;
+  writeRows(json, Format::kJson, columns, rows);
+  EXPECT_EQ(json.str().substr(0, json.str().find('\n')), R"({"a":1,"b":"x,\"y\"","hidden":null})");
+  writeRows(csv, Format::kCsv, columns, rows);
+  EXPECT_EQ(csv.str().substr(0, csv.str().find("\r\n", 12) + 2),
+            "a,b,hidden\r\n1,\"x,\"\"y\"\"\",\r\n");
+  writeRows(table, Format::kTable, columns, rows);
+  std::istringstream lines(table.str());
+  std::string header;
+  std::getline(lines, header);
+  EXPECT_EQ(header, "A     B");
+  for (std::string line; std::getline(lines, line);) EXPECT_LE(line.size(), kTableWidth);
+  EXPECT_NE(table.str().find("..."), std::string::npos);
+  EXPECT_FALSE(parseFormat("yaml"));
+}
+
+TEST(Output, InvalidUtf8IsReplacedNotThrown) {
+  std::ostringstream out;
+  writeJsonLine(out, Row{{"comm", std::string("bad\xff")}});
+  EXPECT_NE(out.str().find("bad"), std::string::npos);
+}
+
+TEST(Db, ErrorsThrowWithSqliteMessage) {
+  Db db("", Db::Mode::kMemory);
+  db.exec("CREATE TABLE t (x INTEGER)");
+  auto insert = db.prepare("INSERT INTO t VALUES (?)");
+  for (int i = 0; i < 3; ++i) insert.bind(1, i).run();
+  EXPECT_EQ(db.scalar("SELECT SUM(x) FROM t"), 3);
+  try {
+    db.prepare("SELECT nope FROM t");
+    FAIL();
+  } catch (const DbError& e) {
+    EXPECT_NE(std::string(e.what()).find("no such column"), std::string::npos);
+  }
+  EXPECT_THROW(Db("/nonexistent/dir/x.db", Db::Mode::kReadOnly), DbError);
+  {
+    Transaction tx(db);
+    db.exec("DELETE FROM t");
+  }  // rolled back
+  EXPECT_EQ(db.scalar("SELECT COUNT(*) FROM t"), 3);
+}
+
+}  // namespace
+}  // namespace sigrec::analyze
