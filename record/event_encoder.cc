@@ -95,6 +95,35 @@ bool encodeDeliver(const void* data, size_t size, schema::Event::Builder e) {
   return true;
 }
 
+// The tracepoint hands over raw 64-bit registers; an int argument such as
+// kill(-4242, ...) may arrive zero-extended. Store each argument as its C
+// type: int (pids, signals, the pidfd), unsigned int (flags) or a pointer.
+void setCallArgs(const sr_kill_call& s, schema::Event::KillCall::Builder k) {
+  enum Kind { kInt, kUint, kPointer, kUnused };
+  static constexpr Kind kArgs[7][4] = {
+      {kUnused, kUnused, kUnused, kUnused},  // none
+      {kInt, kInt, kUnused, kUnused},        // kill(pid, sig)
+      {kInt, kInt, kUnused, kUnused},        // tkill(tid, sig)
+      {kInt, kInt, kInt, kUnused},           // tgkill(tgid, tid, sig)
+      {kInt, kInt, kPointer, kUint},         // pidfd_send_signal(pidfd, sig, info, flags)
+      {kInt, kInt, kPointer, kUnused},       // rt_sigqueueinfo(tgid, sig, info)
+      {kInt, kInt, kInt, kPointer},          // rt_tgsigqueueinfo(tgid, tid, sig, info)
+  };
+  const auto& kinds = kArgs[s.nr < 7 ? s.nr : 0];
+  int64_t args[4];
+  for (int i = 0; i < 4; ++i) {
+    uint64_t raw = static_cast<uint64_t>(s.args[i]);
+    args[i] = kinds[i] == kInt      ? static_cast<int32_t>(raw)
+              : kinds[i] == kUint   ? static_cast<uint32_t>(raw)
+              : kinds[i] == kUnused ? 0
+                                    : static_cast<int64_t>(raw);
+  }
+  k.setArg0(args[0]);
+  k.setArg1(args[1]);
+  k.setArg2(args[2]);
+  k.setArg3(args[3]);
+}
+
 bool encodeKillCall(const void* data, size_t size, schema::Event::Builder e) {
   sr_kill_call s;
   if (!load(data, size, &s)) return false;
@@ -103,10 +132,7 @@ bool encodeKillCall(const void* data, size_t size, schema::Event::Builder e) {
   k.setSyscall(static_cast<schema::Syscall>(s.nr));
   k.setEnterNs(s.enter_ns);
   k.setRet(s.ret);
-  k.setArg0(s.args[0]);
-  k.setArg1(s.args[1]);
-  k.setArg2(s.args[2]);
-  k.setArg3(s.args[3]);
+  setCallArgs(s, k);
   k.setSignals(s.signals);
   k.setNoReturn(s.flags & SR_KILL_NO_RETURN);
   return true;

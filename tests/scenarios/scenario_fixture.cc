@@ -30,12 +30,17 @@ std::string program(const std::string& name) {
   return buildDir() + "/tests/scenarios/programs/" + name;
 }
 
-ScenarioRun runScenario(const std::string& commandLine, const std::string& sigrecArgs) {
+std::string shell(const std::string& commandLine) {
+  return "sh -c " + quoted(commandLine);
+}
+
+ScenarioRun runScenario(const std::string& commandLine, const std::string& sigrecArgs,
+                        const std::string& before) {
   ScenarioRun run;
   run.dir = std::make_unique<TempDir>();
   run.capture = run.dir->file("capture.sigrec");
-  run.result = runCommand(buildDir() + "/sigrec -o " + run.capture + " " + sigrecArgs + " -- " +
-                          commandLine);
+  run.result = runCommand((before.empty() ? "" : before + "; ") + buildDir() + "/sigrec -o " +
+                          run.capture + " " + sigrecArgs + " -- " + commandLine);
   EXPECT_NE(run.result.err.find("sigrec: recording to"), std::string::npos) << run.result.err;
   std::istringstream lines(run.result.out);
   std::string line;

@@ -31,8 +31,12 @@ struct ScenarioRun {
   std::vector<Json> sql(const std::string& query) const;
 };
 
-// `sigrec -o TMP/capture.sigrec [SIGREC_ARGS] -- COMMAND_LINE`.
-ScenarioRun runScenario(const std::string& commandLine, const std::string& sigrecArgs = "");
+// `BEFORE; sigrec -o TMP/capture.sigrec [SIGREC_ARGS] -- COMMAND_LINE`
+// (BEFORE runs in the same shell, e.g. to start a process beforehand).
+ScenarioRun runScenario(const std::string& commandLine, const std::string& sigrecArgs = "",
+                        const std::string& before = "");
+// COMMAND_LINE run by sh -c, quoted.
+std::string shell(const std::string& commandLine);
 // The path of scenario program NAME (tests/scenarios/programs/NAME.cc).
 std::string program(const std::string& name);
 

@@ -46,7 +46,9 @@ inline pid_t sleeper() {
 
 // Lets a new child reach its steady state (pause, handler installed) before
 // it is signalled, so scenarios read in the order they happen.
-inline void settle() { ::usleep(20'000); }
+inline void settle() {
+  ::usleep(20'000);
+}
 
 // The mode argument of a program with several variants, or exit 2.
 inline std::string mode(int argc, char** argv, const char* usage) {

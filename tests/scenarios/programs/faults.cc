@@ -14,8 +14,10 @@ int main(int argc, char** argv) {
       volatile int* null = nullptr;
       *null = 1;
     } else if (how == "fpe") {
-      volatile int zero = 0;
-      volatile int x = 1 / zero;
+      // Both operands unknown to the compiler: `1 / x` would be turned
+      // into a comparison, with no division to trap.
+      volatile int one = 1, zero = 0;
+      volatile int x = one / zero;
       (void)x;
     } else {
       char name[] = "/tmp/sigrec-bus-XXXXXX";

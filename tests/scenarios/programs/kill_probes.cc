@@ -10,6 +10,7 @@ using namespace sigrec::scenario;
 
 int main(int argc, char** argv) {
   std::string how = mode(argc, argv, "probe|missing|eperm");
+  say("self", ::getpid());
   if (how == "probe") {
     pid_t target = sleeper();
     say("target", target);

@@ -49,8 +49,8 @@ int main() {
   pid_t child = forkOrDie([&] {
     if (!writeFile(procs, std::to_string(::getpid()))) ::_exit(3);
     for (int i = 0; i < 64; ++i) {  // up to 512 MiB, 8 MiB at a time
-      auto* p = static_cast<char*>(::mmap(nullptr, 8 << 20, PROT_READ | PROT_WRITE,
-                                          MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+      auto* p = static_cast<char*>(
+          ::mmap(nullptr, 8 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
       for (size_t off = 0; off < (8u << 20); off += 4096) p[off] = 1;
     }
   });

@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   pid_t target = sleeper();
   settle();
   say("target", target);
+  say("self", ::getpid());
   if (how == "pidfd") {
     int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, target, 0));
     say("pidfd", pidfd);

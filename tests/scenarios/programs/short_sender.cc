@@ -9,9 +9,10 @@ int main() {
   pid_t target = sleeper();
   settle();
   std::string pid = std::to_string(target);
-  pid_t sender = forkOrDie(
-      [&] { ::execl("/bin/kill", "/bin/kill", "-s", "TERM", pid.c_str(), nullptr); });
+  pid_t sender =
+      forkOrDie([&] { ::execl("/bin/kill", "/bin/kill", "-s", "TERM", pid.c_str(), nullptr); });
   say("target", target);
+  say("self", ::getpid());
   say("sender", sender);
   reap(sender);
   reap(target);
