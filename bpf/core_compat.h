@@ -22,19 +22,14 @@
 static __always_inline void sr_ns_pid(struct task_struct *task, unsigned int *nr,
 				      unsigned int *ns_inum)
 {
-	struct pid *pid = BPF_CORE_READ(task, thread_pid);
-	unsigned int level = BPF_CORE_READ(pid, level);
+	struct pid *pid = task->thread_pid;
+	unsigned int level = pid->level;
 	struct upid *base = (struct upid *)__builtin_preserve_access_index(&pid->numbers);
 	struct upid *up = (void *)base + (u64)(level & 31) * bpf_core_type_size(struct upid);
 
+	/* numbers[] is not bounded by BTF: read it with the probe helper. */
 	*nr = BPF_CORE_READ(up, nr);
 	*ns_inum = BPF_CORE_READ(up, ns, ns.inum);
-}
-
-/* cgroup v2 id of a task (what bpf_get_current_cgroup_id returns for current). */
-static __always_inline u64 sr_task_cgroup(struct task_struct *task)
-{
-	return BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
 }
 
 #endif /* SIGREC_CORE_COMPAT_H */

@@ -184,9 +184,9 @@ struct sr_oom_victim {
 	unsigned int pad;
 };
 
-/* Per-CPU accounting (BPF_MAP_TYPE_PERCPU_ARRAY, one entry). */
+/* Per-CPU loss accounting (BPF_MAP_TYPE_PERCPU_ARRAY, one entry). What was
+ * handed over is counted by the reader, which sees every record. */
 struct sr_counters {
-	unsigned long long emitted[SR_PROBE_COUNT];
 	unsigned long long lost[SR_PROBE_COUNT];
 	unsigned long long last_loss_ns[SR_PROBE_COUNT];
 };

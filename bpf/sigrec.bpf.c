@@ -20,7 +20,6 @@ const volatile __u32 cfg_filter_pid = 0;
 const volatile __u64 cfg_filter_cgroup = 0;
 const volatile bool cfg_threads = false;
 const volatile bool cfg_exit_has_group_dead = false;
-const volatile __u64 cfg_wakeup_bytes = 1 << 20;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -75,22 +74,10 @@ static __always_inline void count_loss(int probe)
 	}
 }
 
-static __always_inline void count_emit(int probe)
-{
-	struct sr_counters *c = my_counters();
-
-	if (c && probe >= 0 && probe < SR_PROBE_COUNT)
-		c->emitted[probe]++;
-}
-
-/* Wake the reader only once a watermark of data is waiting; otherwise it
- * drains on its own timer. Per-event wakeups are what make peers slow. */
-static __always_inline long wakeup_flag(void)
-{
-	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= cfg_wakeup_bytes
-		       ? BPF_RB_FORCE_WAKEUP
-		       : BPF_RB_NO_WAKEUP;
-}
+/* Never wake the reader: it drains on its own timer, sooner when busy.
+ * Per-event wakeups are what make the peers slow. What was handed over is
+ * counted by the reader; only what could not be is counted here. */
+#define SR_SUBMIT_FLAGS BPF_RB_NO_WAKEUP
 
 static __always_inline void *reserve(u64 size, int probe)
 {
@@ -101,24 +88,37 @@ static __always_inline void *reserve(u64 size, int probe)
 	return e;
 }
 
-static __always_inline void submit(void *e, int probe)
+static __always_inline void submit(void *e)
 {
-	count_emit(probe);
-	bpf_ringbuf_submit(e, wakeup_flag());
+	bpf_ringbuf_submit(e, SR_SUBMIT_FLAGS);
 }
 
+/* Start time of a task's process. TASK is a BTF pointer (a tp_btf argument
+ * or bpf_get_current_task_btf()): plain loads, no probe-read helper calls. */
 static __always_inline u64 process_start(struct task_struct *task)
 {
-	return BPF_CORE_READ(task, group_leader, start_boottime);
+	return task->group_leader->start_boottime;
 }
 
-static __always_inline void fill_header(struct sr_header *h, int kind)
+/* The current task's process start. bpf_get_current_task_btf() exists from
+ * v5.11; before, the untyped pointer is read with probe-read helpers. */
+static __always_inline u64 current_process_start(void)
 {
+	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task_btf))
+		return process_start(bpf_get_current_task_btf());
 	struct task_struct *cur = (struct task_struct *)bpf_get_current_task();
+
+	return BPF_CORE_READ(cur, group_leader, start_boottime);
+}
+
+/* CURRENT: current's task_struct when the tracepoint hands it over as a BTF
+ * pointer (fork, exec, exit), else NULL. */
+static __always_inline void fill_header(struct sr_header *h, int kind, struct task_struct *current)
+{
 	u64 pid_tgid = bpf_get_current_pid_tgid();
 
 	h->ts_ns = bpf_ktime_get_boot_ns();
-	h->start_ns = process_start(cur);
+	h->start_ns = current ? process_start(current) : current_process_start();
 	h->pid = pid_tgid >> 32;
 	h->tid = (u32)pid_tgid;
 	h->uid = (u32)bpf_get_current_uid_gid();
@@ -165,12 +165,12 @@ static __always_inline void read_siginfo(struct kernel_siginfo *info, int *code,
 		return;
 	}
 	*kind = SR_INFO_STRUCT;
-	*code = BPF_CORE_READ(info, si_code);
+	*code = info->si_code;
 	if (bpf_core_read(fields, SR_SIFIELDS_LEN, &info->_sifields))
 		__builtin_memset(fields, 0, SR_SIFIELDS_LEN);
 }
 
-SEC("raw_tp/signal_generate")
+SEC("tp_btf/signal_generate")
 int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct task_struct *task,
 	     int group, int result)
 {
@@ -181,8 +181,8 @@ int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct ta
 
 	if (!want_signal(sig))
 		return 0;
-	target_pid = BPF_CORE_READ(task, tgid);
-	target_cgroup = sr_task_cgroup(task);
+	target_pid = task->tgid;
+	target_cgroup = task->cgroups->dfl_cgrp->kn->id;
 	if (!want_task(target_pid, target_cgroup))
 		return 0;
 
@@ -196,23 +196,23 @@ int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct ta
 	e = reserve(sizeof(*e), SR_PROBE_SIGNAL_GENERATE);
 	if (!e)
 		return 0;
-	fill_header(&e->h, SR_EV_SIGNAL_GENERATE);
+	fill_header(&e->h, SR_EV_SIGNAL_GENERATE, NULL);
 	e->target.pid = target_pid;
-	e->target.tid = BPF_CORE_READ(task, pid);
+	e->target.tid = task->pid;
 	e->target.start_ns = process_start(task);
 	e->target_cgroup = target_cgroup;
-	BPF_CORE_READ_INTO(&e->target_comm, task, comm);
+	__builtin_memcpy(e->target_comm, task->comm, sizeof(e->target_comm));
 	e->call_enter_ns = call ? call->enter_ns : 0;
 	e->call_nr = call ? call->nr : SR_SYS_NONE;
 	e->sig = sig;
 	e->group = group;
 	e->result = result;
 	read_siginfo(info, &e->code, &e->info_kind, e->sifields);
-	submit(e, SR_PROBE_SIGNAL_GENERATE);
+	submit(e);
 	return 0;
 }
 
-SEC("raw_tp/signal_deliver")
+SEC("tp_btf/signal_deliver")
 int BPF_PROG(on_signal_deliver, int sig, struct kernel_siginfo *info, struct k_sigaction *ka)
 {
 	struct sr_signal_deliver *e;
@@ -223,15 +223,15 @@ int BPF_PROG(on_signal_deliver, int sig, struct kernel_siginfo *info, struct k_s
 	e = reserve(sizeof(*e), SR_PROBE_SIGNAL_DELIVER);
 	if (!e)
 		return 0;
-	fill_header(&e->h, SR_EV_SIGNAL_DELIVER);
-	handler = (unsigned long)BPF_CORE_READ(ka, sa.sa_handler);
+	fill_header(&e->h, SR_EV_SIGNAL_DELIVER, NULL);
+	handler = (unsigned long)ka->sa.sa_handler;
 	e->disposition = handler == 0	? SR_DISP_DEFAULT
 			 : handler == 1 ? SR_DISP_IGNORE
 					: SR_DISP_HANDLER;
-	e->sa_flags = BPF_CORE_READ(ka, sa.sa_flags);
+	e->sa_flags = ka->sa.sa_flags;
 	e->sig = sig;
 	read_siginfo(info, &e->code, &e->info_kind, e->sifields);
-	submit(e, SR_PROBE_SIGNAL_DELIVER);
+	submit(e);
 	return 0;
 }
 
@@ -270,7 +270,7 @@ static __always_inline void emit_call(struct inflight *call, long ret, unsigned 
 
 	if (!e)
 		return;
-	fill_header(&e->h, SR_EV_KILL_CALL);
+	fill_header(&e->h, SR_EV_KILL_CALL, NULL);
 	e->enter_ns = call->enter_ns;
 	e->ret = ret;
 	e->args[0] = call->args[0];
@@ -281,7 +281,7 @@ static __always_inline void emit_call(struct inflight *call, long ret, unsigned 
 	e->signals = call->signals;
 	e->flags = flags;
 	e->pad = 0;
-	submit(e, SR_PROBE_KILL_CALL);
+	submit(e);
 }
 
 static __always_inline int call_exit(struct trace_event_raw_sys_exit *ctx)
@@ -318,12 +318,12 @@ KILL_FAMILY(rt_tgsigqueueinfo, SR_SYS_RT_TGSIGQUEUEINFO, 4, 2, 0)
 
 /* --- process lifecycle --- */
 
-SEC("raw_tp/sched_process_fork")
+SEC("tp_btf/sched_process_fork")
 int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 {
 	struct sr_fork *e;
-	u32 child_pid = BPF_CORE_READ(child, tgid);
-	u32 child_tid = BPF_CORE_READ(child, pid);
+	u32 child_pid = child->tgid;
+	u32 child_tid = child->pid;
 	bool thread = child_pid != child_tid;
 
 	if ((thread && !cfg_threads) || !want_task(0, 0))
@@ -331,24 +331,24 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	e = reserve(sizeof(*e), SR_PROBE_FORK);
 	if (!e)
 		return 0;
-	fill_header(&e->h, SR_EV_FORK);
+	fill_header(&e->h, SR_EV_FORK, parent);
 	e->child.pid = child_pid;
 	e->child.tid = child_tid;
 	e->child.start_ns = process_start(child);
-	e->child_cgroup = sr_task_cgroup(child);
+	e->child_cgroup = child->cgroups->dfl_cgrp->kn->id;
 	sr_ns_pid(child, &e->child_ns_tid, &e->pid_ns);
 	e->child_ns_pid = e->child_ns_tid;
 	if (thread) {
 		unsigned int ns;
 
-		sr_ns_pid(BPF_CORE_READ(child, group_leader), &e->child_ns_pid, &ns);
+		sr_ns_pid(child->group_leader, &e->child_ns_pid, &ns);
 	}
 	e->flags = thread ? SR_FORK_THREAD : 0;
-	submit(e, SR_PROBE_FORK);
+	submit(e);
 	return 0;
 }
 
-SEC("raw_tp/sched_process_exec")
+SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
 {
 	u32 zero = 0;
@@ -359,14 +359,13 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binp
 
 	if (!e || !want_task(0, 0))
 		return 0;
-	fill_header(&e->h, SR_EV_EXEC);
+	fill_header(&e->h, SR_EV_EXEC, task);
 	e->cgroup = bpf_get_current_cgroup_id();
 	e->old_tid = old_pid;
 	e->flags = 0;
 	e->pad = 0;
 
-	name_len =
-		bpf_probe_read_kernel_str(e->data, SR_FILENAME_MAX, BPF_CORE_READ(bprm, filename));
+	name_len = bpf_probe_read_kernel_str(e->data, SR_FILENAME_MAX, bprm->filename);
 	if (name_len < 0)
 		name_len = 0;
 	if (name_len >= SR_FILENAME_MAX) {
@@ -376,9 +375,9 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binp
 
 	/* argv as laid out by execve in the new mm: read now, in the kernel,
 	 * so that a process that lives a millisecond keeps its command line. */
-	mm = BPF_CORE_READ(task, mm);
-	start = BPF_CORE_READ(mm, arg_start);
-	end = BPF_CORE_READ(mm, arg_end);
+	mm = task->mm;
+	start = mm->arg_start;
+	end = mm->arg_end;
 	args_len = end > start ? end - start : 0;
 	if (args_len > SR_ARGS_MAX) {
 		args_len = SR_ARGS_MAX;
@@ -398,14 +397,12 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binp
 			       __builtin_offsetof(struct sr_exec, data) +
 				       (name_len & (SR_FILENAME_MAX * 2 - 1)) +
 				       (args_len & (SR_ARGS_MAX * 2 - 1)),
-			       wakeup_flag()))
+			       SR_SUBMIT_FLAGS))
 		count_loss(SR_PROBE_EXEC);
-	else
-		count_emit(SR_PROBE_EXEC);
 	return 0;
 }
 
-SEC("raw_tp/sched_process_exit")
+SEC("tp_btf/sched_process_exit")
 int BPF_PROG(on_exit, struct task_struct *task)
 {
 	u32 tid = (u32)bpf_get_current_pid_tgid();
@@ -427,21 +424,21 @@ int BPF_PROG(on_exit, struct task_struct *task)
 	if (cfg_exit_has_group_dead)
 		group_dead = (bool)ctx[1];
 	else
-		group_dead = BPF_CORE_READ(task, signal, live.counter) == 0;
+		group_dead = task->signal->live.counter == 0;
 	if ((!group_dead && !cfg_threads) || !want_task(0, 0))
 		return 0;
 
 	e = reserve(sizeof(*e), SR_PROBE_EXIT);
 	if (!e)
 		return 0;
-	fill_header(&e->h, SR_EV_EXIT);
-	parent = BPF_CORE_READ(task, real_parent);
-	e->parent.pid = BPF_CORE_READ(parent, tgid);
-	e->parent.tid = BPF_CORE_READ(parent, pid);
+	fill_header(&e->h, SR_EV_EXIT, task);
+	parent = task->real_parent;
+	e->parent.pid = parent->tgid;
+	e->parent.tid = parent->pid;
 	e->parent.start_ns = process_start(parent);
-	e->exit_code = BPF_CORE_READ(task, exit_code);
+	e->exit_code = task->exit_code;
 	e->group_dead = group_dead;
-	submit(e, SR_PROBE_EXIT);
+	submit(e);
 	return 0;
 }
 
@@ -454,7 +451,7 @@ int on_mark_victim(struct trace_event_raw_mark_victim *ctx)
 
 	if (!e)
 		return 0;
-	fill_header(&e->h, SR_EV_OOM_VICTIM);
+	fill_header(&e->h, SR_EV_OOM_VICTIM, NULL);
 	e->victim_pid = ctx->pid;
 	e->total_vm_kb = SR_OOM_FIELD(ctx, total_vm);
 	e->anon_rss_kb = SR_OOM_FIELD(ctx, anon_rss);
@@ -464,6 +461,6 @@ int on_mark_victim(struct trace_event_raw_mark_victim *ctx)
 	e->victim_uid = SR_OOM_FIELD(ctx, uid);
 	e->oom_score_adj = SR_OOM_FIELD(ctx, oom_score_adj);
 	e->pad = 0;
-	submit(e, SR_PROBE_OOM);
+	submit(e);
 	return 0;
 }

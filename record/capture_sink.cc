@@ -2,7 +2,9 @@
 
 #include <capnp/message.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 
 #include "record/event_encoder.h"
 #include "record/host_info.h"
@@ -12,12 +14,15 @@
 namespace sigrec::record {
 namespace {
 
-constexpr size_t kMaxBatchBytes = 8u << 20;
-constexpr size_t kMaxQueuedBatches = 4;
+// A batch holds at most ~2 MiB of raw records (about 15k events, or one
+// second at lower rates); with 3 queued, memory stays bounded while the
+// writer catches up.
+constexpr size_t kMaxBatchBytes = 2u << 20;
+constexpr size_t kMaxQueuedBatches = 3;
 
-// Per-(CPU, probe) difference of two cumulative counter sets.
-sr_counters minus(const sr_counters& a, const sr_counters* b) {
-  sr_counters d = a;
+// Per-(CPU, probe) difference of two cumulative totals.
+ProbeTotals minus(const ProbeTotals& a, const ProbeTotals* b) {
+  ProbeTotals d = a;
   if (!b) return d;
   for (int p = 0; p < SR_PROBE_COUNT; ++p) {
     d.emitted[p] -= b->emitted[p];
@@ -45,6 +50,10 @@ void CaptureSink::add(const void* data, size_t size) {
     ++dropped_;
     return;
   }
+  sr_header h;
+  std::memcpy(&h, data, sizeof h);
+  if (h.cpu >= totals_.size()) totals_.resize(h.cpu + 1u);
+  ++totals_[h.cpu].emitted[h.kind - 1];  // kinds 1..7 are probes 0..6
   auto offset = static_cast<uint32_t>(current_.bytes.size());
   const auto* bytes = static_cast<const uint8_t*>(data);
   current_.bytes.insert(current_.bytes.end(), bytes, bytes + size);
@@ -56,9 +65,14 @@ bool CaptureSink::due(uint64_t nowNs) const {
          nowNs - lastHandOffNs_ >= settings_.flushIntervalNs;
 }
 
-void CaptureSink::handOff(uint64_t nowNs, std::vector<sr_counters> counters) {
+void CaptureSink::handOff(uint64_t nowNs, const std::vector<sr_counters>& kernelLosses) {
   lastHandOffNs_ = nowNs;
-  current_.counters = std::move(counters);
+  if (totals_.size() < kernelLosses.size()) totals_.resize(kernelLosses.size());
+  for (size_t cpu = 0; cpu < kernelLosses.size(); ++cpu) {
+    std::copy(std::begin(kernelLosses[cpu].lost), std::end(kernelLosses[cpu].lost),
+              totals_[cpu].lost.begin());
+  }
+  current_.totals = totals_;
   std::unique_lock lock(mutex_);
   changed_.wait(lock, [this] { return queue_.size() < kMaxQueuedBatches || error_; });
   if (!error_) queue_.push_back(std::move(current_));
@@ -103,7 +117,7 @@ void CaptureSink::writerLoop() {
         writeTrailer("rotated", -1);
         files_.rotate();
         std::fprintf(stderr, "sigrec: recording to %s\n", files_.currentPath().c_str());
-        fileStartCounters_ = lastCounters_;
+        fileStartTotals_ = lastTotals_;
         fileEvents_ = fileBatches_ = 0;
         fileDroppedStart_ = dropped_;
       }
@@ -120,7 +134,7 @@ void CaptureSink::writerLoop() {
 }
 
 void CaptureSink::writeBatch(const RawBatch& batch) {
-  if (!batch.counters.empty()) lastCounters_ = batch.counters;
+  if (!batch.totals.empty()) lastTotals_ = batch.totals;
   if (batch.records.empty() && batch.losses.empty()) return;
   capnp::MallocMessageBuilder message(1u << 16);
   auto root = message.initRoot<schema::EventBatch>();
@@ -158,13 +172,12 @@ void CaptureSink::writeTrailer(const std::string& reason, int commandStatus) {
   trailer.setStopReason(reason);
   trailer.setCommandExitStatus(commandStatus);
   trailer.setUserDropped(dropped_ - fileDroppedStart_);
-  auto counters =
-      trailer.initCounters(static_cast<unsigned>(lastCounters_.size() * SR_PROBE_COUNT));
+  auto counters = trailer.initCounters(static_cast<unsigned>(lastTotals_.size() * SR_PROBE_COUNT));
   uint64_t lost = 0;
   unsigned i = 0;
-  for (size_t cpu = 0; cpu < lastCounters_.size(); ++cpu) {
-    const sr_counters* start = cpu < fileStartCounters_.size() ? &fileStartCounters_[cpu] : nullptr;
-    sr_counters c = minus(lastCounters_[cpu], start);
+  for (size_t cpu = 0; cpu < lastTotals_.size(); ++cpu) {
+    const ProbeTotals* start = cpu < fileStartTotals_.size() ? &fileStartTotals_[cpu] : nullptr;
+    ProbeTotals c = minus(lastTotals_[cpu], start);
     for (int probe = 0; probe < SR_PROBE_COUNT; ++probe, ++i) {
       auto out = counters[i];
       out.setProbe(static_cast<schema::Probe>(probe));

@@ -4,6 +4,7 @@
 // rotates files and writes each file's trailer.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -28,11 +29,18 @@ struct LossRecord {
   uint64_t toNs;
 };
 
+// Per CPU: events handed over by the kernel (counted here, on receipt) and
+// events it could not hand over (counted in the kernel), per probe.
+struct ProbeTotals {
+  std::array<uint64_t, SR_PROBE_COUNT> emitted{};
+  std::array<uint64_t, SR_PROBE_COUNT> lost{};
+};
+
 struct RawBatch {
   std::vector<uint8_t> bytes;                          // records back to back
   std::vector<std::pair<uint32_t, uint32_t>> records;  // offset, size
   std::vector<LossRecord> losses;
-  std::vector<sr_counters> counters;  // the kernel's totals at hand-off
+  std::vector<ProbeTotals> totals;  // since the start, at hand-off
 };
 
 struct SinkSettings {
@@ -52,10 +60,10 @@ class CaptureSink {
   // True when the current batch should go now: it is large, or it has waited
   // its flush interval.
   bool due(uint64_t nowNs) const;
-  // Queues the current batch, with the kernel's counters, for writing; blocks
-  // while the writer is behind by more than a few batches, which bounds
-  // memory (the kernel then counts what the ring buffer cannot hold).
-  void handOff(uint64_t nowNs, std::vector<sr_counters> counters);
+  // Queues the current batch, with the kernel's loss counters, for writing;
+  // blocks while the writer is behind by more than a few batches, which
+  // bounds memory (the kernel then counts what the ring buffer cannot hold).
+  void handOff(uint64_t nowNs, const std::vector<sr_counters>& kernelLosses);
   // Writes what is queued, then the trailer, and stops the writer thread.
   void finish(const std::string& stopReason, int commandStatus);
 
@@ -73,6 +81,7 @@ class CaptureSink {
   CaptureFiles& files_;
   SinkSettings settings_;
   RawBatch current_;
+  std::vector<ProbeTotals> totals_;
   uint64_t lastHandOffNs_ = 0;
   std::atomic<uint64_t> dropped_{0};
 
@@ -85,7 +94,7 @@ class CaptureSink {
   std::atomic<uint64_t> totalEvents_{0};
 
   // Writer thread only: what the current file holds.
-  std::vector<sr_counters> fileStartCounters_, lastCounters_;
+  std::vector<ProbeTotals> fileStartTotals_, lastTotals_;
   uint64_t fileEvents_ = 0, fileBatches_ = 0, fileDroppedStart_ = 0;
   std::thread thread_;
 };

@@ -66,9 +66,6 @@ Probes::Probes(const ProbeSettings& settings) {
   ro->cfg_filter_cgroup = settings.filterCgroupId;
   ro->cfg_threads = settings.threads;
   ro->cfg_exit_has_group_dead = exitTracepointHasGroupDead();
-  // Wake the reader when a quarter of the buffer is waiting; otherwise it
-  // drains on its own timer.
-  ro->cfg_wakeup_bytes = settings.ringBufferBytes / 4;
   bpf_map__set_max_entries(skel_->maps.events, settings.ringBufferBytes);
 
   if (int err = sigrec_bpf__load(skel_.get())) {

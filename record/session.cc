@@ -32,6 +32,12 @@ namespace {
 
 std::atomic<int> gStopSignal{0};
 
+// Drain cadence: every 50 ms, or every 5 ms after a drain of more than 4096
+// records (about 0.5 MiB: at that rate a 16 MiB buffer would last ~1.5 s).
+constexpr int kIdleDrainMs = 50;
+constexpr int kBusyDrainMs = 5;
+constexpr int kBusyDrainRecords = 4096;
+
 void onStopSignal(int sig) {
   gStopSignal.store(sig);
 }
@@ -161,16 +167,18 @@ int runSession(const Options& opt) {
   LossTracker losses(startNs);
   std::string reason;
   std::optional<int> commandStatus;
+  int drainMs = kIdleDrainMs;
   for (;;) {
-    // No per-event wakeups (the BPF side wakes us only past a watermark):
-    // the timeout is the drain cadence.
-    ring_buffer__poll(ring.get(), 50);
-    ring_buffer__consume(ring.get());
+    // The BPF side never wakes us: this timeout is the drain cadence, short
+    // while events pour in so that a burst cannot fill the ring buffer.
+    ring_buffer__poll(ring.get(), drainMs);
+    int drained = ring_buffer__consume(ring.get());
+    drainMs = drained > kBusyDrainRecords ? kBusyDrainMs : kIdleDrainMs;
     const uint64_t now = bootNowNs();
     if (sink.due(now)) {
       auto counters = probes.readCounters();
       losses.check(counters, now, sink);
-      sink.handOff(now, std::move(counters));
+      sink.handOff(now, counters);
     }
     if (auto error = sink.error()) {
       reason = "error: " + *error;
@@ -204,7 +212,7 @@ int runSession(const Options& opt) {
   const uint64_t now = bootNowNs();
   auto counters = probes.readCounters();
   losses.check(counters, now, sink);
-  sink.handOff(now, std::move(counters));
+  sink.handOff(now, counters);
   sink.finish(reason, commandStatus.value_or(-1));
 
   if (auto error = sink.error()) {

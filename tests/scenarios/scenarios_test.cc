@@ -86,7 +86,10 @@ TEST_F(Scenario, PkillByName) {
 TEST_F(Scenario, TimeoutStopsItsCommand) {
   auto run = runScenario(shell("timeout 0.2 sleep 5; echo status=$?"));
   EXPECT_EQ(run["status"], 124);
-  auto sleeps = run.sql("SELECT pid FROM exits WHERE comm = 'sleep'");
+  // The recording is system-wide: find this test's sleep through its parent.
+  auto sleeps = run.sql(
+      "SELECT e.pid FROM exits e JOIN processes p ON p.id = e.process_id JOIN processes t ON "
+      "t.id = p.parent_id WHERE p.comm = 'sleep' AND t.cmdline = 'timeout 0.2 sleep 5'");
   ASSERT_EQ(sleeps.size(), 1u);
   long pid = sleeps[0]["pid"];
   // timeout signals its child, then its whole process group (kill(0, sig)),
@@ -328,9 +331,9 @@ TEST_F(Scenario, OomKillInAMemoryCgroup) {
   auto exit = run.exitOf(child);
   expectKilledBy(exit, "SIGKILL", "oom");
   EXPECT_FALSE(exit["oom_trigger_pid"].is_null());
-  auto victims = run.sql("SELECT victim_pid FROM oom_kills");
-  ASSERT_EQ(victims.size(), 1u);
-  EXPECT_EQ(victims[0]["victim_pid"], child);
+  auto victims =
+      run.sql("SELECT victim_pid FROM oom_kills WHERE victim_pid = " + std::to_string(child));
+  EXPECT_EQ(victims.size(), 1u);
   auto r = only(run.whoKilled(child), "signal_name", "SIGKILL");
   expectKernelOrigin(r);
   EXPECT_TRUE(r["fatal"]);
@@ -509,66 +512,86 @@ long stressNgOps(const std::string& stderrText, const std::string& stressor) {
   return -1;
 }
 
-long count(const ScenarioRun& run, const std::string& query) {
-  auto rows = run.sql("SELECT count(*) AS n FROM " + query);
-  return rows.size() == 1 ? rows[0]["n"].get<long>() : -1;
-}
-
 class StressNg : public Scenario {
  protected:
-  ScenarioRun stress(const std::string& stressor, long ops) {
-    auto run = runScenario("stress-ng --" + stressor + " 1 --" + stressor + "-ops " +
-                           std::to_string(ops) + " --metrics-brief --timeout 120");
-    EXPECT_EQ(run.result.status, 0) << run.result.err;
-    EXPECT_EQ(stressNgOps(run.result.err, stressor), ops);
-    auto info = run.sigan("info");
+  // Runs one stressor for OPS operations. The recording is system-wide, so
+  // stress-ng gets a unique --temp-path: it marks this run's process tree,
+  // to which every count below is limited (`ours`).
+  void stress(const std::string& stressor, long ops) {
+    scratch_ = std::make_unique<TempDir>();
+    run_ =
+        runScenario("stress-ng --" + stressor + " 1 --" + stressor + "-ops " + std::to_string(ops) +
+                    " --metrics-brief --timeout 120 --temp-path " + scratch_->path());
+    EXPECT_EQ(run_.result.status, 0) << run_.result.err;
+    EXPECT_EQ(stressNgOps(run_.result.err, stressor), ops);
+    auto info = run_.sigan("info");
     EXPECT_EQ(info.size(), 1u);
     if (!info.empty()) {
       EXPECT_EQ(info[0]["lost"], 0);
       EXPECT_TRUE(info[0]["complete"]) << info[0].dump();
     }
-    return run;
   }
+
+  long count(const std::string& query) {
+    auto rows = run_.sql(
+        "WITH RECURSIVE ours(id) AS (SELECT id FROM processes WHERE comm = 'stress-ng' AND "
+        "cmdline LIKE '%" +
+        scratch_->path() +
+        "%' UNION ALL SELECT p.id FROM processes p JOIN "
+        "ours o ON p.parent_id = o.id) SELECT count(*) AS n FROM " +
+        query);
+    return rows.size() == 1 ? rows[0]["n"].get<long>() : -1;
+  }
+
+  std::unique_ptr<TempDir> scratch_;
+  ScenarioRun run_;
 };
 
 TEST_F(StressNg, SigsegvOpsAreFaultSignals) {
-  auto run = stress("sigsegv", 1000);
-  EXPECT_EQ(count(run, "signals WHERE signal_name = 'SIGSEGV' AND origin = 'kernel'"), 1000);
+  stress("sigsegv", 1000);
+  EXPECT_EQ(count("signals WHERE signal_name = 'SIGSEGV' AND origin = 'kernel' AND target_id IN "
+                  "ours"),
+            1000);
 }
 
 TEST_F(StressNg, SigqOpsAreQueuedSignals) {
-  auto run = stress("sigq", 1000);
+  stress("sigq", 1000);
   // One sigqueue per op, and one more that tells the child to finish
   // (code -1 = SI_QUEUE). stress-ng 0.15 also exercises two calls per op
   // that the kernel refuses (EPERM): recorded too, as failed calls.
-  EXPECT_EQ(count(run, "signals WHERE origin = 'rt_sigqueueinfo' AND code = -1"), 1001);
-  EXPECT_EQ(count(run, "kill_calls WHERE syscall = 'rt_sigqueueinfo' AND ret = 0"), 1001);
-  EXPECT_EQ(count(run, "kill_calls WHERE syscall = 'rt_sigqueueinfo' AND errno_name = 'EPERM'"),
+  EXPECT_EQ(count("signals WHERE origin = 'rt_sigqueueinfo' AND code = -1 AND sender_id IN ours"),
+            1001);
+  EXPECT_EQ(count("kill_calls WHERE syscall = 'rt_sigqueueinfo' AND ret = 0 AND caller_id IN ours"),
+            1001);
+  EXPECT_EQ(count("kill_calls WHERE syscall = 'rt_sigqueueinfo' AND errno_name = 'EPERM' AND "
+                  "caller_id IN ours"),
             2000);
 }
 
 TEST_F(StressNg, ForkOpsAreForks) {
-  auto run = stress("fork", 500);
-  EXPECT_EQ(count(run,
-                  "forks f JOIN processes p ON p.id = f.parent_id WHERE p.comm = "
-                  "'stress-ng-fork' AND f.thread = 0"),
+  stress("fork", 500);
+  EXPECT_EQ(count("forks f JOIN processes p ON p.id = f.parent_id WHERE p.comm = "
+                  "'stress-ng-fork' AND f.thread = 0 AND p.id IN ours"),
             500);
 }
 
 TEST_F(StressNg, KillOpsIncludeTheFailedCalls) {
-  auto run = stress("kill", 1000);
+  stress("kill", 1000);
   // Per op, stress-ng 0.15 sends SIGUSR1 twice, SIGSTOP and SIGCONT once,
   // makes three kill(pid, 0) probes of a dead pid (ESRCH) and three calls
   // with invalid signals (EINVAL): all counted, failures included.
   auto calls = [&](const std::string& where) {
-    return count(run, "kill_calls WHERE caller_comm = 'stress-ng-kill' AND " + where);
+    return count("kill_calls WHERE caller_comm = 'stress-ng-kill' AND caller_id IN ours AND " +
+                 where);
   };
   EXPECT_EQ(calls("signal_name = 'SIGUSR1' AND ret = 0"), 2000);
   EXPECT_EQ(calls("signal_name = 'SIGSTOP' AND ret = 0"), 1000);
   EXPECT_EQ(calls("signal_name = 'SIGCONT' AND ret = 0"), 1000);
   EXPECT_EQ(calls("signo = 0 AND errno_name = 'ESRCH'"), 3000);
   EXPECT_EQ(calls("errno_name = 'EINVAL'"), 3000);
-  EXPECT_EQ(count(run, "signals WHERE signal_name = 'SIGUSR1' AND origin = 'kill'"), 2000);
+  EXPECT_EQ(
+      count("signals WHERE signal_name = 'SIGUSR1' AND origin = 'kill' AND sender_id IN ours"),
+      2000);
 }
 
 }  // namespace
