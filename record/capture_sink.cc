@@ -155,6 +155,7 @@ void CaptureSink::writeBatch(const RawBatch& batch) {
     out.setToNs(l.toNs);
   }
   files_.writer().write(capture::FrameType::kEvents, message);
+  if (settings_.printer) settings_.printer->print(root.asReader());
   // Durable within the flush interval, so a power loss keeps all but the
   // last second (DESIGN §4).
   files_.writer().sync();

@@ -17,6 +17,7 @@
 
 #include "bpf/events.h"
 #include "record/capture_files.h"
+#include "record/live_printer.h"
 #include "record/redaction.h"
 
 namespace sigrec::record {
@@ -46,6 +47,7 @@ struct RawBatch {
 struct SinkSettings {
   uint64_t flushIntervalNs = 1'000'000'000;  // DESIGN §4: at least every second
   Redaction redaction = Redaction::kNone;
+  LivePrinter* printer = nullptr;  // --print
 };
 
 class CaptureSink {

@@ -16,9 +16,11 @@ int64_t clockNs(clockid_t clock) {
   return int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 
+}  // namespace
+
 // wall - boot, from the tightest of a few bracketed samples, so a preemption
 // between the two clock reads does not skew every timestamp of the capture.
-int64_t bootToWallOffset() {
+int64_t bootToWallNs() {
   int64_t best = 0, bestWidth = INT64_MAX;
   for (int i = 0; i < 5; ++i) {
     int64_t b1 = clockNs(CLOCK_BOOTTIME);
@@ -31,8 +33,6 @@ int64_t bootToWallOffset() {
   }
   return best;
 }
-
-}  // namespace
 
 uint64_t bootNowNs() {
   return static_cast<uint64_t>(clockNs(CLOCK_BOOTTIME));
@@ -48,7 +48,7 @@ void fillHostInfo(schema::CaptureInfo::Builder info) {
   std::string bootId;
   std::ifstream("/proc/sys/kernel/random/boot_id") >> bootId;
   info.setBootId(bootId);
-  info.setBootToWallNs(bootToWallOffset());
+  info.setBootToWallNs(bootToWallNs());
   info.setClockTicksPerSecond(static_cast<uint32_t>(::sysconf(_SC_CLK_TCK)));
 }
 

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "schema/names.h"
+#include "record/live_printer.h"
 #include "record/version.h"
 
 namespace po = boost::program_options;
@@ -85,6 +86,7 @@ Options parseOptions(int argc, char** argv) {
 
   std::string signals, redact = "none", maxSize;
   po::options_description desc(kUsage);
+  // clang-format off: one option per line reads better than the packed form.
   desc.add_options()("help,h", "show this help")("version,V", "show the version")(
       "output,o", po::value(&opt.output), "capture file (default sigrec-HOST-TIMESTAMP.sigrec)")(
       "duration,d", po::value<double>(), "stop after this many seconds")(
@@ -98,12 +100,17 @@ Options parseOptions(int argc, char** argv) {
       "ring buffer size in MiB, a power of two (default 16)")(
       "max-size", po::value(&maxSize),
       "stop when the capture reaches this size, e.g. 500M, 2G, 64K (with --rotate: start a new "
-      "file)")("rotate", po::value(&opt.rotate),
-               "with --max-size: rotate files, keeping the newest N (N >= 2); files are named "
-               "PATH.0000.sigrec, ...")("redact", po::value(&redact),
-                                        "command lines: none (default), args (keep argv[0] only), "
-                                        "values (mask NAME=VALUE and secret-looking flags)")(
-      "verbose,v", po::bool_switch(&opt.verbose), "show libbpf's messages");
+      "file)")(
+      "rotate", po::value(&opt.rotate),
+      "with --max-size: rotate files, keeping the newest N (N >= 2): PATH.0000.sigrec, ...")(
+      "redact", po::value(&redact),
+      "command lines: none (default), args (keep argv[0] only), values (mask NAME=VALUE and "
+      "secret-looking flags)")(
+      "print", po::value(&opt.print)->implicit_value("table"),
+      "also show signals, failed kill calls, failed exits and OOM kills live on stdout: "
+      "table (default), logfmt or json")("verbose,v", po::bool_switch(&opt.verbose),
+                                         "show libbpf's messages");
+  // clang-format on
 
   po::variables_map vm;
   try {
@@ -127,6 +134,7 @@ Options parseOptions(int argc, char** argv) {
   }
   if (!signals.empty()) opt.signalMask = parseSignalList(signals);
   opt.redaction = parseRedaction(redact);
+  if (!opt.print.empty()) LivePrinter::parseFormat(opt.print);
   if (!maxSize.empty()) opt.maxSizeBytes = parseSize(maxSize);
   if (opt.ringBufferMb == 0 || (opt.ringBufferMb & (opt.ringBufferMb - 1)) != 0 ||
       opt.ringBufferMb > 1024) {

@@ -22,6 +22,7 @@ struct Options {
   uint64_t maxSizeBytes = 0;  // per file; 0 = unlimited
   uint32_t rotate = 0;        // keep this many files (>= 2) instead of stopping
   Redaction redaction = Redaction::kNone;
+  std::string print;  // "" = off, else table | logfmt | json
   bool verbose = false;
   std::vector<std::string> args;  // argv as given, stored in the capture
 };

@@ -19,6 +19,7 @@
 #include "record/capture_sink.h"
 #include "record/child_command.h"
 #include "record/host_info.h"
+#include "record/live_printer.h"
 #include "record/loss_tracker.h"
 #include "record/preflight.h"
 #include "record/probes.h"
@@ -153,7 +154,14 @@ int runSession(const Options& opt) {
   files.writeHeader();
   cleanup.keep = true;
 
-  CaptureSink sink(files, SinkSettings{.redaction = opt.redaction});
+  std::optional<LivePrinter> printer;
+  SinkSettings sinkSettings{.redaction = opt.redaction};
+  if (!opt.print.empty()) {
+    printer.emplace(LivePrinter::parseFormat(opt.print), bootToWallNs(), stdout);
+    sinkSettings.printer = &*printer;
+    sinkSettings.flushIntervalNs = 200'000'000;  // live enough to read along
+  }
+  CaptureSink sink(files, sinkSettings);
   std::unique_ptr<ring_buffer, RingBufferFree> ring(
       ring_buffer__new(probes.ringBufferFd(), onSample, &sink, nullptr));
   if (!ring) throw RecordError(std::string("cannot open the ring buffer: ") + std::strerror(errno));

@@ -298,6 +298,24 @@ TEST_F(RecordE2e, MountsTracefsWhenItIsMissing) {
   EXPECT_EQ(r.status, 0) << r.err;
 }
 
+TEST_F(RecordE2e, PrintShowsSignalsAndFailuresLive) {
+  TempDir dir;
+  auto json = runCommand(sigrecPath() + " -o " + dir.file("j.sigrec") +
+                         " --print=json -- sh -c 'sleep 5 & kill -TERM $!; wait; exit 3'");
+  ASSERT_EQ(json.status, 3) << json.err;
+  EXPECT_NE(json.out.find("\"kind\":\"signal\",\"signal\":\"SIGTERM\""), std::string::npos)
+      << json.out;
+  EXPECT_NE(json.out.find("\"end\":\"exit 3\""), std::string::npos) << json.out;
+  auto table = runCommand(sigrecPath() + " -o " + dir.file("t.sigrec") +
+                          " --print -- sh -c 'kill -0 999999999 2>/dev/null; exit 0'");
+  ASSERT_EQ(table.status, 0) << table.err;
+  EXPECT_NE(table.out.find("kill(999999999, 0)"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("ESRCH"), std::string::npos) << table.out;
+  auto bad = runCommand(sigrecPath() + " --print=xml -- true");
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("--print must be"), std::string::npos) << bad.err;
+}
+
 TEST(RecordErrors, ClearOneLineErrors) {
   TempDir dir;
   auto unwritable = runCommand(sigrecPath() + " -o /nonexistent-dir/x.sigrec -d 1");

@@ -1,0 +1,146 @@
+#include "record/live_printer.h"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <ctime>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+#include "schema/names.h"
+
+namespace sigrec::record {
+
+// One printed event: a kind and ordered key/value pairs (the table shows the
+// values; logfmt and JSON keep the keys).
+struct LivePrinter::Line {
+  std::string time;
+  std::string kind;
+  std::vector<std::pair<std::string, std::string>> fields;
+  std::string table;  // the table's detail column
+};
+
+namespace {
+
+std::string wallTime(int64_t wallNs) {
+  std::time_t sec = wallNs / 1'000'000'000;
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:09d}Z", fmt::gmtime(sec), wallNs % 1'000'000'000);
+}
+
+std::string task(uint32_t pid, capnp::Text::Reader comm) {
+  return fmt::format("{} {}", pid, comm.cStr());
+}
+
+std::string origin(schema::Syscall call) {
+  static const char* const kNames[] = {
+      "kernel",           "kill", "tkill", "tgkill", "pidfd_send_signal", "rt_sigqueueinfo",
+      "rt_tgsigqueueinfo"};
+  auto n = static_cast<size_t>(call);
+  return n < std::size(kNames) ? kNames[n] : "unknown";
+}
+
+std::string resultName(int result) {
+  static const char* const kNames[] = {"delivered", "ignored", "already_pending", "overflow",
+                                       "lose_info"};
+  return result >= 0 && result < 5 ? kNames[result] : std::to_string(result);
+}
+
+std::string logfmtValue(const std::string& v) {
+  if (!v.empty() && v.find_first_of(" \"=") == std::string::npos) return v;
+  std::string out = "\"";
+  for (char c : v) out += c == '"' ? std::string("\\\"") : std::string(1, c);
+  return out + "\"";
+}
+
+}  // namespace
+
+LivePrinter::Format LivePrinter::parseFormat(const std::string& name) {
+  if (name == "table") return Format::kTable;
+  if (name == "logfmt") return Format::kLogfmt;
+  if (name == "json") return Format::kJson;
+  throw std::runtime_error("--print must be table, logfmt or json, not '" + name + "'");
+}
+
+LivePrinter::LivePrinter(Format format, int64_t bootToWallNs, std::FILE* out)
+    : format_(format), bootToWallNs_(bootToWallNs), out_(out) {}
+
+void LivePrinter::print(schema::EventBatch::Reader batch) {
+  for (auto e : batch.getEvents()) {
+    Line line{wallTime(static_cast<int64_t>(e.getTimeNs()) + bootToWallNs_), "", {}, ""};
+    switch (e.which()) {
+      case schema::Event::SIGNAL_GENERATE: {
+        auto g = e.getSignalGenerate();
+        bool kernel = g.getSyscall() == schema::Syscall::NONE;
+        line.kind = "signal";
+        line.fields = {{"signal", names::signalName(g.getSignal())},
+                       {"sender", kernel ? "kernel" : task(e.getPid(), e.getComm())},
+                       {"target", task(g.getTargetPid(), g.getTargetComm())},
+                       {"origin", origin(g.getSyscall())},
+                       {"code", names::siCodeName(g.getSignal(), g.getCode())},
+                       {"result", resultName(g.getResult())}};
+        line.table =
+            fmt::format("{:<8} {} -> {}  {} {} {}", line.fields[0].second, line.fields[1].second,
+                        line.fields[2].second, line.fields[3].second, line.fields[4].second,
+                        line.fields[5].second);
+        break;
+      }
+      case schema::Event::KILL_CALL: {
+        auto k = e.getKillCall();
+        if (k.getRet() >= 0 && k.getSignals() > 0) continue;  // shown as its signals
+        line.kind = "call";
+        line.fields = {
+            {"call", fmt::format("{}({}, {})", origin(k.getSyscall()), k.getArg0(), k.getArg1())},
+            {"sender", task(e.getPid(), e.getComm())},
+            {"result",
+             k.getRet() < 0 ? names::errnoName(static_cast<int>(-k.getRet())) : "sent nothing"}};
+        break;
+      }
+      case schema::Event::EXIT: {
+        auto x = e.getExit();
+        if (!x.getGroupDead() || x.getExitCode() == 0) continue;  // failures only
+        line.kind = "exit";
+        line.fields = {{"process", task(e.getPid(), e.getComm())},
+                       {"end", names::describeExit(names::decodeExitCode(x.getExitCode()))}};
+        break;
+      }
+      case schema::Event::OOM_VICTIM: {
+        auto o = e.getOomVictim();
+        line.kind = "oom";
+        line.fields = {{"victim", std::to_string(o.getVictimPid())},
+                       {"trigger", task(e.getPid(), e.getComm())},
+                       {"anon_rss_kb", std::to_string(o.getAnonRssKb())}};
+        break;
+      }
+      default:
+        continue;
+    }
+    emit(line);
+  }
+  std::fflush(out_);
+}
+
+void LivePrinter::emit(const Line& line) {
+  if (format_ == Format::kJson) {
+    nlohmann::ordered_json row{{"time", line.time}, {"kind", line.kind}};
+    for (const auto& [key, value] : line.fields) row[key] = value;
+    fmt::print(out_, "{}\n", row.dump());
+  } else if (format_ == Format::kLogfmt) {
+    std::string text = "time=" + line.time + " kind=" + line.kind;
+    for (const auto& [key, value] : line.fields) text += " " + key + "=" + logfmtValue(value);
+    fmt::print(out_, "{}\n", text);
+  } else {
+    if (!headerDone_) {
+      fmt::print(out_, "{:<31} {:<6} {}\n", "TIME", "KIND", "DETAIL");
+      headerDone_ = true;
+    }
+    std::string detail = line.table;
+    for (const auto& [key, value] : line.fields) {
+      if (line.table.empty()) detail += (detail.empty() ? "" : "  ") + value;
+    }
+    fmt::print(out_, "{:<31} {:<6} {}\n", line.time, line.kind, detail);
+  }
+}
+
+}  // namespace sigrec::record

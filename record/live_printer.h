@@ -1,0 +1,34 @@
+// --print: signals, failed kill calls, failed exits and OOM kills shown as
+// they are recorded, killsnoop-style. Runs on the writer thread, from the
+// encoded batch, so the drain never formats text (DESIGN §8).
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
+#include "schema/capture.capnp.h"
+
+namespace sigrec::record {
+
+class LivePrinter {
+ public:
+  enum class Format { kTable, kLogfmt, kJson };
+
+  // Throws std::runtime_error for an unknown format name.
+  static Format parseFormat(const std::string& name);
+
+  LivePrinter(Format format, int64_t bootToWallNs, std::FILE* out);
+  void print(schema::EventBatch::Reader batch);
+
+ private:
+  struct Line;
+  void emit(const Line& line);
+
+  Format format_;
+  int64_t bootToWallNs_;
+  std::FILE* out_;
+  bool headerDone_ = false;
+};
+
+}  // namespace sigrec::record
