@@ -2,8 +2,10 @@
 // and, for a death by signal, who sent that signal.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <ostream>
 
+#include "analyze/loss_windows.h"
 #include "analyze/queries.h"
 #include "analyze/timefmt.h"
 
@@ -15,7 +17,7 @@ int cmdExits(const Db& db, const ExitsFilter& filter, Format format, std::ostrea
       " p.start_ns + c.boot_to_wall_ns, e.time_ns + c.boot_to_wall_ns, e.time_ns - p.start_ns,"
       " e.reason, e.exit_status, e.signo, e.signal_name, e.core_dumped, s.origin, s.sender_pid,"
       " s.sender_comm, sp.cmdline, s.code_name, c.hostname, e.tid, o.trigger_pid, o.trigger_comm,"
-      " e.exit_code"
+      " e.exit_code, e.capture_id"
       " FROM exits e JOIN captures c ON c.id = e.capture_id"
       " LEFT JOIN processes p ON p.id = e.process_id LEFT JOIN signals s ON s.id = e.signal_id"
       " LEFT JOIN processes sp ON sp.id = s.sender_id LEFT JOIN oom_kills o ON o.id = e.oom_id"
@@ -26,6 +28,9 @@ int cmdExits(const Db& db, const ExitsFilter& filter, Format format, std::ostrea
   auto stmt = db.prepare(sql);
   if (filter.pid) stmt.bind(1, *filter.pid);
   std::vector<Row> rows;
+  LossWindows losses(db);
+  std::optional<LossOverlap> gaps;  // over all rows that lived through a loss
+  size_t incomplete = 0;
   while (stmt.step()) {
     bool kernel = !stmt.isNull(12) && stmt.getText(12) == "kernel";
     Row row;
@@ -51,7 +56,21 @@ int cmdExits(const Db& db, const ExitsFilter& filter, Format format, std::ostrea
     row["oom_trigger_comm"] = stmt.isNull(20) ? Row() : Row(stmt.getText(20));
     row["exit_code"] = stmt.getInt(21);
     row["hostname"] = stmt.getText(17);
+    auto gap = losses.during(stmt.getInt(22), stmt.isNull(4) ? stmt.getInt(5) : stmt.getInt(4),
+                             stmt.getInt(5));
+    row["complete"] = !gap;
+    if (gap) {
+      ++incomplete;
+      if (!gaps) gaps = *gap;
+      gaps->count = std::max(gaps->count, gap->count);
+      gaps->fromWallNs = std::min(gaps->fromWallNs, gap->fromWallNs);
+      gaps->toWallNs = std::max(gaps->toWallNs, gap->toWallNs);
+    }
     rows.push_back(std::move(row));
+  }
+  if (gaps) {
+    LossWindows::warn(fmt::format("{} of these processes lived while events were lost", incomplete),
+                      *gaps);
   }
 
   auto reasonText = [](const Row& r) {
@@ -97,6 +116,7 @@ int cmdExits(const Db& db, const ExitsFilter& filter, Format format, std::ostrea
       {"oom_trigger_comm", ""},
       {"exit_code", ""},
       {"hostname", ""},
+      {"complete", ""},
   };
   // CSV carries the raw fields; the texts above are for people.
   if (format == Format::kCsv)

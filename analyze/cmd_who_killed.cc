@@ -9,6 +9,7 @@
 
 #include "analyze/errors.h"
 #include "analyze/process_info.h"
+#include "analyze/loss_windows.h"
 #include "analyze/queries.h"
 #include "analyze/timefmt.h"
 #include "schema/names.h"
@@ -253,9 +254,13 @@ void writeTable(std::ostream& out, const std::vector<Target>& targets, uint32_t 
 int cmdWhoKilled(const Db& db, uint32_t pid, const std::optional<std::string>& start, Format format,
                  std::ostream& out) {
   std::vector<Target> targets;
+  LossWindows losses(db);
   for (const ProcessInfo& p : instancesOfPid(db, pid, start)) {
     Target& t = targets.emplace_back();
     t.process = p;
+    auto gap = losses.during(p.captureId, p.startWallNs, p.exitWallNs);
+    if (gap)
+      LossWindows::warn(fmt::format("pid {} ({}) started {}", pid, p.comm, startText(p)), *gap);
     int64_t fatalId = -1;
     t.ending = endingText(db, p, &fatalId);
     t.causeMissing = fatalId < 0 && t.ending.rfind("killed by", 0) == 0;
@@ -265,6 +270,7 @@ int cmdWhoKilled(const Db& db, uint32_t pid, const std::optional<std::string>& s
     std::stable_sort(t.rows.begin(), t.rows.end(), [](const Row& a, const Row& b) {
       return a["time"].get<std::string>() < b["time"].get<std::string>();
     });
+    for (Row& r : t.rows) r["complete"] = !gap;
   }
   if (!start) {
     auto orphan = failedCallRows(db, std::nullopt, pid, "", "");
@@ -288,7 +294,7 @@ int cmdWhoKilled(const Db& db, uint32_t pid, const std::optional<std::string>& s
                           "sender_tid",     "sender_start_time", "sender_exit_time",
                           "context_pid",    "context_comm",      "call",
                           "errno",          "disposition",       "delivered_time",
-                          "fault_addr"})
+                          "fault_addr",     "complete"})
     columns.push_back({key, ""});
   for (Column& c : columns)
     if (c.key == "sender_ancestry")
