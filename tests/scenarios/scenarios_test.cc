@@ -131,6 +131,7 @@ TEST_F(Scenario, ServiceStopOnlySigkillIsFatal) {
 struct ThreadCase {
   const char* mode;
   const char* origin;
+  friend void PrintTo(const ThreadCase& c, std::ostream* os) { *os << c.mode; }
 };
 
 class ThreadSignals : public Scenario, public ::testing::WithParamInterface<ThreadCase> {};
@@ -264,6 +265,7 @@ struct FaultCase {
   const char* mode;
   const char* signal;
   const char* code;
+  friend void PrintTo(const FaultCase& c, std::ostream* os) { *os << c.mode; }
 };
 
 class Faults : public Scenario, public ::testing::WithParamInterface<FaultCase> {};
