@@ -90,7 +90,7 @@ int runImport(const std::string& output, const std::vector<std::string>& capture
 
 int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   if (args.empty()) throw UsageError("no command given (try sigan --help)");
-  const std::string command = args[0];
+  const std::string& command = args[0];
   if (command == "--help" || command == "-h" || command == "help") {
     out << kUsage;
     return 0;

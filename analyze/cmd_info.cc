@@ -92,7 +92,7 @@ void writeTable(std::ostream& out, const std::vector<Row>& rows) {
                              plainText(r["boot_id"])));
     line("kernel", plainText(r["kernel"]));
     line("recorder", plainText(r["recorder_version"]) +
-                         (r["command"] == "" ? "" : ", command: " + plainText(r["command"])));
+                         (r["command"].empty() ? "" : ", command: " + plainText(r["command"])));
     line("start", plainText(r["start_time"]));
     line("end", plainText(r["end_time"]));
     line("duration", r["duration"].is_null()

@@ -105,6 +105,9 @@ int cmdTimeline(const Db& db, const TimelineFilter& filter, Format format, std::
     std::string wall = std::string(source.kind) == "loss" ? "x.to_ns" : "x.time_ns";
     if (filter.sinceWallNs) add(wall + " + c.boot_to_wall_ns >= ?3");
     if (filter.untilWallNs) add(wall + " + c.boot_to_wall_ns <= ?4");
+    // Row order as a table scan gives it (then stable-sorted by time below),
+    // whichever index a pid filter uses.
+    sql += " ORDER BY x.id";
     auto stmt = db.prepare(sql);
     if (filter.pid) stmt.bind(1, *filter.pid);
     if (filter.signal) stmt.bind(2, *filter.signal);

@@ -1,6 +1,7 @@
 // tree PID: the ancestry of each instance of PID, then its descendants.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <ostream>
 #include <set>
 
@@ -56,8 +57,9 @@ void descendants(const Db& db, int64_t root, int depth, std::vector<Row>& rows) 
     while (children.step()) found.push_back(children.getInt(0));
     children.reset();
     // Reversed so the oldest child is visited first.
-    for (auto it = found.rbegin(); it != found.rend(); ++it)
-      if (visited.insert(*it).second) stack.emplace_back(*it, level + 1);
+    std::reverse(found.begin(), found.end());
+    for (int64_t child : found)
+      if (visited.insert(child).second) stack.emplace_back(child, level + 1);
   }
 }
 
@@ -71,13 +73,13 @@ int cmdTree(const Db& db, uint32_t pid, const std::optional<std::string>& start,
   for (const ProcessInfo& self : instances) {
     auto chain = ancestors(db, self.id);
     int depth = 0;
-    for (auto it = chain.rbegin(); it != chain.rend(); ++it)
-      rows.push_back(node(db, *it, "ancestor", depth++));
+    std::reverse(chain.begin(), chain.end());
+    for (const auto& ancestor : chain) rows.push_back(node(db, ancestor, "ancestor", depth++));
     rows.push_back(node(db, self, "self", depth));
     descendants(db, self.id, depth, rows);
   }
   auto process = [](const Row& r) {
-    std::string indent(2 * r["depth"].get<int>(), ' ');
+    std::string indent(2 * r["depth"].get<size_t>(), ' ');
     return fmt::format("{}{}{} {}", indent, r["relation"] == "self" ? "* " : "",
                        r["pid"].get<int64_t>(), r["comm"].get<std::string>());
   };

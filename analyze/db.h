@@ -27,6 +27,7 @@ class Db {
   Db(Db&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
   Db& operator=(Db&&) = delete;
   Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
   ~Db();
 
   void exec(std::string_view sql);
@@ -52,6 +53,7 @@ class Statement {
   }
   Statement& operator=(Statement&&) = delete;
   Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
   ~Statement();
 
   // Binding is positional and 1-based, as in SQLite.
@@ -59,6 +61,16 @@ class Statement {
   Statement& bind(int index, double value);
   Statement& bind(int index, std::string_view value);
   Statement& bindNull(int index);
+  // Text that stays valid until the next run()/reset() (no copy): for the
+  // import's hot path, where values live in the capture frame or in memory
+  // that outlives the row.
+  Statement& bindStatic(int index, std::string_view value);
+  Statement& bindStatic(int index, const std::string& value) {
+    return bindStatic(index, std::string_view(value));
+  }
+  Statement& bindStatic(int index, const char* value) {
+    return bindStatic(index, std::string_view(value));
+  }
   template <typename T>
   Statement& bind(int index, const std::optional<T>& value) {
     return value ? bind(index, *value) : bindNull(index);

@@ -135,18 +135,27 @@ WHERE k.ret < 0;
 )sql";
 
 constexpr const char* kIndexes = R"sql(
+-- Built after the load (a few seconds on 10 M events, ~40 % less than
+-- maintaining them during it). Each serves a query or a link of the import:
+-- who-killed: signals by target instance, failed calls by target, exits;
+-- exits --pid and the import's exit -> signal link; timeline --pid: every
+-- pid column its filters name (SQLite ORs two indexes).
 CREATE INDEX IF NOT EXISTS processes_pid ON processes(pid, capture_id);
 CREATE INDEX IF NOT EXISTS processes_parent ON processes(parent_id);
 CREATE INDEX IF NOT EXISTS signals_target ON signals(target_id, signo, time_ns);
 CREATE INDEX IF NOT EXISTS signals_target_pid ON signals(target_pid);
-CREATE INDEX IF NOT EXISTS signals_capture ON signals(capture_id, time_ns);
-CREATE INDEX IF NOT EXISTS signals_call ON signals(capture_id, sender_tid, call_enter_ns);
-CREATE INDEX IF NOT EXISTS kill_calls_call ON kill_calls(capture_id, caller_tid, enter_ns);
+CREATE INDEX IF NOT EXISTS signals_sender_pid ON signals(sender_pid);
 CREATE INDEX IF NOT EXISTS kill_calls_target ON kill_calls(target_pid);
+CREATE INDEX IF NOT EXISTS kill_calls_caller_pid ON kill_calls(caller_pid);
+CREATE INDEX IF NOT EXISTS kill_calls_failed ON kill_calls(target_id) WHERE ret < 0;
+CREATE INDEX IF NOT EXISTS deliveries_pid ON deliveries(pid);
 CREATE INDEX IF NOT EXISTS execs_process ON execs(process_id, time_ns);
+CREATE INDEX IF NOT EXISTS execs_pid ON execs(pid);
 CREATE INDEX IF NOT EXISTS exits_process ON exits(process_id);
 CREATE INDEX IF NOT EXISTS exits_pid ON exits(pid);
 CREATE INDEX IF NOT EXISTS forks_child ON forks(child_id);
+CREATE INDEX IF NOT EXISTS forks_parent_pid ON forks(parent_pid);
+CREATE INDEX IF NOT EXISTS forks_child_pid ON forks(child_pid);
 CREATE INDEX IF NOT EXISTS oom_victim ON oom_kills(victim_id);
 CREATE INDEX IF NOT EXISTS deliveries_signal ON deliveries(signal_id);
 )sql";
@@ -160,9 +169,16 @@ bool hasTable(const Db& db, const char* name) {
 }  // namespace
 
 void applyImportPragmas(Db& db) {
+  // The import is one transaction that either commits or rolls back, and a
+  // database being written by sigan is not in use by anyone else:
+  // - journal_mode=MEMORY: the rollback journal stays in memory, so ROLLBACK
+  //   (an error mid-import) still works; a crash or power loss during an
+  //   import can damage the file, like any half-written output file.
+  // - synchronous=OFF: no fsync; the OS writes the pages back.
+  // - page_size only applies to a new, empty database.
   db.exec(
-      "PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;"
-      "PRAGMA cache_size=-65536; PRAGMA foreign_keys=OFF;");
+      "PRAGMA page_size=16384; PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF;"
+      " PRAGMA temp_store=MEMORY; PRAGMA cache_size=-262144; PRAGMA foreign_keys=OFF;");
 }
 
 void applyQueryOnlyPragmas(Db& db) {

@@ -1,12 +1,16 @@
 #include "analyze/importer.h"
 
+#include <capnp/any.h>
 #include <fmt/format.h>
 #include <kj/exception.h>
 #include <nlohmann/json.hpp>
 
-#include <map>
+#include <algorithm>
+#include <array>
+#include <deque>
 #include <memory>
 #include <optional>
+#include <unordered_map>
 
 #include "analyze/db_schema.h"
 #include "analyze/process_resolver.h"
@@ -16,6 +20,18 @@ namespace sigrec::analyze {
 namespace {
 
 using schema::Event;
+
+// Writers never store empty records, but a hostile list of empty structs
+// takes no bytes and one traversal word per element: a 200-byte frame would
+// import as millions of rows (found by import_fuzz). Such a frame is damage. All the
+// elements of a list have the first one's size.
+template <typename List>
+void requireNonEmptyRecords(List list) {
+  if (list.size() == 0) return;
+  capnp::AnyStruct::Reader first = list[0];
+  KJ_REQUIRE(first.getDataSection().size() + first.getPointerSection().size() > 0,
+             "list of empty records", list.size());
+}
 
 const char* syscallName(schema::Syscall call) {
   switch (call) {
@@ -83,7 +99,7 @@ const char* dispositionName(schema::Disposition d) {
   return "unknown";
 }
 
-std::string resultName(int result) {
+std::string resultNameOf(int result) {
   switch (result) {
     case 0:
       return "delivered";
@@ -98,6 +114,42 @@ std::string resultName(int result) {
   }
   return std::to_string(result);
 }
+
+// names:: returns fresh strings; the import binds the same few names millions
+// of times. Cached per value (bounded: a hostile capture can hold any int).
+class NameCache {
+ public:
+  const std::string& signal(int signo) {
+    return get(signals_, signo, [](int64_t v) { return names::signalName(static_cast<int>(v)); });
+  }
+  const std::string& code(int signo, int code) {
+    int64_t key = static_cast<int64_t>(signo) << 32 | static_cast<uint32_t>(code);
+    return get(codes_, key, [](int64_t k) {
+      return names::siCodeName(static_cast<int>(k >> 32), static_cast<int32_t>(k & 0xffffffff));
+    });
+  }
+  const std::string& errnoName(int err) {
+    return get(errnos_, err, [](int64_t v) { return names::errnoName(static_cast<int>(v)); });
+  }
+  const std::string& result(int result) {
+    return get(results_, result, [](int64_t v) { return resultNameOf(static_cast<int>(v)); });
+  }
+
+ private:
+  template <typename F>
+  const std::string& get(std::unordered_map<int64_t, std::string>& cache, int64_t key, F make) {
+    auto found = cache.find(key);
+    if (found != cache.end()) return found->second;
+    if (cache.size() < 4096) return cache.emplace(key, make(key)).first->second;
+    // Past the cap: a small ring, enough for the names bound into one row.
+    std::string& slot = overflow_[next_++ % overflow_.size()];
+    slot = make(key);
+    return slot;
+  }
+  std::unordered_map<int64_t, std::string> signals_, codes_, errnos_, results_;
+  std::array<std::string, 8> overflow_;
+  size_t next_ = 0;
+};
 
 std::string joinArgs(capnp::List<capnp::Text>::Reader list) {
   std::string out;
@@ -145,13 +197,121 @@ class Importer {
     uint32_t tid;
     bool group;
   };
+  struct PairHash {
+    size_t operator()(const std::pair<int64_t, int64_t>& k) const {
+      return std::hash<int64_t>()(k.first * 0x9e3779b97f4a7c15ull ^ k.second);
+    }
+  };
   // Generated, delivered-result signals not yet matched to a delivery,
   // keyed by (target process id, signo).
-  std::map<std::pair<int64_t, int>, std::vector<Pending>> pending_;
+  std::unordered_map<std::pair<int64_t, int64_t>, std::vector<Pending>, PairHash> pending_;
+
+  // signals rows are held back in a window (in id order) until their
+  // delivery and their kill call are known, so that each row is written once,
+  // complete, and appended in rowid order: updating rows already written (as
+  // a per-delivery UPDATE and post-load UPDATEs over every signal did) cost
+  // more than the inserts. A row leaves the window when it is complete or
+  // when the window is full; what arrives later for it is then written with
+  // an UPDATE (delivery) or resolved at the end (kill call), as before.
+  struct SignalRow {
+    int64_t id;
+    uint64_t timeNs, callEnterNs, targetCgroupId, infoAddr;
+    uint32_t cpu, senderPid, senderTid, senderUid, targetPid, targetTid, infoUid;
+    int32_t signo, code, result, infoPid, infoStatus;
+    int64_t senderId, targetId;
+    const std::string *signalName, *codeName, *resultName;
+    const char *origin, *infoKind;
+    bool group, bySyscall, siginfo;
+    std::string senderComm, targetComm;
+    std::optional<int64_t> killCallId, deliveryId;
+    uint64_t deliveredNs = 0;
+    const char* disposition = nullptr;
+    bool awaitingDelivery = false, awaitingKill = false;
+  };
+  static constexpr size_t kWindowRows = 1 << 16;
+  std::deque<SignalRow> window_;
+  int64_t nextSignalId_ = 1;
+  void pushSignal(SignalRow row);
+  void writeSignal(const SignalRow& row);
+  void drainWindow(bool all);
+  // Kill calls by (tid, enter_ns): the first one (smallest id) of each key,
+  // which is what signals.kill_call_id names; signals in the window waiting
+  // for one; signals that left the window still waiting (resolved at the end).
+  struct CallHash {
+    size_t operator()(const std::pair<uint32_t, uint64_t>& k) const {
+      return std::hash<uint64_t>()(k.second * 0x9e3779b97f4a7c15ull ^ k.first);
+    }
+  };
+  using CallKey = std::pair<uint32_t, uint64_t>;
+  std::unordered_map<CallKey, int64_t, CallHash> killsByKey_;
+  std::unordered_map<CallKey, std::vector<int64_t>, CallHash> awaitingKill_;
+  std::vector<std::pair<int64_t, CallKey>> lateKillLinks_;
+  NameCache names_;
 
   std::optional<Statement> insSignal_, insDelivery_, updSignalDelivery_, insKill_, insFork_,
       insExec_, insExit_, insThreadExit_, insOom_, insLoss_;
 };
+
+void Importer::pushSignal(SignalRow row) {
+  window_.push_back(std::move(row));
+  drainWindow(false);
+}
+
+void Importer::drainWindow(bool all) {
+  while (!window_.empty()) {
+    SignalRow& front = window_.front();
+    bool complete = !front.awaitingDelivery && !front.awaitingKill;
+    if (!all && !complete && window_.size() <= kWindowRows) break;
+    if (front.awaitingKill) {
+      CallKey key{front.senderTid, front.callEnterNs};
+      lateKillLinks_.emplace_back(front.id, key);
+      auto waiting = awaitingKill_.find(key);
+      if (waiting != awaitingKill_.end()) {
+        auto& ids = waiting->second;
+        ids.erase(std::remove(ids.begin(), ids.end(), front.id), ids.end());
+        if (ids.empty()) awaitingKill_.erase(waiting);
+      }
+    }
+    writeSignal(front);
+    window_.pop_front();
+  }
+}
+
+void Importer::writeSignal(const SignalRow& r) {
+  Statement& st = *insSignal_;
+  st.bind(1, r.id)
+      .bind(2, result_.captureId)
+      .bind(3, r.timeNs)
+      .bind(4, r.cpu)
+      .bind(5, r.signo)
+      .bindStatic(6, *r.signalName)
+      .bind(7, r.code)
+      .bindStatic(8, *r.codeName)
+      .bindStatic(9, r.origin)
+      .bind(10, r.senderId)
+      .bind(11, r.senderPid)
+      .bind(12, r.senderTid)
+      .bindStatic(13, r.senderComm)
+      .bind(14, r.senderUid)
+      .bind(15, r.targetId)
+      .bind(16, r.targetPid)
+      .bind(17, r.targetTid)
+      .bindStatic(18, r.targetComm)
+      .bind(19, r.targetCgroupId)
+      .bind(20, r.group)
+      .bind(21, r.result)
+      .bindStatic(22, *r.resultName);
+  if (r.bySyscall) st.bind(23, r.callEnterNs);
+  st.bind(24, r.killCallId);
+  st.bindStatic(25, r.infoKind);
+  if (r.siginfo) {
+    st.bind(26, r.infoPid).bind(27, r.infoUid).bind(28, r.infoStatus).bind(29, r.infoAddr);
+  }
+  if (r.deliveryId) {
+    st.bind(30, *r.deliveryId).bind(31, r.deliveredNs).bindStatic(32, r.disposition);
+  }
+  st.run();
+}
 
 ImportResult Importer::run() {
   std::optional<capture::Frame> first = reader_.next();
@@ -160,11 +320,12 @@ ImportResult Importer::run() {
   if (result_.skipped) return result_;
 
   insSignal_.emplace(db_.prepare(
-      "INSERT INTO signals (capture_id, time_ns, cpu, signo, signal_name, code, code_name, origin,"
-      " sender_id, sender_pid, sender_tid, sender_comm, sender_uid, target_id, target_pid,"
+      "INSERT INTO signals (id, capture_id, time_ns, cpu, signo, signal_name, code, code_name,"
+      " origin, sender_id, sender_pid, sender_tid, sender_comm, sender_uid, target_id, target_pid,"
       " target_tid, target_comm, target_cgroup_id, group_directed, result, result_name,"
-      " call_enter_ns, info_kind, info_pid, info_uid, info_status, info_addr)"
-      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+      " call_enter_ns, kill_call_id, info_kind, info_pid, info_uid, info_status, info_addr,"
+      " delivery_id, delivered_ns, disposition)"
+      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   insDelivery_.emplace(db_.prepare(
       "INSERT INTO deliveries (capture_id, time_ns, cpu, process_id, pid, tid, comm, signo,"
       " signal_name, code, code_name, disposition, sa_flags, info_kind, signal_id)"
@@ -174,8 +335,8 @@ ImportResult Importer::run() {
   insKill_.emplace(db_.prepare(
       "INSERT INTO kill_calls (capture_id, time_ns, enter_ns, cpu, syscall, caller_id, caller_pid,"
       " caller_tid, caller_comm, caller_uid, arg0, arg1, arg2, arg3, signo, signal_name,"
-      " target_pid, target_tid, ret, errno_name, signals)"
-      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+      " target_pid, target_tid, ret, errno_name, signals, target_id)"
+      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   insFork_.emplace(db_.prepare(
       "INSERT INTO forks (capture_id, time_ns, cpu, parent_id, parent_pid, parent_tid,"
       " parent_comm, child_id, child_pid, child_tid, child_start_ns, thread, child_ns_pid,"
@@ -296,6 +457,9 @@ void Importer::beginCapture(std::optional<capture::Frame>& first) {
   result_.captureId = db_.lastInsertId();
   procs_ = std::make_unique<ProcessResolver>(
       db_.scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM processes").value_or(1), tickNs);
+  // The ids SQLite would give (max + 1), handed out here so that a row held
+  // in the window can be named (deliveries.signal_id) before it is written.
+  nextSignalId_ = db_.scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM signals").value_or(1);
 }
 
 void Importer::deleteCapture(int64_t id) {
@@ -309,6 +473,7 @@ void Importer::deleteCapture(int64_t id) {
 }
 
 void Importer::snapshot(schema::ProcessSnapshot::Reader snap) {
+  requireNonEmptyRecords(snap.getProcesses());
   snapshotNs_ = snap.getTakenBootNs();
   auto upd = db_.prepare(
       "UPDATE captures SET snapshot_ns=?, snapshot_processes=?, snapshot_unreadable=? WHERE id=?");
@@ -335,6 +500,8 @@ void Importer::snapshot(schema::ProcessSnapshot::Reader snap) {
 }
 
 void Importer::batch(schema::EventBatch::Reader batch) {
+  requireNonEmptyRecords(batch.getEvents());
+  requireNonEmptyRecords(batch.getLosses());
   for (auto ev : batch.getEvents()) event(ev);
   for (auto loss : batch.getLosses()) {
     lossCount_ += loss.getCount();
@@ -380,39 +547,54 @@ void Importer::event(Event::Reader ev) {
       }
       if (!target.cgroupId) target.cgroupId = g.getTargetCgroupId();
       bool bySyscall = g.getSyscall() != schema::Syscall::NONE;
-      insSignal_->bind(1, cap)
-          .bind(2, t)
-          .bind(3, ev.getCpu())
-          .bind(4, g.getSignal())
-          .bind(5, names::signalName(g.getSignal()))
-          .bind(6, g.getCode())
-          .bind(7, names::siCodeName(g.getSignal(), g.getCode()))
-          .bind(8, bySyscall ? syscallName(g.getSyscall()) : "kernel")
-          .bind(9, sender.id)
-          .bind(10, ev.getPid())
-          .bind(11, ev.getTid())
-          .bind(12, ev.getComm().cStr())
-          .bind(13, ev.getUid())
-          .bind(14, target.id)
-          .bind(15, g.getTargetPid())
-          .bind(16, g.getTargetTid())
-          .bind(17, g.getTargetComm().cStr())
-          .bind(18, g.getTargetCgroupId())
-          .bind(19, g.getGroup())
-          .bind(20, g.getResult())
-          .bind(21, resultName(g.getResult()));
-      if (bySyscall) insSignal_->bind(22, g.getCallEnterNs());
-      insSignal_->bind(23, infoKindName(g.getInfoKind()));
-      if (g.getInfoKind() == schema::InfoKind::SIGINFO) {
-        insSignal_->bind(24, g.getInfoPid())
-            .bind(25, g.getInfoUid())
-            .bind(26, g.getInfoStatus())
-            .bind(27, g.getInfoAddr());
+      SignalRow r;
+      r.id = nextSignalId_++;
+      r.timeNs = t;
+      r.cpu = ev.getCpu();
+      r.signo = g.getSignal();
+      r.signalName = &names_.signal(r.signo);
+      r.code = g.getCode();
+      r.codeName = &names_.code(r.signo, r.code);
+      r.origin = bySyscall ? syscallName(g.getSyscall()) : "kernel";
+      r.senderId = sender.id;
+      r.senderPid = ev.getPid();
+      r.senderTid = ev.getTid();
+      r.senderComm = ev.getComm().cStr();
+      r.senderUid = ev.getUid();
+      r.targetId = target.id;
+      r.targetPid = g.getTargetPid();
+      r.targetTid = g.getTargetTid();
+      r.targetComm = g.getTargetComm().cStr();
+      r.targetCgroupId = g.getTargetCgroupId();
+      r.group = g.getGroup();
+      r.result = g.getResult();
+      r.resultName = &names_.result(r.result);
+      r.bySyscall = bySyscall;
+      r.callEnterNs = g.getCallEnterNs();
+      r.infoKind = infoKindName(g.getInfoKind());
+      r.siginfo = g.getInfoKind() == schema::InfoKind::SIGINFO;
+      r.infoPid = g.getInfoPid();
+      r.infoUid = g.getInfoUid();
+      r.infoStatus = g.getInfoStatus();
+      r.infoAddr = g.getInfoAddr();
+      if (bySyscall) {
+        // kill_call_id: the first kill call of this thread with this entry
+        // time, whenever it comes (usually right after: it is recorded at
+        // syscall exit).
+        CallKey key{r.senderTid, r.callEnterNs};
+        auto found = killsByKey_.find(key);
+        if (found != killsByKey_.end()) {
+          r.killCallId = found->second;
+        } else {
+          r.awaitingKill = true;
+          awaitingKill_[key].push_back(r.id);
+        }
       }
-      insSignal_->run();
-      if (g.getResult() == 0)
-        pending_[{target.id, g.getSignal()}].push_back(
-            {db_.lastInsertId(), g.getTargetTid(), g.getGroup()});
+      if (r.result == 0) {
+        r.awaitingDelivery = true;
+        pending_[{target.id, r.signo}].push_back({r.id, r.targetTid, r.group});
+      }
+      pushSignal(std::move(r));
       break;
     }
     case Event::SIGNAL_DELIVER: {
@@ -437,22 +619,33 @@ void Importer::event(Event::Reader ev) {
           .bind(4, receiver.id)
           .bind(5, ev.getPid())
           .bind(6, ev.getTid())
-          .bind(7, ev.getComm().cStr())
+          .bindStatic(7, ev.getComm().cStr())
           .bind(8, d.getSignal())
-          .bind(9, names::signalName(d.getSignal()))
+          .bindStatic(9, names_.signal(d.getSignal()))
           .bind(10, d.getCode())
-          .bind(11, names::siCodeName(d.getSignal(), d.getCode()))
-          .bind(12, disposition)
+          .bindStatic(11, names_.code(d.getSignal(), d.getCode()))
+          .bindStatic(12, disposition)
           .bind(13, d.getSaFlags())
-          .bind(14, infoKindName(d.getInfoKind()))
+          .bindStatic(14, infoKindName(d.getInfoKind()))
           .bind(15, signalId)
           .run();
-      if (signalId)
-        updSignalDelivery_->bind(1, db_.lastInsertId())
-            .bind(2, t)
-            .bind(3, disposition)
-            .bind(4, *signalId)
-            .run();
+      if (signalId) {
+        int64_t deliveryId = db_.lastInsertId();
+        if (!window_.empty() && *signalId >= window_.front().id) {
+          SignalRow& row = window_[static_cast<size_t>(*signalId - window_.front().id)];
+          row.deliveryId = deliveryId;
+          row.deliveredNs = t;
+          row.disposition = disposition;
+          row.awaitingDelivery = false;
+          drainWindow(false);
+        } else {
+          updSignalDelivery_->bind(1, deliveryId)
+              .bind(2, t)
+              .bindStatic(3, disposition)
+              .bind(4, *signalId)
+              .run();
+        }
+      }
       break;
     }
     case Event::KILL_CALL: {
@@ -485,25 +678,47 @@ void Importer::event(Event::Reader ev) {
         case schema::Syscall::NONE:
           break;
       }
+      // target_id: the instance holding that pid at entry, as known now;
+      // rows whose answer later events change are recomputed in finish().
+      std::optional<int64_t> targetId;
+      std::optional<int64_t> targetKey = targetPid ? targetPid : targetTid;
+      if (targetKey && *targetKey >= 0 && *targetKey <= int64_t{UINT32_MAX}) {
+        if (ProcessInstance* target =
+                procs_->atTimeNoted(static_cast<uint32_t>(*targetKey), k.getEnterNs()))
+          targetId = target->id;
+      }
       insKill_->bind(1, cap)
           .bind(2, t)
           .bind(3, k.getEnterNs())
           .bind(4, ev.getCpu())
-          .bind(5, syscallName(k.getSyscall()))
+          .bindStatic(5, syscallName(k.getSyscall()))
           .bind(6, caller.id)
           .bind(7, ev.getPid())
           .bind(8, ev.getTid())
-          .bind(9, ev.getComm().cStr())
+          .bindStatic(9, ev.getComm().cStr())
           .bind(10, ev.getUid())
           .bind(11, a0)
           .bind(12, a1)
           .bind(13, a2)
           .bind(14, k.getArg3())
           .bind(15, signo);
-      if (signo) insKill_->bind(16, names::signalName(static_cast<int>(*signo)));
+      if (signo) insKill_->bindStatic(16, names_.signal(static_cast<int>(*signo)));
       insKill_->bind(17, targetPid).bind(18, targetTid).bind(19, k.getRet());
-      if (k.getRet() < 0) insKill_->bind(20, names::errnoName(static_cast<int>(-k.getRet())));
-      insKill_->bind(21, k.getSignals()).run();
+      if (k.getRet() < 0) insKill_->bindStatic(20, names_.errnoName(static_cast<int>(-k.getRet())));
+      insKill_->bind(21, k.getSignals()).bind(22, targetId).run();
+      CallKey key{ev.getTid(), k.getEnterNs()};
+      if (killsByKey_.emplace(key, db_.lastInsertId()).second) {
+        auto waiting = awaitingKill_.find(key);
+        if (waiting != awaitingKill_.end()) {
+          for (int64_t id : waiting->second) {
+            SignalRow& row = window_[static_cast<size_t>(id - window_.front().id)];
+            row.killCallId = db_.lastInsertId();
+            row.awaitingKill = false;
+          }
+          awaitingKill_.erase(waiting);
+          drainWindow(false);
+        }
+      }
       break;
     }
     case Event::FORK: {
@@ -597,7 +812,7 @@ void Importer::event(Event::Reader ev) {
             .run();
         break;
       }
-      p.exitNs = t;
+      procs_->setExit(p, t);
       std::optional<int64_t> parentId;
       if (x.getParentPid() != 0) {
         parentId = procs_->byStart(x.getParentPid(), x.getParentStartNs()).id;
@@ -615,10 +830,10 @@ void Importer::event(Event::Reader ev) {
           .bind(6, ev.getTid())
           .bind(7, p.comm)
           .bind(8, x.getExitCode())
-          .bind(9, status.signaled ? "signal" : "exit");
+          .bindStatic(9, status.signaled ? "signal" : "exit");
       if (status.signaled) {
         insExit_->bind(11, status.signal)
-            .bind(12, names::signalName(status.signal))
+            .bindStatic(12, names_.signal(status.signal))
             .bind(13, status.coreDumped);
       } else {
         insExit_->bind(10, status.status).bind(13, false);
@@ -651,6 +866,7 @@ void Importer::event(Event::Reader ev) {
 }
 
 void Importer::trailer(schema::Trailer::Reader t) {
+  requireNonEmptyRecords(t.getCounters());
   result_.trailer = true;
   auto upd = db_.prepare(
       "UPDATE captures SET trailer=1, end_ns=?, stop_reason=?, command_exit_status=?,"
@@ -676,6 +892,7 @@ void Importer::trailer(schema::Trailer::Reader t) {
 
 void Importer::finish() {
   const int64_t cap = result_.captureId;
+  drainWindow(true);
   procs_->linkParents(snapshotNs_);
   auto ins = db_.prepare(
       "INSERT INTO processes (id, capture_id, pid, start_ns, start_exact, ppid, parent_id, comm,"
@@ -726,19 +943,40 @@ void Importer::finish() {
       .run();
 
   ensureIndexes(db_);
+  // The call that generated a signal (same thread, same syscall entry) for
+  // signals written before their kill call was seen: killsByKey_ is complete
+  // now.
+  {
+    auto link = db_.prepare("UPDATE signals SET kill_call_id=? WHERE id=?");
+    for (const auto& [signalId, key] : lateKillLinks_) {
+      auto found = killsByKey_.find(key);
+      if (found != killsByKey_.end()) link.bind(1, found->second).bind(2, signalId).run();
+    }
+  }
+  // Targets of kill calls (only a pid is known): the instance alive then.
+  // Written during the load from what was known at that point; recomputed
+  // here for the pids whose instances changed afterwards in a way that
+  // could change an answer already written.
+  if (!procs_->dirtyPids().empty()) {
+    db_.exec("CREATE TEMP TABLE IF NOT EXISTS sigan_dirty_pids (pid INTEGER PRIMARY KEY)");
+    db_.exec("DELETE FROM temp.sigan_dirty_pids");
+    auto add = db_.prepare("INSERT INTO temp.sigan_dirty_pids VALUES (?)");
+    for (uint32_t pid : procs_->dirtyPids()) add.bind(1, pid).run();
+    db_.prepare(
+           "UPDATE kill_calls SET target_id = (SELECT p.id FROM processes p"
+           " WHERE p.capture_id = kill_calls.capture_id"
+           " AND p.pid = COALESCE(kill_calls.target_pid, kill_calls.target_tid)"
+           " AND p.start_ns <= kill_calls.enter_ns"
+           " AND (p.exit_ns IS NULL OR p.exit_ns >= kill_calls.enter_ns) ORDER BY p.start_ns DESC"
+           " LIMIT 1) WHERE capture_id = ?1"
+           " AND COALESCE(target_pid, target_tid) IN (SELECT pid FROM temp.sigan_dirty_pids)")
+        .bind(1, cap)
+        .run();
+    db_.exec("DROP TABLE temp.sigan_dirty_pids");
+  }
+
   // Links that need every row in place, whatever order the events came in.
   static constexpr const char* kLinks[] = {
-      // The call that generated a signal: same thread, same syscall entry.
-      "UPDATE signals SET kill_call_id = (SELECT k.id FROM kill_calls k"
-      " WHERE k.capture_id = signals.capture_id AND k.caller_tid = signals.sender_tid"
-      " AND k.enter_ns = signals.call_enter_ns) WHERE capture_id = ?1 AND origin <> 'kernel'",
-      // Targets of kill calls (only a pid is known): the instance alive then.
-      "UPDATE kill_calls SET target_id = (SELECT p.id FROM processes p"
-      " WHERE p.capture_id = kill_calls.capture_id"
-      " AND p.pid = COALESCE(kill_calls.target_pid, kill_calls.target_tid)"
-      " AND p.start_ns <= kill_calls.enter_ns"
-      " AND (p.exit_ns IS NULL OR p.exit_ns >= kill_calls.enter_ns) ORDER BY p.start_ns DESC"
-      " LIMIT 1) WHERE capture_id = ?1",
       "UPDATE oom_kills SET victim_id = (SELECT p.id FROM processes p"
       " WHERE p.capture_id = oom_kills.capture_id AND p.pid = oom_kills.victim_pid"
       " AND p.start_ns <= oom_kills.time_ns"
@@ -757,6 +995,9 @@ void Importer::finish() {
       "UPDATE exits SET reason = 'oom' WHERE capture_id = ?1 AND oom_id IS NOT NULL",
   };
   for (const char* sql : kLinks) db_.prepare(sql).bind(1, cap).run();
+  // Statistics for the query planner; sampled (analysis_limit), so that it
+  // costs milliseconds, not a pass over every index.
+  db_.exec("PRAGMA analysis_limit=1000; ANALYZE");
 }
 
 }  // namespace

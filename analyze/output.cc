@@ -92,6 +92,7 @@ void writeRows(std::ostream& out, Format format, const std::vector<Column>& colu
     if (!c.header.empty()) shown.push_back(&c);
   std::vector<std::vector<std::string>> cells;
   std::vector<size_t> widths;
+  widths.reserve(shown.size());
   for (const Column* c : shown) widths.push_back(width(c->header));
   for (const Row& row : rows) {
     auto& line = cells.emplace_back();
@@ -119,6 +120,7 @@ void writeRows(std::ostream& out, Format format, const std::vector<Column>& colu
     out << text << '\n';
   };
   std::vector<std::string> headers;
+  headers.reserve(shown.size());
   for (const Column* c : shown) headers.push_back(c->header);
   print(headers);
   for (const auto& line : cells) print(line);

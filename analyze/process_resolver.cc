@@ -23,6 +23,7 @@ ProcessInstance& ProcessResolver::create(uint32_t pid, uint64_t startNs, bool ex
   p.startNs = startNs;
   p.startExact = exact;
   byPid_[pid].push_back(&p);
+  touched(pid, startNs);
   return p;
 }
 
@@ -39,6 +40,7 @@ ProcessInstance& ProcessResolver::byStart(uint32_t pid, uint64_t exactStartNs) {
     if (p->startExact && p->startNs == exactStartNs) return *p;
   for (ProcessInstance* p : list) {
     if (!p->startExact && sameTick(exactStartNs, p->startNs)) {
+      touched(pid, std::min(p->startNs, exactStartNs));
       p->startNs = exactStartNs;
       p->startExact = true;
       return *p;
@@ -59,9 +61,26 @@ ProcessInstance* ProcessResolver::atTime(uint32_t pid, uint64_t timeNs) {
   return best;
 }
 
+void ProcessResolver::touched(uint32_t pid, uint64_t fromNs) {
+  // Answers for times >= fromNs may have changed.
+  auto found = queriedUpTo_.find(pid);
+  if (found != queriedUpTo_.end() && fromNs <= found->second) dirty_.insert(pid);
+}
+
+ProcessInstance* ProcessResolver::atTimeNoted(uint32_t pid, uint64_t timeNs) {
+  auto [it, inserted] = queriedUpTo_.emplace(pid, timeNs);
+  if (!inserted && it->second < timeNs) it->second = timeNs;
+  return atTime(pid, timeNs);
+}
+
+void ProcessResolver::setExit(ProcessInstance& p, uint64_t exitNs) {
+  if (p.exitNs != exitNs) touched(p.pid, p.exitNs ? std::min(*p.exitNs, exitNs) : exitNs);
+  p.exitNs = exitNs;
+}
+
 void ProcessResolver::linkParents(uint64_t snapshotNs) {
   // By index: byStart() may append, and deque iterators do not survive that.
-  for (size_t i = 0; i < instances_.size(); ++i) {
+  for (size_t i = 0; i < instances_.size(); ++i) {  // NOLINT(modernize-loop-convert)
     ProcessInstance& p = instances_[i];
     if (p.parentId || !p.ppid) continue;
     if (p.parentStartNs) {

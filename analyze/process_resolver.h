@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace sigrec::analyze {
@@ -55,6 +56,12 @@ class ProcessResolver {
   // The instance that had PID at TIMENS (started before, not yet exited), or
   // null: used where only a pid is known (kill arguments, OOM victims).
   ProcessInstance* atTime(uint32_t pid, uint64_t timeNs);
+  // atTime() for a row written now (kill_calls.target_id) whose answer may
+  // change as later events add instances, move a start or set an exit: such
+  // changes mark PID dirty, and the importer recomputes those rows in SQL.
+  ProcessInstance* atTimeNoted(uint32_t pid, uint64_t timeNs);
+  void setExit(ProcessInstance& p, uint64_t exitNs);
+  const std::unordered_set<uint32_t>& dirtyPids() const { return dirty_; }
 
   // Fills parentId from ppid (snapshot) or parentStartNs (events).
   void linkParents(uint64_t snapshotNs);
@@ -68,6 +75,9 @@ class ProcessResolver {
   uint64_t tickNs_;
   std::deque<ProcessInstance> instances_;  // stable addresses
   std::unordered_map<uint32_t, std::vector<ProcessInstance*>> byPid_;
+  void touched(uint32_t pid, uint64_t fromNs);
+  std::unordered_map<uint32_t, uint64_t> queriedUpTo_;  // latest atTimeNoted() time per pid
+  std::unordered_set<uint32_t> dirty_;
 };
 
 }  // namespace sigrec::analyze

@@ -30,7 +30,7 @@ std::string formatTime(int64_t wallNs) {
     nanos += kNsPerSec;
     --seconds;
   }
-  time_t t = static_cast<time_t>(seconds);
+  auto t = static_cast<time_t>(seconds);
   struct tm tm {};
   gmtime_r(&t, &tm);
   return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:09d}Z", tm.tm_year + 1900,
@@ -72,7 +72,7 @@ std::optional<int64_t> parseTime(std::string_view text, int64_t* precisionNs) {
       if (!digits(text, pos + 1, 2, &oh) || pos + 3 >= text.size() || text[pos + 3] != ':' ||
           !digits(text, pos + 4, 2, &om))
         return std::nullopt;
-      offsetSeconds = (text[pos] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+      offsetSeconds = (text[pos] == '+' ? 1 : -1) * (int64_t{oh} * 3600 + int64_t{om} * 60);
       pos += 6;
     }
   }

@@ -60,9 +60,12 @@ void CaptureSink::add(const void* data, size_t size) {
   current_.records.emplace_back(offset, static_cast<uint32_t>(size));
 }
 
+bool CaptureSink::full() const {
+  return current_.bytes.size() >= kMaxBatchBytes;
+}
+
 bool CaptureSink::due(uint64_t nowNs) const {
-  return current_.bytes.size() >= kMaxBatchBytes ||
-         nowNs - lastHandOffNs_ >= settings_.flushIntervalNs;
+  return full() || nowNs - lastHandOffNs_ >= settings_.flushIntervalNs;
 }
 
 void CaptureSink::handOff(uint64_t nowNs, const std::vector<sr_counters>& kernelLosses) {

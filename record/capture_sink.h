@@ -59,9 +59,10 @@ class CaptureSink {
 
   void add(const void* data, size_t size);
   void addLoss(const LossRecord& loss) { current_.losses.push_back(loss); }
-  // True when the current batch should go now: it is large, or it has waited
+  // True when the current batch should go now: it is full, or it has waited
   // its flush interval.
   bool due(uint64_t nowNs) const;
+  bool full() const;
   // Queues the current batch, with the kernel's loss counters, for writing;
   // blocks while the writer is behind by more than a few batches, which
   // bounds memory (the kernel then counts what the ring buffer cannot hold).

@@ -21,6 +21,7 @@ int startFailureStatus(int err) {
 
 ChildCommand::ChildCommand(const std::vector<std::string>& argv) {
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
 

@@ -112,7 +112,7 @@ void setCallArgs(const sr_kill_call& s, schema::Event::KillCall::Builder k) {
   const auto& kinds = kArgs[s.nr < 7 ? s.nr : 0];
   int64_t args[4];
   for (int i = 0; i < 4; ++i) {
-    uint64_t raw = static_cast<uint64_t>(s.args[i]);
+    auto raw = static_cast<uint64_t>(s.args[i]);
     args[i] = kinds[i] == kInt      ? static_cast<int32_t>(raw)
               : kinds[i] == kUint   ? static_cast<uint32_t>(raw)
               : kinds[i] == kUnused ? 0

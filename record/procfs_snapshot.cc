@@ -12,7 +12,7 @@
 namespace sigrec::record {
 namespace {
 
-constexpr size_t kMaxCmdline = 64 * 1024;
+constexpr size_t kMaxCmdline = size_t{64} * 1024;
 
 std::optional<std::string> slurp(const std::string& path, size_t limit) {
   std::ifstream in(path, std::ios::binary);

@@ -78,15 +78,22 @@ struct RingBufferFree {
   void operator()(ring_buffer* rb) const { ring_buffer__free(rb); }
 };
 
+// Once the batch is full, stop this drain (a negative return makes libbpf
+// stop consuming): the batch is handed off before more is read, so one
+// drain cannot grow memory past the batch limit.
 int onSample(void* ctx, void* data, size_t size) {
-  static_cast<CaptureSink*>(ctx)->add(data, size);
-  return 0;
+  auto* sink = static_cast<CaptureSink*>(ctx);
+  sink->add(data, size);
+  return sink->full() ? -EAGAIN : 0;
 }
 
 // Removes a capture file that never got past its header if setup fails.
 struct RemoveUnlessKept {
   std::string path;
   bool keep = false;
+  explicit RemoveUnlessKept(std::string p) : path(std::move(p)) {}
+  RemoveUnlessKept(const RemoveUnlessKept&) = delete;
+  RemoveUnlessKept& operator=(const RemoveUnlessKept&) = delete;
   ~RemoveUnlessKept() {
     if (!keep) ::unlink(path.c_str());
   }
@@ -181,7 +188,8 @@ int runSession(const Options& opt) {
     // while events pour in so that a burst cannot fill the ring buffer.
     ring_buffer__poll(ring.get(), drainMs);
     int drained = ring_buffer__consume(ring.get());
-    drainMs = drained > kBusyDrainRecords ? kBusyDrainMs : kIdleDrainMs;
+    // A full batch (negative) or a large drain: come back at once or soon.
+    drainMs = drained < 0 ? 0 : drained > kBusyDrainRecords ? kBusyDrainMs : kIdleDrainMs;
     const uint64_t now = bootNowNs();
     if (sink.due(now)) {
       auto counters = probes.readCounters();
@@ -214,13 +222,16 @@ int runSession(const Options& opt) {
     }
   }
 
-  // Detach first so the drain has an end, then take what the kernel holds.
+  // Detach first so the drain has an end, then take what the kernel holds,
+  // a batch at a time.
   probes.detach();
-  ring_buffer__consume(ring.get());
-  const uint64_t now = bootNowNs();
-  auto counters = probes.readCounters();
-  losses.check(counters, now, sink);
-  sink.handOff(now, counters);
+  for (int drained = -1; drained < 0;) {
+    drained = ring_buffer__consume(ring.get());
+    const uint64_t now = bootNowNs();
+    auto counters = probes.readCounters();
+    losses.check(counters, now, sink);
+    sink.handOff(now, counters);
+  }
   sink.finish(reason, commandStatus.value_or(-1));
 
   if (auto error = sink.error()) {

@@ -33,6 +33,8 @@ class Frame {
  public:
   Frame(FrameType type, uint64_t offset, std::vector<uint8_t> packed);
   Frame(Frame&&) noexcept;
+  Frame(const Frame&) = delete;
+  Frame& operator=(const Frame&) = delete;
   Frame& operator=(Frame&&) noexcept;
   ~Frame();
 

@@ -32,7 +32,7 @@ inline constexpr uint8_t kFrameFlagZstd = 1;
 // Caps that make hostile files harmless: no frame may make the reader
 // allocate more than this, and Cap'n Proto traversal is bounded likewise.
 inline constexpr uint32_t kMaxFrameBytes = 64u << 20;
-inline constexpr uint64_t kTraversalLimitWords = kMaxFrameBytes / 8 * 2;
+inline constexpr uint64_t kTraversalLimitWords = uint64_t{kMaxFrameBytes} / 8 * 2;
 inline constexpr int kNestingLimit = 16;
 
 std::string_view frameTypeName(FrameType type);

@@ -26,7 +26,7 @@ CaptureBuilder& CaptureBuilder::process(SnapshotProcess p) {
   return *this;
 }
 
-CaptureBuilder& CaptureBuilder::add(uint64_t t, const Task& task, Fill fill) {
+CaptureBuilder& CaptureBuilder::add(uint64_t t, const Task& task, const Fill& fill) {
   Task copy = task;
   events_.emplace_back(t, [copy, t, fill](schema::Event::Builder ev) {
     ev.setTimeNs(t);

@@ -67,7 +67,7 @@ class CaptureBuilder {
 
  private:
   using Fill = std::function<void(schema::Event::Builder)>;
-  CaptureBuilder& add(uint64_t t, const Task& task, Fill fill);
+  CaptureBuilder& add(uint64_t t, const Task& task, const Fill& fill);
 
   struct Loss {
     uint16_t cpu;
@@ -84,6 +84,9 @@ class ScratchDir {
  public:
   ScratchDir();
   ~ScratchDir();
+  // One owner: a copy would remove the directory twice.
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
   std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
   const std::filesystem::path& path() const { return path_; }
 

@@ -69,8 +69,8 @@ TEST_F(CliTest, QueriesSucceed) {
                                           {"timeline", "--pid", "4242"},
                                           {"sql", "SELECT pid FROM processes"}}) {
       args.push_back(capture_.string());
-      args.push_back("--format");
-      args.push_back(format);
+      args.emplace_back("--format");
+      args.emplace_back(format);
       Output o = run(args);
       EXPECT_EQ(o.status, 0) << args[0] << " " << format << ": " << o.err;
       EXPECT_FALSE(o.out.empty()) << args[0] << " " << format;
@@ -100,7 +100,7 @@ TEST_F(CliTest, ImportThenQueryTheDatabase) {
 
 TEST_F(CliTest, ErrorsAreOneLine) {
   std::ofstream(dir_ / "text.txt") << "just text\n";
-  std::ofstream(dir_ / "empty");
+  std::ofstream(dir_ / "empty").close();
   expectOneLineError(run({"info", (dir_ / "missing.sigrec").string()}));
   expectOneLineError(run({"info", (dir_ / "text.txt").string()}));
   expectOneLineError(run({"info", (dir_ / "empty").string()}));

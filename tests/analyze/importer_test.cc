@@ -2,9 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <capnp/message.h>
+
+#include <chrono>
 #include <fstream>
 
 #include "analyze/db_schema.h"
+#include "schema/capture.capnp.h"
+#include "schema/capture_writer.h"
 #include "tests/analyze/scenario.h"
 
 namespace sigrec::analyze {
@@ -220,6 +225,48 @@ TEST(ImporterErrors, NotACaptureThrowsAndLeavesNothing) {
   Db db("", Db::Mode::kMemory);
   EXPECT_THROW(importCapture(db, dir / "junk"), std::exception);
   EXPECT_THROW(importCapture(db, dir / "missing"), std::exception);
+}
+
+// Found by import_fuzz: a list of empty structs costs its frame no bytes, so
+// a tiny capture held millions of events or counters and the import took
+// minutes and gigabytes. Such a frame is now damage, and nothing of it is
+// imported.
+TEST(ImporterHostile, ListsOfEmptyRecordsAreDamageNotRows) {
+  // A root struct with one pointer: an inline-composite list of COUNT
+  // zero-sized structs (a tag word and nothing else). The first pointer is
+  // EventBatch.events and Trailer.counters alike.
+  constexpr uint64_t kCount = 1 << 19;
+  const uint64_t raw[] = {1ull << 48, 1 | (7ull << 32), kCount << 2};
+  kj::ArrayPtr<const capnp::word> segment(reinterpret_cast<const capnp::word*>(raw), 3);
+  capnp::SegmentArrayMessageReader hostile(kj::arrayPtr(&segment, 1));
+
+  testing::ScratchDir dir;
+  {
+    capture::CaptureWriter writer(dir / "hostile.sigrec");
+    capnp::MallocMessageBuilder events;
+    events.setRoot(hostile.getRoot<schema::EventBatch>());
+    ASSERT_EQ(events.getRoot<schema::EventBatch>().getEvents().size(), kCount);
+    writer.write(capture::FrameType::kEvents, events);
+    capnp::MallocMessageBuilder trailer;
+    trailer.setRoot(hostile.getRoot<schema::Trailer>());
+    writer.write(capture::FrameType::kTrailer, trailer);
+  }
+  ASSERT_LT(std::filesystem::file_size(dir / "hostile.sigrec"), 4096u);
+
+  auto start = std::chrono::steady_clock::now();
+  Db db("", Db::Mode::kMemory);
+  ImportResult result = importCapture(db, dir / "hostile.sigrec");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  EXPECT_EQ(result.events, 0u);
+  EXPECT_FALSE(result.trailer);
+  // Both frames are damage. The reader itself refuses the events (it visits
+  // every event, and the traversal limit trips); it only opens the list of
+  // counters, which the importer refuses.
+  ASSERT_EQ(result.damage.size(), 2u);
+  EXPECT_NE(result.damage[1].what.find("list of empty records"), std::string::npos)
+      << result.damage[1].what;
+  EXPECT_EQ(db.scalar("SELECT COUNT(*) FROM signals"), 0);
+  EXPECT_EQ(db.scalar("SELECT COUNT(*) FROM probe_counters"), 0);
 }
 
 }  // namespace

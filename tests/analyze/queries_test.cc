@@ -32,7 +32,7 @@ class QueriesTest : public ::testing::Test {
   static void TearDownTestSuite() { delete dir_; }
 
   static std::string capture() { return (*dir_ / "s.sigrec").string(); }
-  static Result sigan(std::vector<std::string> args) {
+  static Result sigan(const std::vector<std::string>& args) {
     std::ostringstream out, err;
     int status = runSigan(args, out, err);
     return {status, out.str(), err.str()};

@@ -43,6 +43,9 @@ class TempDir {
     if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
     path_ = pattern;
   }
+  // One owner: a copy would remove the directory twice.
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
   ~TempDir() {
     std::error_code ec;
     fs::remove_all(path_, ec);
@@ -907,6 +910,7 @@ TEST(CaptureHostile, ZeroSizedElementAmplification) {
 TEST(CaptureHostile, DeepNesting) {
   // A chain of 100 structs, each pointing to the next.
   std::vector<uint64_t> words;
+  words.reserve(101);
   for (int i = 0; i < 100; ++i) words.push_back(structPtr(0, 0, 1));
   words.push_back(0);
   auto damage = damageOfHostileFrame(rawFrame(2, packSegment(words)));
@@ -1075,8 +1079,11 @@ TEST(CaptureWriterTest, FullFilesystem) {
     GTEST_SKIP() << "cannot mount a tmpfs (" << std::strerror(errno) << "); needs root";
   }
   struct Unmount {
-    fs::path p;
+    explicit Unmount(fs::path path) : p(std::move(path)) {}
+    Unmount(const Unmount&) = delete;
+    Unmount& operator=(const Unmount&) = delete;
     ~Unmount() { ::umount2(p.c_str(), MNT_DETACH); }
+    fs::path p;
   } unmount{mnt};
 
   std::mt19937_64 rng(7);

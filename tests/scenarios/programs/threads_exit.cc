@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
   if (::pipe(fds) != 0) return 100;
   pid_t child = forkOrDie([&] {
     std::thread worker([&] {
-      pid_t tid = static_cast<pid_t>(::syscall(SYS_gettid));
+      auto tid = static_cast<pid_t>(::syscall(SYS_gettid));
       (void)!::write(fds[1], &tid, sizeof tid);
       ::usleep(50'000);
       if (how == "exit-group") ::syscall(SYS_exit_group, 5);
