@@ -27,13 +27,20 @@ using sigrec::schema::Syscall;
 
 const char* syscallName(Syscall s) {
   switch (s) {
-    case Syscall::NONE: return "none";
-    case Syscall::KILL: return "kill";
-    case Syscall::TKILL: return "tkill";
-    case Syscall::TGKILL: return "tgkill";
-    case Syscall::PIDFD_SEND_SIGNAL: return "pidfd_send_signal";
-    case Syscall::RT_SIGQUEUEINFO: return "rt_sigqueueinfo";
-    case Syscall::RT_TGSIGQUEUEINFO: return "rt_tgsigqueueinfo";
+    case Syscall::NONE:
+      return "none";
+    case Syscall::KILL:
+      return "kill";
+    case Syscall::TKILL:
+      return "tkill";
+    case Syscall::TGKILL:
+      return "tgkill";
+    case Syscall::PIDFD_SEND_SIGNAL:
+      return "pidfd_send_signal";
+    case Syscall::RT_SIGQUEUEINFO:
+      return "rt_sigqueueinfo";
+    case Syscall::RT_TGSIGQUEUEINFO:
+      return "rt_tgsigqueueinfo";
   }
   return "unknown";
 }
@@ -41,14 +48,22 @@ const char* syscallName(Syscall s) {
 const char* probeName(sigrec::schema::Probe p) {
   using sigrec::schema::Probe;
   switch (p) {
-    case Probe::SIGNAL_GENERATE: return "signal_generate";
-    case Probe::SIGNAL_DELIVER: return "signal_deliver";
-    case Probe::KILL_CALL: return "kill_call";
-    case Probe::FORK: return "fork";
-    case Probe::EXEC: return "exec";
-    case Probe::EXIT: return "exit";
-    case Probe::OOM: return "oom";
-    case Probe::INFLIGHT_MAP: return "inflight_map";
+    case Probe::SIGNAL_GENERATE:
+      return "signal_generate";
+    case Probe::SIGNAL_DELIVER:
+      return "signal_deliver";
+    case Probe::KILL_CALL:
+      return "kill_call";
+    case Probe::FORK:
+      return "fork";
+    case Probe::EXEC:
+      return "exec";
+    case Probe::EXIT:
+      return "exit";
+    case Probe::OOM:
+      return "oom";
+    case Probe::INFLIGHT_MAP:
+      return "inflight_map";
   }
   return "unknown";
 }
@@ -57,8 +72,10 @@ const char* probeName(sigrec::schema::Probe p) {
 long long killSignal(Event::KillCall::Reader k) {
   switch (k.getSyscall()) {
     case Syscall::TGKILL:
-    case Syscall::RT_TGSIGQUEUEINFO: return k.getArg2();
-    default: return k.getArg1();
+    case Syscall::RT_TGSIGQUEUEINFO:
+      return k.getArg2();
+    default:
+      return k.getArg1();
   }
 }
 
@@ -72,7 +89,8 @@ std::string escape(const std::string& s) {
   return out;
 }
 
-void printMap(const char* name, const std::map<std::string, unsigned long long>& m, bool last = false) {
+void printMap(const char* name, const std::map<std::string, unsigned long long>& m,
+              bool last = false) {
   std::printf("\"%s\":{", name);
   bool first = true;
   for (auto& [k, v] : m) {
@@ -129,7 +147,8 @@ int main(int argc, char** argv) {
           case Event::SIGNAL_GENERATE: {
             kinds["signal_generate"]++;
             auto g = e.getSignalGenerate();
-            key = "sg." + comm + "." + syscallName(g.getSyscall()) + "." + std::to_string(g.getSignal());
+            key = "sg." + comm + "." + syscallName(g.getSyscall()) + "." +
+                  std::to_string(g.getSignal());
             break;
           }
           case Event::SIGNAL_DELIVER:
@@ -155,18 +174,23 @@ int main(int argc, char** argv) {
             kinds["exit"]++;
             key = "exit." + comm + (e.getExit().getGroupDead() ? ".process" : ".thread");
             break;
-          case Event::OOM_VICTIM: kinds["oom"]++; break;
-          default: kinds["other"]++; break;
+          case Event::OOM_VICTIM:
+            kinds["oom"]++;
+            break;
+          default:
+            kinds["other"]++;
+            break;
         }
         if (ours && !key.empty()) keys[key]++;
       }
     }
-    std::printf("{\"file_bytes\":%llu,\"events\":%llu,\"trailer\":%s,\"trailer_events\":%llu,"
-                "\"lost\":%llu,\"batch_lost\":%llu,\"user_dropped\":%llu,\"stop_reason\":\"%s\","
-                "\"damage\":%zu,",
-                static_cast<unsigned long long>(reader.fileSize()), events, trailer ? "true" : "false",
-                trailerEvents, trailerLost, batchLoss, userDropped, escape(stopReason).c_str(),
-                reader.damage().size());
+    std::printf(
+        "{\"file_bytes\":%llu,\"events\":%llu,\"trailer\":%s,\"trailer_events\":%llu,"
+        "\"lost\":%llu,\"batch_lost\":%llu,\"user_dropped\":%llu,\"stop_reason\":\"%s\","
+        "\"damage\":%zu,",
+        static_cast<unsigned long long>(reader.fileSize()), events, trailer ? "true" : "false",
+        trailerEvents, trailerLost, batchLoss, userDropped, escape(stopReason).c_str(),
+        reader.damage().size());
     printMap("frame_bytes", frameBytes);
     printMap("frames", frames);
     printMap("kinds", kinds);

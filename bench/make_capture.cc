@@ -49,7 +49,7 @@ struct Pending {
   enum Kind { kFork, kExec, kKill, kGenerate, kDeliver, kExit } kind;
   uint64_t timeNs;
   Proc actor;
-  Proc other;        // target / child / parent
+  Proc other;  // target / child / parent
   int sig = 0;
   int code = 0;
   int exitCode = 0;
@@ -145,7 +145,8 @@ class Generator {
   void flush() {
     if (batchCount_ == 0) return;
     capnp::MallocMessageBuilder message(1u << 20);
-    auto events = message.initRoot<schema::EventBatch>().initEvents(static_cast<unsigned>(batchCount_));
+    auto events =
+        message.initRoot<schema::EventBatch>().initEvents(static_cast<unsigned>(batchCount_));
     for (size_t i = 0; i < batchCount_; ++i) {
       const Pending& p = batch_[i];
       auto e = events[static_cast<unsigned>(i)];
@@ -290,15 +291,15 @@ int main(int argc, char** argv) {
     CaptureWriter writer(argv[1]);
     auto gen = std::make_unique<Generator>(writer, total);
     gen->run();
-    std::printf("{\"path\":\"%s\",\"events\":%llu,\"workers\":%llu,\"batches\":%llu,"
-                "\"killed\":%llu,\"killed_pid\":%u,\"exited_pid\":%u,\"daemon_pid\":%u,"
-                "\"file_bytes\":%llu}\n",
-                argv[1], static_cast<unsigned long long>(gen->events()),
-                static_cast<unsigned long long>(gen->workers()),
-                static_cast<unsigned long long>(gen->batches()),
-                static_cast<unsigned long long>(gen->killed()), gen->lastKilledPid(),
-                gen->lastExitedPid(), kDaemonPid,
-                static_cast<unsigned long long>(writer.bytesWritten()));
+    std::printf(
+        "{\"path\":\"%s\",\"events\":%llu,\"workers\":%llu,\"batches\":%llu,"
+        "\"killed\":%llu,\"killed_pid\":%u,\"exited_pid\":%u,\"daemon_pid\":%u,"
+        "\"file_bytes\":%llu}\n",
+        argv[1], static_cast<unsigned long long>(gen->events()),
+        static_cast<unsigned long long>(gen->workers()),
+        static_cast<unsigned long long>(gen->batches()),
+        static_cast<unsigned long long>(gen->killed()), gen->lastKilledPid(), gen->lastExitedPid(),
+        kDaemonPid, static_cast<unsigned long long>(writer.bytesWritten()));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_make_capture: %s\n", e.what());
     return 1;

@@ -38,10 +38,14 @@ using Expected = std::map<std::string, long>;
   std::exit(2);
 }
 
-void setComm(const std::string& name) { ::prctl(PR_SET_NAME, name.c_str(), 0, 0, 0); }
+void setComm(const std::string& name) {
+  ::prctl(PR_SET_NAME, name.c_str(), 0, 0, 0);
+}
 
 volatile sig_atomic_t gGot = 0;
-void onSignal(int) { gGot = 1; }
+void onSignal(int) {
+  gGot = 1;
+}
 
 void installHandler(int sig) {
   struct sigaction sa {};
@@ -218,7 +222,9 @@ void forkExec(const std::string& comm, long n, const char* truePath, Expected& e
   ex["sg." + tc + ".none.17"] += n;
 }
 
-void* threadMain(void*) { return nullptr; }
+void* threadMain(void*) {
+  return nullptr;
+}
 
 // Thread create + exit + join. Per-thread exits are only recorded with
 // sigrec --threads, so only the creations are expected.
@@ -258,7 +264,8 @@ void mixed(long n, const char* truePath, Expected& ex) {
 }
 
 double cpuSeconds() {
-  struct rusage self {}, kids {};
+  struct rusage self {
+  }, kids{};
   ::getrusage(RUSAGE_SELF, &self);
   ::getrusage(RUSAGE_CHILDREN, &kids);
   auto s = [](const timeval& tv) { return tv.tv_sec + tv.tv_usec / 1e6; };
@@ -283,10 +290,14 @@ int main(int argc, char** argv) {
   double rate = 0;
   for (int i = 3; i + 1 < argc; i += 2) {
     std::string opt = argv[i];
-    if (opt == "--true") truePath = argv[i + 1];
-    else if (opt == "--jobs") jobs = std::atoi(argv[i + 1]);
-    else if (opt == "--rate") rate = std::atof(argv[i + 1]);
-    else return usage();
+    if (opt == "--true")
+      truePath = argv[i + 1];
+    else if (opt == "--jobs")
+      jobs = std::atoi(argv[i + 1]);
+    else if (opt == "--rate")
+      rate = std::atof(argv[i + 1]);
+    else
+      return usage();
   }
   if (n <= 0) return usage();
 
@@ -298,23 +309,32 @@ int main(int argc, char** argv) {
     setComm(comm);
     body(comm);
   };
-  if (workload == "kill") run("bw-kill", [&](auto c) { pingPong(c, false, (n + 1) / 2, ex); });
-  else if (workload == "tgkill") run("bw-tgkill", [&](auto c) { pingPong(c, true, (n + 1) / 2, ex); });
-  else if (workload == "kill0") run("bw-kill0", [&](auto c) { killZero(c, n, jobs, rate, ex); });
-  else if (workload == "fork") run("bw-fork", [&](auto c) { forkExit(c, n, ex); });
-  else if (workload == "exec") run("bw-exec", [&](auto c) { forkExec(c, n, truePath.c_str(), ex); });
-  else if (workload == "thread") run("bw-thread", [&](auto c) { threads(c, n, ex); });
-  else if (workload == "mixed") run("bw-mix", [&](auto) { mixed(n, truePath.c_str(), ex); });
-  else return usage();
+  if (workload == "kill")
+    run("bw-kill", [&](auto c) { pingPong(c, false, (n + 1) / 2, ex); });
+  else if (workload == "tgkill")
+    run("bw-tgkill", [&](auto c) { pingPong(c, true, (n + 1) / 2, ex); });
+  else if (workload == "kill0")
+    run("bw-kill0", [&](auto c) { killZero(c, n, jobs, rate, ex); });
+  else if (workload == "fork")
+    run("bw-fork", [&](auto c) { forkExit(c, n, ex); });
+  else if (workload == "exec")
+    run("bw-exec", [&](auto c) { forkExec(c, n, truePath.c_str(), ex); });
+  else if (workload == "thread")
+    run("bw-thread", [&](auto c) { threads(c, n, ex); });
+  else if (workload == "mixed")
+    run("bw-mix", [&](auto) { mixed(n, truePath.c_str(), ex); });
+  else
+    return usage();
   auto t1 = Clock::now();
   double cpu1 = cpuSeconds();
   setComm("bw-main");
   if (workload == "kill" || workload == "tgkill") n = (n + 1) / 2 * 2;
 
   double wall = std::chrono::duration<double>(t1 - t0).count();
-  std::printf("{\"workload\":\"%s\",\"ops\":%ld,\"wall_s\":%.6f,\"ops_per_s\":%.1f,"
-              "\"cpu_s\":%.6f,\"cpu_us_per_op\":%.4f,\"expected\":{",
-              workload.c_str(), n, wall, n / wall, cpu1 - cpu0, (cpu1 - cpu0) * 1e6 / n);
+  std::printf(
+      "{\"workload\":\"%s\",\"ops\":%ld,\"wall_s\":%.6f,\"ops_per_s\":%.1f,"
+      "\"cpu_s\":%.6f,\"cpu_us_per_op\":%.4f,\"expected\":{",
+      workload.c_str(), n, wall, n / wall, cpu1 - cpu0, (cpu1 - cpu0) * 1e6 / n);
   bool first = true;
   for (auto& [key, count] : ex) {
     std::printf("%s\"%s\":%ld", first ? "" : ",", key.c_str(), count);
