@@ -13,7 +13,7 @@
 #include "analyze/importer.h"
 #include "analyze/queries.h"
 #include "analyze/sources.h"
-#include "analyze/timefmt.h"
+#include "schema/time_format.h"
 #include "schema/capture_error.h"
 #include "schema/capture_reader.h"
 #include "schema/names.h"

@@ -7,7 +7,7 @@
 
 #include "analyze/loss_windows.h"
 #include "analyze/queries.h"
-#include "analyze/timefmt.h"
+#include "schema/time_format.h"
 
 namespace sigrec::analyze {
 

@@ -5,7 +5,7 @@
 #include <ostream>
 
 #include "analyze/queries.h"
-#include "analyze/timefmt.h"
+#include "schema/time_format.h"
 
 namespace sigrec::analyze {
 namespace {

@@ -8,7 +8,7 @@
 #include <ostream>
 
 #include "analyze/queries.h"
-#include "analyze/timefmt.h"
+#include "schema/time_format.h"
 #include "schema/names.h"
 
 namespace sigrec::analyze {

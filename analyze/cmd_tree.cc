@@ -8,7 +8,7 @@
 #include "analyze/errors.h"
 #include "analyze/process_info.h"
 #include "analyze/queries.h"
-#include "analyze/timefmt.h"
+#include "schema/time_format.h"
 #include "schema/names.h"
 
 namespace sigrec::analyze {

@@ -11,7 +11,7 @@
 #include "analyze/process_info.h"
 #include "analyze/loss_windows.h"
 #include "analyze/queries.h"
-#include "analyze/timefmt.h"
+#include "schema/time_format.h"
 #include "schema/names.h"
 
 namespace sigrec::analyze {

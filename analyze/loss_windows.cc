@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <iostream>
 
-#include "analyze/timefmt.h"
+#include "schema/time_format.h"
 
 namespace sigrec::analyze {
 

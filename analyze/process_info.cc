@@ -5,7 +5,7 @@
 #include <set>
 
 #include "analyze/errors.h"
-#include "analyze/timefmt.h"
+#include "schema/time_format.h"
 
 namespace sigrec::analyze {
 namespace {

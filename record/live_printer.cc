@@ -1,15 +1,14 @@
 #include "record/live_printer.h"
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
-#include <ctime>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <utility>
 #include <vector>
 
 #include "schema/names.h"
+#include "schema/time_format.h"
 
 namespace sigrec::record {
 
@@ -23,11 +22,6 @@ struct LivePrinter::Line {
 };
 
 namespace {
-
-std::string wallTime(int64_t wallNs) {
-  std::time_t sec = wallNs / 1'000'000'000;
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:09d}Z", fmt::gmtime(sec), wallNs % 1'000'000'000);
-}
 
 std::string task(uint32_t pid, capnp::Text::Reader comm) {
   return fmt::format("{} {}", pid, comm.cStr());
@@ -68,7 +62,7 @@ LivePrinter::LivePrinter(Format format, int64_t bootToWallNs, std::FILE* out)
 
 void LivePrinter::print(schema::EventBatch::Reader batch) {
   for (auto e : batch.getEvents()) {
-    Line line{wallTime(static_cast<int64_t>(e.getTimeNs()) + bootToWallNs_), "", {}, ""};
+    Line line{formatTime(static_cast<int64_t>(e.getTimeNs()) + bootToWallNs_), "", {}, ""};
     switch (e.which()) {
       case schema::Event::SIGNAL_GENERATE: {
         auto g = e.getSignalGenerate();

@@ -1,4 +1,5 @@
-// Times as users see them: RFC 3339 UTC with nanoseconds.
+// Times as users see them: RFC 3339 UTC with nanoseconds. Shared by sigan's
+// answers and sigrec --print.
 #pragma once
 
 #include <cstdint>
@@ -6,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace sigrec::analyze {
+namespace sigrec {
 
 // 2026-11-23T14:01:02.123456789Z
 std::string formatTime(int64_t wallNs);
@@ -17,4 +18,4 @@ std::optional<int64_t> parseTime(std::string_view text, int64_t* precisionNs = n
 // "1.234s", "12ms", "3h02m".
 std::string formatDuration(int64_t ns);
 
-}  // namespace sigrec::analyze
+}  // namespace sigrec

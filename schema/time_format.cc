@@ -1,11 +1,11 @@
-#include "analyze/timefmt.h"
+#include "schema/time_format.h"
 
 #include <fmt/format.h>
 
 #include <cctype>
 #include <ctime>
 
-namespace sigrec::analyze {
+namespace sigrec {
 namespace {
 
 constexpr int64_t kNsPerSec = 1'000'000'000;
@@ -103,4 +103,4 @@ std::string formatDuration(int64_t ns) {
   return fmt::format("{}d{:02d}h", s / 86400, (s % 86400) / 3600);
 }
 
-}  // namespace sigrec::analyze
+}  // namespace sigrec
