@@ -118,9 +118,6 @@ int cmdExits(const Db& db, const ExitsFilter& filter, Format format, std::ostrea
       {"hostname", ""},
       {"complete", ""},
   };
-  // CSV carries the raw fields; the texts above are for people.
-  if (format == Format::kCsv)
-    for (Column& c : columns) c.text = nullptr;
   writeRows(out, format, columns, rows);
   return 0;
 }

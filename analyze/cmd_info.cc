@@ -165,9 +165,9 @@ int cmdInfo(const Db& db, Format format, std::ostream& out) {
                           "file_size"})
     columns.push_back({key, ""});
   columns.push_back(
-      {"losses", "", [](const Row& r) { return std::to_string(r["losses"].size()); }});
+      {.key = "losses", .csv = [](const Row& r) { return std::to_string(r["losses"].size()); }});
   columns.push_back(
-      {"damage", "", [](const Row& r) { return std::to_string(r["damage"].size()); }});
+      {.key = "damage", .csv = [](const Row& r) { return std::to_string(r["damage"].size()); }});
   writeRows(out, format, columns, rows);
   return 0;
 }

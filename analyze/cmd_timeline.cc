@@ -156,8 +156,6 @@ int cmdTimeline(const Db& db, const TimelineFilter& filter, Format format, std::
       {"signal", ""},
       {"hostname", ""},
   };
-  if (format == Format::kCsv)
-    for (Column& c : columns) c.text = nullptr;
   writeRows(out, format, columns, rows);
   return 0;
 }

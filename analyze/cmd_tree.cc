@@ -95,8 +95,6 @@ int cmdTree(const Db& db, uint32_t pid, const std::optional<std::string>& start,
       {"depth", ""},
       {"hostname", ""},
   };
-  if (format == Format::kCsv)
-    for (Column& c : columns) c.text = nullptr;
   writeRows(out, format, columns, rows);
   return 0;
 }

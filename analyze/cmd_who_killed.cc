@@ -298,7 +298,7 @@ int cmdWhoKilled(const Db& db, uint32_t pid, const std::optional<std::string>& s
     columns.push_back({key, ""});
   for (Column& c : columns)
     if (c.key == "sender_ancestry")
-      c.text = [](const Row& row) { return ancestryText(row["sender_ancestry"]); };
+      c.csv = [](const Row& row) { return ancestryText(row["sender_ancestry"]); };
   writeRows(out, format, columns, rows);
   return 0;
 }

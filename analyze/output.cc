@@ -34,10 +34,17 @@ std::string cut(const std::string& text, size_t max) {
   return out;
 }
 
-std::string cell(const Column& column, const Row& row) {
-  if (column.text) return column.text(row);
+std::string value(const Column& column, const Row& row) {
   auto it = row.find(column.key);
   return it == row.end() ? std::string() : plainText(*it);
+}
+
+std::string cell(const Column& column, const Row& row) {
+  return column.text ? column.text(row) : value(column, row);
+}
+
+std::string csvCell(const Column& column, const Row& row) {
+  return column.csv ? column.csv(row) : value(column, row);
 }
 
 }  // namespace
@@ -82,7 +89,7 @@ void writeRows(std::ostream& out, Format format, const std::vector<Column>& colu
     out << "\r\n";
     for (const Row& row : rows) {
       for (size_t i = 0; i < columns.size(); ++i)
-        out << (i ? "," : "") << csvField(cell(columns[i], row));
+        out << (i ? "," : "") << csvField(csvCell(columns[i], row));
       out << "\r\n";
     }
     return;

@@ -23,9 +23,12 @@ inline constexpr size_t kTableWidth = 120;
 struct Column {
   std::string key;     // JSON field
   std::string header;  // table header; empty = not shown in the table
-  // Text for table and CSV; default: the value as text.
+  // Text for the table, which is for people; default: the value as text.
   std::function<std::string(const Row&)> text = {};
   size_t maxWidth = 0;  // table only; 0 = no cap (the last column fits the width)
+  // Text for CSV, which carries the raw fields; set only where a JSON array
+  // or object needs flattening. Default: the value as text.
+  std::function<std::string(const Row&)> csv = {};
 };
 
 // The value as plain text: null as "", booleans as true/false.
