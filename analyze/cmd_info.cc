@@ -164,10 +164,11 @@ int cmdInfo(const Db& db, Format format, std::ostream& out) {
                           "user_dropped",
                           "file_size"})
     columns.push_back({key, ""});
-  columns.push_back(
-      {.key = "losses", .csv = [](const Row& r) { return std::to_string(r["losses"].size()); }});
-  columns.push_back(
-      {.key = "damage", .csv = [](const Row& r) { return std::to_string(r["damage"].size()); }});
+  // CSV has one line per capture: the lists are given as counts.
+  for (const char* list : {"losses", "damage"}) {
+    Column& c = columns.emplace_back(Column{list, ""});
+    c.csv = [list](const Row& r) { return std::to_string(r[list].size()); };
+  }
   writeRows(out, format, columns, rows);
   return 0;
 }
