@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <sstream>
 
 #include "tests/support/paths.h"
 
@@ -23,12 +22,7 @@ Recording recordScenario(const std::string& name, const std::string& extraArgs) 
                           " " + name);
   EXPECT_NE(rec.result.err.find("sigrec: recording to " + file), std::string::npos)
       << rec.result.err;
-  std::istringstream lines(rec.result.out);
-  std::string line;
-  while (std::getline(lines, line)) {
-    auto eq = line.find('=');
-    if (eq != std::string::npos) rec.value[line.substr(0, eq)] = std::stol(line.substr(eq + 1));
-  }
+  rec.value = keyValues(rec.result.out);
   rec.capture = loadCapture(file);
   return rec;
 }

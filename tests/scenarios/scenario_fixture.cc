@@ -42,16 +42,7 @@ ScenarioRun runScenario(const std::string& commandLine, const std::string& sigre
   run.result = runCommand((before.empty() ? "" : before + "; ") + buildDir() + "/sigrec -o " +
                           run.capture + " " + sigrecArgs + " -- " + commandLine);
   EXPECT_NE(run.result.err.find("sigrec: recording to"), std::string::npos) << run.result.err;
-  std::istringstream lines(run.result.out);
-  std::string line;
-  while (std::getline(lines, line)) {
-    auto eq = line.find('=');
-    if (eq == std::string::npos) continue;
-    try {
-      run.value[line.substr(0, eq)] = std::stol(line.substr(eq + 1));
-    } catch (const std::exception&) {
-    }
-  }
+  run.value = keyValues(run.result.out);
   return run;
 }
 

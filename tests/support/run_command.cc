@@ -27,6 +27,21 @@ CommandResult runCommand(const std::string& commandLine) {
   return result;
 }
 
+std::map<std::string, long> keyValues(const std::string& output) {
+  std::map<std::string, long> values;
+  std::istringstream lines(output);
+  std::string line;
+  while (std::getline(lines, line)) {
+    auto eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    try {
+      values[line.substr(0, eq)] = std::stol(line.substr(eq + 1));
+    } catch (const std::exception&) {  // not a number: not one of ours
+    }
+  }
+  return values;
+}
+
 TempDir::TempDir() {
   std::string pattern = (std::filesystem::temp_directory_path() / "sigrec-test-XXXXXX").string();
   if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");

@@ -1,6 +1,7 @@
 // Runs a shell command line and collects its status and output.
 #pragma once
 
+#include <map>
 #include <string>
 
 namespace sigrec::testing {
@@ -12,6 +13,9 @@ struct CommandResult {
 };
 
 CommandResult runCommand(const std::string& commandLine);
+
+// The `key=number` lines a scenario program printed (other lines ignored).
+std::map<std::string, long> keyValues(const std::string& output);
 
 // A fresh directory under /tmp, removed with its content on destruction.
 class TempDir {
