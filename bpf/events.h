@@ -120,7 +120,7 @@ enum sr_kill_flags {
 };
 
 struct sr_kill_call {
-	struct sr_header h; /* h.ts_ns is the syscall exit time */
+	struct sr_header h; /* h.ts_ns = enter_ns: the call is stamped at entry */
 	unsigned long long enter_ns;
 	long long ret;	      /* 0 or -errno */
 	long long args[4];    /* as passed, see docs/capture-format.md per call */

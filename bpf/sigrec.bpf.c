@@ -20,20 +20,33 @@ const volatile __u32 cfg_filter_pid = 0;
 const volatile __u64 cfg_filter_cgroup = 0;
 const volatile bool cfg_threads = false;
 const volatile bool cfg_exit_has_group_dead = false;
+const volatile bool cfg_task_storage = false;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 16 << 20); /* resized by the loader */
 } events SEC(".maps");
 
-/* A thread inside a kill-family syscall, from enter to exit. A plain hash,
- * not LRU: an eviction would silently drop a tag, a full map is counted. */
+/* A thread inside a kill-family syscall, from enter to exit; enter_ns == 0
+ * when it is not inside one. */
 struct inflight {
 	u64 enter_ns;
 	s64 args[4];
 	u32 nr;
 	u32 signals;
 };
+
+/* Where that state lives. Task storage (v5.11+) is a slot in the task
+ * itself: no hash, no bucket lock, freed with the task; the slot stays
+ * between calls and is only marked idle. Older kernels use a plain hash,
+ * not LRU: an eviction would silently drop a tag, a full map is counted.
+ * The loader creates only the one it uses (cfg_task_storage). */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct inflight);
+} inflight_task SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -74,6 +87,48 @@ static __always_inline void count_loss(int probe)
 	}
 }
 
+/* The calling thread's in-call state, or NULL when it is not inside a
+ * kill-family call. */
+static __always_inline struct inflight *current_call(void)
+{
+	struct inflight *call;
+
+	if (cfg_task_storage) {
+		call = bpf_task_storage_get(&inflight_task, bpf_get_current_task_btf(), 0, 0);
+	} else {
+		u32 tid = (u32)bpf_get_current_pid_tgid();
+
+		call = bpf_map_lookup_elem(&inflight, &tid);
+	}
+	return call && call->enter_ns ? call : NULL;
+}
+
+/* A slot for a call starting now: created on the thread's first call. */
+static __always_inline struct inflight *start_call(void)
+{
+	static const struct inflight idle = {};
+	u32 tid;
+
+	if (cfg_task_storage)
+		return bpf_task_storage_get(&inflight_task, bpf_get_current_task_btf(), 0,
+					    BPF_LOCAL_STORAGE_GET_F_CREATE);
+	tid = (u32)bpf_get_current_pid_tgid();
+	if (bpf_map_update_elem(&inflight, &tid, &idle, BPF_ANY))
+		return NULL;
+	return bpf_map_lookup_elem(&inflight, &tid);
+}
+
+static __always_inline void end_call(struct inflight *call)
+{
+	u32 tid;
+
+	call->enter_ns = 0;
+	if (cfg_task_storage)
+		return;
+	tid = (u32)bpf_get_current_pid_tgid();
+	bpf_map_delete_elem(&inflight, &tid);
+}
+
 /* Never wake the reader: it drains on its own timer, sooner when busy.
  * Per-event wakeups are what make the peers slow. What was handed over is
  * counted by the reader; only what could not be is counted here. */
@@ -100,31 +155,43 @@ static __always_inline u64 process_start(struct task_struct *task)
 	return task->group_leader->start_boottime;
 }
 
-/* The current task's process start. bpf_get_current_task_btf() exists from
- * v5.11; before, the untyped pointer is read with probe-read helpers. */
-static __always_inline u64 current_process_start(void)
+/* current as a BTF pointer, or NULL before v5.11 (no
+ * bpf_get_current_task_btf()): callers then use probe-read helpers. */
+static __always_inline struct task_struct *current_btf(void)
 {
 	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task_btf))
-		return process_start(bpf_get_current_task_btf());
-	struct task_struct *cur = (struct task_struct *)bpf_get_current_task();
-
-	return BPF_CORE_READ(cur, group_leader, start_boottime);
+		return bpf_get_current_task_btf();
+	return NULL;
 }
 
-/* CURRENT: current's task_struct when the tracepoint hands it over as a BTF
- * pointer (fork, exec, exit), else NULL. */
-static __always_inline void fill_header(struct sr_header *h, int kind, struct task_struct *current)
+/* TASK: current's task_struct as a BTF pointer (a tracepoint argument or
+ * current_btf()), or NULL. TS: the event time, taken by the caller when
+ * it is not now. */
+static __always_inline void fill_header_at(struct sr_header *h, int kind, struct task_struct *task,
+					   u64 ts)
 {
 	u64 pid_tgid = bpf_get_current_pid_tgid();
 
-	h->ts_ns = bpf_ktime_get_boot_ns();
-	h->start_ns = current ? process_start(current) : current_process_start();
+	h->ts_ns = ts;
 	h->pid = pid_tgid >> 32;
 	h->tid = (u32)pid_tgid;
 	h->uid = (u32)bpf_get_current_uid_gid();
 	h->cpu = bpf_get_smp_processor_id();
 	h->kind = kind;
-	bpf_get_current_comm(h->comm, sizeof(h->comm));
+	if (task) {
+		h->start_ns = process_start(task);
+		__builtin_memcpy(h->comm, task->comm, sizeof(h->comm));
+	} else {
+		struct task_struct *cur = (struct task_struct *)bpf_get_current_task();
+
+		h->start_ns = BPF_CORE_READ(cur, group_leader, start_boottime);
+		bpf_get_current_comm(h->comm, sizeof(h->comm));
+	}
+}
+
+static __always_inline void fill_header(struct sr_header *h, int kind, struct task_struct *task)
+{
+	fill_header_at(h, kind, task, bpf_ktime_get_boot_ns());
 }
 
 static __always_inline bool want_signal(long sig)
@@ -156,7 +223,7 @@ static __always_inline bool want_task(u32 other_pid, u64 other_cgroup)
  * place of a siginfo pointer; the tracepoint reports them as SI_USER and
  * SI_KERNEL, and so do we. */
 static __always_inline void read_siginfo(struct kernel_siginfo *info, int *code, unsigned int *kind,
-					 unsigned char *fields)
+					 u32 *fields)
 {
 	if ((unsigned long)info <= 1) {
 		*kind = info ? SR_INFO_PRIV : SR_INFO_NOINFO;
@@ -166,8 +233,13 @@ static __always_inline void read_siginfo(struct kernel_siginfo *info, int *code,
 	}
 	*kind = SR_INFO_STRUCT;
 	*code = info->si_code;
-	if (bpf_core_read(fields, SR_SIFIELDS_LEN, &info->_sifields))
-		__builtin_memset(fields, 0, SR_SIFIELDS_LEN);
+	/* The first 12 bytes of the union, as three plain loads from the BTF
+	 * pointer (no probe-read helper): pid/uid (or a fault address across
+	 * both) and SIGCHLD's status. The encoder decodes them per signal. */
+	fields[0] = info->_sifields._sigchld._pid;
+	fields[1] = info->_sifields._sigchld._uid;
+	fields[2] = info->_sifields._sigchld._status;
+	fields[3] = 0;
 }
 
 SEC("tp_btf/signal_generate")
@@ -176,7 +248,7 @@ int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct ta
 {
 	struct sr_signal_generate *e;
 	struct inflight *call;
-	u32 target_pid, tid;
+	u32 target_pid;
 	u64 target_cgroup;
 
 	if (!want_signal(sig))
@@ -188,15 +260,14 @@ int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct ta
 
 	/* Tag the signal with the kill-family call this thread is inside, in
 	 * the kernel, so that the analyzer never guesses its origin. */
-	tid = (u32)bpf_get_current_pid_tgid();
-	call = bpf_map_lookup_elem(&inflight, &tid);
+	call = current_call();
 	if (call)
 		call->signals++;
 
 	e = reserve(sizeof(*e), SR_PROBE_SIGNAL_GENERATE);
 	if (!e)
 		return 0;
-	fill_header(&e->h, SR_EV_SIGNAL_GENERATE, NULL);
+	fill_header(&e->h, SR_EV_SIGNAL_GENERATE, current_btf());
 	e->target.pid = target_pid;
 	e->target.tid = task->pid;
 	e->target.start_ns = process_start(task);
@@ -207,7 +278,7 @@ int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct ta
 	e->sig = sig;
 	e->group = group;
 	e->result = result;
-	read_siginfo(info, &e->code, &e->info_kind, e->sifields);
+	read_siginfo(info, &e->code, &e->info_kind, (u32 *)e->sifields);
 	submit(e);
 	return 0;
 }
@@ -223,14 +294,14 @@ int BPF_PROG(on_signal_deliver, int sig, struct kernel_siginfo *info, struct k_s
 	e = reserve(sizeof(*e), SR_PROBE_SIGNAL_DELIVER);
 	if (!e)
 		return 0;
-	fill_header(&e->h, SR_EV_SIGNAL_DELIVER, NULL);
+	fill_header(&e->h, SR_EV_SIGNAL_DELIVER, current_btf());
 	handler = (unsigned long)ka->sa.sa_handler;
 	e->disposition = handler == 0	? SR_DISP_DEFAULT
 			 : handler == 1 ? SR_DISP_IGNORE
 					: SR_DISP_HANDLER;
 	e->sa_flags = ka->sa.sa_flags;
 	e->sig = sig;
-	read_siginfo(info, &e->code, &e->info_kind, e->sifields);
+	read_siginfo(info, &e->code, &e->info_kind, (u32 *)e->sifields);
 	submit(e);
 	return 0;
 }
@@ -242,8 +313,7 @@ int BPF_PROG(on_signal_deliver, int sig, struct kernel_siginfo *info, struct k_s
 static __always_inline int call_enter(struct trace_event_raw_sys_enter *ctx, u32 nr, int nargs,
 				      int sig_arg, int target_arg)
 {
-	struct inflight call = {};
-	u32 tid = (u32)bpf_get_current_pid_tgid();
+	struct inflight *call;
 	long sig = (int)ctx->args[sig_arg];
 
 	/* Signal 0 only probes for existence: kept unless a signal filter is set. */
@@ -251,16 +321,18 @@ static __always_inline int call_enter(struct trace_event_raw_sys_enter *ctx, u32
 		return 0;
 	if (!want_task(target_arg >= 0 ? (u32)(int)ctx->args[target_arg] : 0, 0))
 		return 0;
-	call.enter_ns = bpf_ktime_get_boot_ns();
-	call.nr = nr;
-	call.args[0] = ctx->args[0];
-	call.args[1] = ctx->args[1];
-	if (nargs > 2)
-		call.args[2] = ctx->args[2];
-	if (nargs > 3)
-		call.args[3] = ctx->args[3];
-	if (bpf_map_update_elem(&inflight, &tid, &call, BPF_ANY))
+	call = start_call();
+	if (!call) {
 		count_loss(SR_PROBE_INFLIGHT_MAP);
+		return 0;
+	}
+	call->enter_ns = bpf_ktime_get_boot_ns();
+	call->nr = nr;
+	call->signals = 0;
+	call->args[0] = ctx->args[0];
+	call->args[1] = ctx->args[1];
+	call->args[2] = nargs > 2 ? ctx->args[2] : 0;
+	call->args[3] = nargs > 3 ? ctx->args[3] : 0;
 	return 0;
 }
 
@@ -270,7 +342,10 @@ static __always_inline void emit_call(struct inflight *call, long ret, unsigned 
 
 	if (!e)
 		return;
-	fill_header(&e->h, SR_EV_KILL_CALL, NULL);
+	/* Stamped with the call's entry: a second clock read at exit costs as
+	 * much as the rest of the record on some VMs, and the entry is what
+	 * orders the call before the signals it made. */
+	fill_header_at(&e->h, SR_EV_KILL_CALL, current_btf(), call->enter_ns);
 	e->enter_ns = call->enter_ns;
 	e->ret = ret;
 	e->args[0] = call->args[0];
@@ -286,13 +361,12 @@ static __always_inline void emit_call(struct inflight *call, long ret, unsigned 
 
 static __always_inline int call_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	u32 tid = (u32)bpf_get_current_pid_tgid();
-	struct inflight *call = bpf_map_lookup_elem(&inflight, &tid);
+	struct inflight *call = current_call();
 
 	if (!call)
 		return 0;
 	emit_call(call, ctx->ret, 0);
-	bpf_map_delete_elem(&inflight, &tid);
+	end_call(call);
 	return 0;
 }
 
@@ -405,8 +479,7 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binp
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(on_exit, struct task_struct *task)
 {
-	u32 tid = (u32)bpf_get_current_pid_tgid();
-	struct inflight *call = bpf_map_lookup_elem(&inflight, &tid);
+	struct inflight *call = current_call();
 	struct task_struct *parent;
 	struct sr_exit *e;
 	bool group_dead;
@@ -415,7 +488,7 @@ int BPF_PROG(on_exit, struct task_struct *task)
 	 * reaches sys_exit: report the call now and free its slot. */
 	if (call) {
 		emit_call(call, 0, SR_KILL_NO_RETURN);
-		bpf_map_delete_elem(&inflight, &tid);
+		end_call(call);
 	}
 
 	/* group_dead became a tracepoint argument only recently; before, it is
@@ -451,7 +524,7 @@ int on_mark_victim(struct trace_event_raw_mark_victim *ctx)
 
 	if (!e)
 		return 0;
-	fill_header(&e->h, SR_EV_OOM_VICTIM, NULL);
+	fill_header(&e->h, SR_EV_OOM_VICTIM, current_btf());
 	e->victim_pid = ctx->pid;
 	e->total_vm_kb = SR_OOM_FIELD(ctx, total_vm);
 	e->anon_rss_kb = SR_OOM_FIELD(ctx, anon_rss);

@@ -39,8 +39,11 @@ enum bpf_map_type {
 	BPF_MAP_TYPE_PERCPU_ARRAY = 6,
 	BPF_MAP_TYPE_LRU_HASH = 9,
 	BPF_MAP_TYPE_RINGBUF = 27,
+	BPF_MAP_TYPE_TASK_STORAGE = 29,
 };
 enum { BPF_ANY = 0, BPF_NOEXIST = 1, BPF_EXIST = 2 };
+enum { BPF_F_NO_PREALLOC = 1 };
+enum { BPF_LOCAL_STORAGE_GET_F_CREATE = 1 };
 /* Only checked for existence against the running kernel (CO-RE enum
  * relocation); the value is the UAPI one. */
 enum bpf_func_id { BPF_FUNC_get_current_task_btf = 158 };
@@ -111,6 +114,11 @@ union __sifields {
 		int _pid;
 		unsigned int _uid;
 	} _kill;
+	struct {
+		int _pid;
+		unsigned int _uid;
+		int _status;
+	} _sigchld;
 };
 
 struct kernel_siginfo {

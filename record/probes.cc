@@ -43,6 +43,13 @@ bool exitTracepointHasGroupDead() {
   return has;
 }
 
+// Per-thread in-call state in task storage needs the map type and its
+// helper in tracing programs (both v5.11).
+bool taskStorageWorks() {
+  return libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, nullptr) > 0 &&
+         libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_task_storage_get, nullptr) > 0;
+}
+
 std::string trimmed(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
   return s;
@@ -67,6 +74,11 @@ Probes::Probes(const ProbeSettings& settings) {
   ro->cfg_threads = settings.threads;
   ro->cfg_exit_has_group_dead = exitTracepointHasGroupDead();
   bpf_map__set_max_entries(skel_->maps.events, settings.ringBufferBytes);
+  // Only the in-call map the programs use is created; the other one's uses
+  // are dead code to the verifier (cfg_task_storage is a load-time constant).
+  ro->cfg_task_storage = !settings.hashInflight && taskStorageWorks();
+  bpf_map__set_autocreate(ro->cfg_task_storage ? skel_->maps.inflight : skel_->maps.inflight_task,
+                          false);
 
   if (int err = sigrec_bpf__load(skel_.get())) {
     throw RecordError("cannot load BPF programs (" + std::string(std::strerror(-err)) +

@@ -18,6 +18,9 @@ struct ProbeSettings {
   bool threads = false;
   uint32_t ringBufferBytes = 16u << 20;
   bool verbose = false;
+  // Track in-call state in a hash map even where task storage works: the
+  // fallback for kernels before v5.11, forced to test it on newer ones.
+  bool hashInflight = false;
 };
 
 class Probes {

@@ -8,12 +8,14 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <optional>
+#include <string_view>
 
 #include "record/capture_files.h"
 #include "record/capture_sink.h"
@@ -136,6 +138,8 @@ ProbeSettings probeSettings(const Options& opt) {
   settings.threads = opt.threads;
   settings.ringBufferBytes = opt.ringBufferMb << 20;
   settings.verbose = opt.verbose;
+  const char* inflight = std::getenv("SIGREC_INFLIGHT_MAP");
+  settings.hashInflight = inflight && std::string_view(inflight) == "hash";
   return settings;
 }
 

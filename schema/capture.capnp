@@ -63,7 +63,7 @@ enum Probe {
   exec @4;
   exit @5;
   oom @6;
-  inflightMap @7;  # kill-call tracking map full: signals lost their syscall tag
+  inflightMap @7;  # no in-call slot for a kill-family call: its signals lost their syscall tag
 }
 
 enum Syscall {

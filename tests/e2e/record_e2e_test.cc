@@ -5,6 +5,7 @@
 #include <sys/utsname.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <fstream>
 
 #include "tests/e2e/recorder_fixture.h"
@@ -63,11 +64,12 @@ class RecordE2e : public ::testing::Test {
   void SetUp() override { SIGREC_REQUIRE_ROOT_OR_SKIP(); }
 };
 
-TEST_F(RecordE2e, KillFromChildIsAttributedToTheChild) {
-  auto rec = recordScenario("kill-from-child");
+// The in-call tag, whichever map holds it: task storage by default, a hash
+// on kernels before v5.11 (forced here with SIGREC_INFLIGHT_MAP=hash).
+void expectKillFromChildAttributed(const Recording& rec) {
   ASSERT_EQ(rec.result.status, 0) << rec.result.err;
   expectCompleteCapture(rec.capture);
-  long target = rec.value["target"], sender = rec.value["sender"];
+  long target = rec.value.at("target"), sender = rec.value.at("sender");
 
   auto sigs = rec.capture.where(
       [&](Event e) { return isGenerate(e) && e.getSignalGenerate().getTargetPid() == target; });
@@ -92,9 +94,22 @@ TEST_F(RecordE2e, KillFromChildIsAttributedToTheChild) {
   EXPECT_EQ(k.getRet(), 0);
   EXPECT_EQ(k.getSignals(), 1u);
   EXPECT_EQ(k.getEnterNs(), g.getCallEnterNs());
+  EXPECT_EQ(calls[0].getTimeNs(), k.getEnterNs());  // stamped at entry
+  EXPECT_LT(calls[0].getTimeNs(), sigs[0].getTimeNs());
   EXPECT_EQ(calls[0].getTid(), sigs[0].getTid());
 
   EXPECT_EQ(processExit(rec.capture, target).getExit().getExitCode() & 0x7f, SIGTERM);
+}
+
+TEST_F(RecordE2e, KillFromChildIsAttributedToTheChild) {
+  expectKillFromChildAttributed(recordScenario("kill-from-child"));
+}
+
+TEST_F(RecordE2e, KillAttributionWorksWithTheHashMapFallback) {
+  ::setenv("SIGREC_INFLIGHT_MAP", "hash", 1);
+  auto rec = recordScenario("kill-from-child");
+  ::unsetenv("SIGREC_INFLIGHT_MAP");
+  expectKillFromChildAttributed(rec);
 }
 
 TEST_F(RecordE2e, TgkillToAThreadNamesTheThread) {
