@@ -1,6 +1,7 @@
 #include "schema/capture_reader.h"
 
 #include <capnp/serialize-packed.h>
+#include <capnp/serialize.h>
 #include <fcntl.h>
 #include <kj/io.h>
 #include <sys/stat.h>
@@ -15,14 +16,24 @@
 
 namespace sigrec::capture {
 
+// A frame's message over its own bytes: flat (2.x) is read in place, packed
+// (1.x) is unpacked once into segments the reader owns.
 struct Frame::Decoded {
-  explicit Decoded(std::vector<uint8_t> bytes)
-      : packed(std::move(bytes)),
-        stream(kj::ArrayPtr<const kj::byte>(packed.data(), packed.size())),
-        reader(stream, capnp::ReaderOptions{kTraversalLimitWords, kNestingLimit}) {}
-  std::vector<uint8_t> packed;
-  kj::ArrayInputStream stream;
-  capnp::PackedMessageReader reader;
+  Decoded(std::vector<uint8_t> message, bool flat) : bytes(std::move(message)) {
+    const capnp::ReaderOptions options{kTraversalLimitWords, kNestingLimit};
+    if (flat) {
+      // std::vector's storage comes from operator new: word-aligned.
+      reader = std::make_unique<capnp::FlatArrayMessageReader>(
+          kj::ArrayPtr<const capnp::word>(reinterpret_cast<const capnp::word*>(bytes.data()),
+                                          bytes.size() / sizeof(capnp::word)),
+          options);
+    } else {
+      kj::ArrayInputStream stream(kj::ArrayPtr<const kj::byte>(bytes.data(), bytes.size()));
+      reader = std::make_unique<capnp::PackedMessageReader>(stream, options);
+    }
+  }
+  std::vector<uint8_t> bytes;
+  std::unique_ptr<capnp::MessageReader> reader;
 };
 
 namespace {
@@ -103,17 +114,17 @@ void checkMessage(FrameType type, capnp::MessageReader& message) {
 
 }  // namespace
 
-Frame::Frame(FrameType type, uint64_t offset, std::vector<uint8_t> packed)
+Frame::Frame(FrameType type, uint64_t offset, std::vector<uint8_t> message, bool flat)
     : type_(type), offset_(offset) {
-  // Unpack once, then check the whole message now, so that bad pointers,
+  // Decode once, then check the whole message now, so that bad pointers,
   // loops and excess nesting fail here, as one frame's damage, rather than
   // deep in a caller. The check reads through a reader of its own over the
-  // same unpacked segments: the traversal limit is counted per reader, and
-  // the caller's reads must not find it used up.
-  decoded_ = std::make_unique<Decoded>(std::move(packed));
+  // same segments: the traversal limit is counted per reader, and the
+  // caller's reads must not find it used up.
+  decoded_ = std::make_unique<Decoded>(std::move(message), flat);
   std::vector<kj::ArrayPtr<const capnp::word>> segments;
   for (uint id = 0;; ++id) {
-    kj::ArrayPtr<const capnp::word> segment = decoded_->reader.getSegment(id);
+    kj::ArrayPtr<const capnp::word> segment = decoded_->reader->getSegment(id);
     if (segment.begin() == nullptr) break;
     segments.push_back(segment);
   }
@@ -129,7 +140,7 @@ Frame::Frame(Frame&&) noexcept = default;
 Frame& Frame::operator=(Frame&&) noexcept = default;
 Frame::~Frame() = default;
 capnp::MessageReader& Frame::message() {
-  return decoded_->reader;
+  return *decoded_->reader;
 }
 
 namespace {
@@ -157,9 +168,10 @@ CaptureReader::CaptureReader(const std::filesystem::path& path) : path_(path) {
   }
   major_ = le16(header + 8);
   minor_ = le16(header + 10);
-  if (major_ != kFormatMajor) {
+  if (major_ < kOldestReadableMajor || major_ > kFormatMajor) {
     throw CaptureError(path.string() + ": capture format " + std::to_string(major_) + "." +
                        std::to_string(minor_) + " is not supported by this version (reads " +
+                       std::to_string(kOldestReadableMajor) + ".x to " +
                        std::to_string(kFormatMajor) + ".x); use a newer sigan");
   }
   offset_ = kFileHeaderBytes;
@@ -243,7 +255,8 @@ std::optional<Frame> CaptureReader::tryFrameAt(uint64_t offset, uint64_t* end, s
   auto type = header.type;
   if (type < FrameType::kInfo || type > FrameType::kTrailer) return std::nullopt;
   try {
-    return Frame(type, offset, std::move(std::get<std::vector<uint8_t>>(decoded)));
+    return Frame(type, offset, std::move(std::get<std::vector<uint8_t>>(decoded)),
+                 (header.flags & kFrameFlagFlat) != 0);
   } catch (const kj::Exception& e) {
     *error = std::string("invalid ") + std::string(frameTypeName(type)) +
              " message: " + e.getDescription().cStr();

@@ -31,7 +31,8 @@ struct Damage {
 // the Frame lives.
 class Frame {
  public:
-  Frame(FrameType type, uint64_t offset, std::vector<uint8_t> packed);
+  // MESSAGE: a flat Cap'n Proto message (FLAT, format 2.x) or a packed one.
+  Frame(FrameType type, uint64_t offset, std::vector<uint8_t> message, bool flat);
   Frame(Frame&&) noexcept;
   Frame(const Frame&) = delete;
   Frame& operator=(const Frame&) = delete;

@@ -29,6 +29,10 @@ void CaptureWriter::write(FrameType type, capnp::MessageBuilder& message) {
   writeAll(encodeFrame(type, message, zstdLevel_));
 }
 
+void CaptureWriter::write(FrameType type, Segments segments) {
+  writeAll(encodeFrame(type, segments, zstdLevel_));
+}
+
 void CaptureWriter::writeAll(const std::vector<uint8_t>& bytes) {
   size_t done = 0;
   while (done < bytes.size()) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "schema/format.h"
+#include "schema/frame_codec.h"
 #include "schema/unique_fd.h"
 
 namespace sigrec::capture {
@@ -22,6 +23,8 @@ class CaptureWriter {
   // Throws CaptureError (e.g. "No space left on device"); the file is then cut
   // back to its last whole frame.
   void write(FrameType type, capnp::MessageBuilder& message);
+  // The same for a message given as segments, written as they are.
+  void write(FrameType type, Segments segments);
   // Makes what was written durable (fdatasync).
   void sync();
 

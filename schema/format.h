@@ -11,8 +11,10 @@ namespace sigrec::capture {
 // PNG-style magic: the high byte and the newline catch 7-bit and text-mode
 // transfers that would corrupt the file.
 inline constexpr std::array<uint8_t, 8> kFileMagic = {0x89, 'S', 'I', 'G', 'R', 'E', 'C', '\n'};
-inline constexpr uint16_t kFormatMajor = 1;  // bumped only for changes old readers cannot skip
+inline constexpr uint16_t kFormatMajor = 2;  // bumped only for changes old readers cannot skip
 inline constexpr uint16_t kFormatMinor = 0;
+// Readers accept every major from this one to kFormatMajor.
+inline constexpr uint16_t kOldestReadableMajor = 1;
 inline constexpr size_t kFileHeaderBytes = 16;
 
 // Every frame starts with this marker so a reader can find the next whole
@@ -28,6 +30,11 @@ enum class FrameType : uint8_t {
 };
 
 inline constexpr uint8_t kFrameFlagZstd = 1;
+// The message is flat (the standard Cap'n Proto serialization), not packed.
+// Written since 2.0; 1.x frames are packed. zstd alone compresses the flat
+// form smaller than packing then zstd, at a fraction of packing's CPU.
+inline constexpr uint8_t kFrameFlagFlat = 2;
+inline constexpr uint8_t kKnownFrameFlags = kFrameFlagZstd | kFrameFlagFlat;
 
 // Caps that make hostile files harmless: no frame may make the reader
 // allocate more than this, and Cap'n Proto traversal is bounded likewise.

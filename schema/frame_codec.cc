@@ -1,9 +1,10 @@
 #include "schema/frame_codec.h"
 
-#include <capnp/serialize-packed.h>
+#include <capnp/serialize.h>
 #include <zlib.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 
@@ -60,25 +61,31 @@ std::vector<uint8_t> encodeFileHeader() {
 }
 
 std::vector<uint8_t> encodeFrame(FrameType type, capnp::MessageBuilder& message, int zstdLevel) {
-  kj::VectorOutputStream packed;
-  capnp::writePackedMessage(packed, message);
-  auto raw = packed.getArray();
+  return encodeFrame(type, message.getSegmentsForOutput(), zstdLevel);
+}
+
+std::vector<uint8_t> encodeFrame(FrameType type, Segments segments, int zstdLevel) {
+  kj::Array<capnp::word> flat = capnp::messageToFlatArray(segments);
+  kj::ArrayPtr<const kj::byte> raw = flat.asBytes();
   if (raw.size() > kMaxFrameBytes) throw CaptureError("frame too large to encode");
 
-  // One context per thread: the recorder encodes from a single thread, and
-  // reusing it avoids an allocation per frame.
+  // One context and one output buffer per thread, reused: the recorder
+  // encodes from a single thread, and a fresh zero-filled buffer of the
+  // compression bound per frame cost more than it saved.
   thread_local std::unique_ptr<ZSTD_CCtx, ZstdCctxDeleter> cctx(ZSTD_createCCtx());
-  std::vector<uint8_t> out(kFrameHeaderBytes + ZSTD_compressBound(raw.size()));
-  size_t stored =
-      ZSTD_compressCCtx(cctx.get(), out.data() + kFrameHeaderBytes, out.size() - kFrameHeaderBytes,
-                        raw.begin(), raw.size(), zstdLevel);
-  uint8_t flags = kFrameFlagZstd;
+  thread_local std::vector<uint8_t> compressed;
+  compressed.resize(std::max(compressed.size(), ZSTD_compressBound(raw.size())));
+  size_t stored = ZSTD_compressCCtx(cctx.get(), compressed.data(), compressed.size(), raw.begin(),
+                                    raw.size(), zstdLevel);
+  uint8_t flags = kFrameFlagFlat | kFrameFlagZstd;
+  const uint8_t* payload = compressed.data();
   if (ZSTD_isError(stored) || stored >= raw.size()) {
-    std::memcpy(out.data() + kFrameHeaderBytes, raw.begin(), raw.size());
+    payload = raw.begin();
     stored = raw.size();
-    flags = 0;
+    flags = kFrameFlagFlat;
   }
-  out.resize(kFrameHeaderBytes + stored);
+  std::vector<uint8_t> out(kFrameHeaderBytes + stored);
+  std::memcpy(out.data() + kFrameHeaderBytes, payload, stored);
   uint8_t* h = out.data();
   putLe32(h, kFrameMagic);
   h[4] = static_cast<uint8_t>(type);
@@ -98,7 +105,10 @@ std::variant<FrameHeader, std::string> parseFrameHeader(const uint8_t* bytes) {
     return "frame declares " + std::to_string(std::max(h.storedBytes, h.rawBytes)) +
            " bytes, above the limit of " + std::to_string(kMaxFrameBytes);
   }
-  if (h.flags & ~kFrameFlagZstd) return std::string("unknown frame flags");
+  if (h.flags & ~kKnownFrameFlags) return std::string("unknown frame flags");
+  if ((h.flags & kFrameFlagFlat) && h.rawBytes % sizeof(capnp::word) != 0) {
+    return std::string("flat frame length is not a whole number of words");
+  }
   if (!(h.flags & kFrameFlagZstd) && h.storedBytes != h.rawBytes) {
     return std::string("uncompressed frame with inconsistent lengths");
   }

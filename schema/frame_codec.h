@@ -17,12 +17,16 @@ struct FrameHeader {
   FrameType type;
   uint8_t flags;
   uint32_t storedBytes;  // payload bytes that follow the header
-  uint32_t rawBytes;     // packed message bytes once decompressed
+  uint32_t rawBytes;     // message bytes once decompressed (flat, or packed in 1.x)
   uint32_t crc;          // CRC-32 of header bytes 4..16 and the payload
 };
 
-// Serializes MESSAGE as a complete frame, header included.
+using Segments = kj::ArrayPtr<const kj::ArrayPtr<const capnp::word>>;
+
+// Serializes MESSAGE (or the message made of SEGMENTS) as a complete frame,
+// header included: flat Cap'n Proto, zstd-compressed unless that is larger.
 std::vector<uint8_t> encodeFrame(FrameType type, capnp::MessageBuilder& message, int zstdLevel);
+std::vector<uint8_t> encodeFrame(FrameType type, Segments segments, int zstdLevel);
 
 // Parses the fixed header; a string explains why the bytes are not one.
 std::variant<FrameHeader, std::string> parseFrameHeader(const uint8_t* bytes);

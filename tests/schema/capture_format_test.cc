@@ -3,6 +3,7 @@
 #include <capnp/dynamic.h>
 #include <capnp/message.h>
 #include <capnp/serialize-packed.h>
+#include <capnp/serialize.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <gtest/gtest.h>
@@ -17,6 +18,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -27,6 +29,7 @@
 #include "schema/capture_reader.h"
 #include "schema/capture_writer.h"
 #include "schema/format.h"
+#include "schema/frame_codec.h"
 
 namespace sigrec::capture {
 namespace {
@@ -513,19 +516,44 @@ TEST(CaptureRoundTrip, NoTrailer) {
   EXPECT_TRUE(r.damage.empty()) << describe(r.damage);
 }
 
-TEST(CaptureRoundTrip, SmallCaptureHasCompressedAndPlainFrames) {
+TEST(CaptureRoundTrip, FramesAreFlatAndCompressed) {
   TempDir dir;
   SmallCapture c = makeSmallCapture(dir / "c");
-  bool zstd = false, plain = false;
   for (size_t i = 0; i + 1 < c.bounds.size(); ++i) {
-    uint8_t flags = c.bytes[c.bounds[i] + 5];
-    (flags & kFrameFlagZstd ? zstd : plain) = true;
+    EXPECT_EQ(c.bytes[c.bounds[i] + 5], kFrameFlagFlat | kFrameFlagZstd) << "frame " << i;
   }
-  EXPECT_TRUE(zstd);
-  EXPECT_TRUE(plain);
   ReadResult r = readAll(dir / "c");
   EXPECT_EQ(r.text, c.text);
   EXPECT_EQ(r.types, c.types);
+}
+
+// What zstd cannot shrink is stored as it is, and still decodes.
+TEST(CaptureRoundTrip, IncompressibleMessageIsStoredPlain) {
+  capnp::MallocMessageBuilder m;
+  auto data = m.getRoot<capnp::AnyPointer>().initAs<capnp::Data>(4096);
+  std::mt19937 rng(7);
+  for (auto& b : data) b = static_cast<kj::byte>(rng());
+  std::vector<uint8_t> frame = encodeFrame(FrameType::kEvents, m, 3);
+  ASSERT_EQ(frame[5], kFrameFlagFlat);
+  auto header = std::get<FrameHeader>(parseFrameHeader(frame.data()));
+  EXPECT_EQ(header.storedBytes, header.rawBytes);
+  std::vector<uint8_t> payload(frame.begin() + kFrameHeaderBytes, frame.end());
+  auto decoded = std::get<std::vector<uint8_t>>(decodePayload(frame.data(), header, payload));
+  auto flat = capnp::messageToFlatArray(m);
+  EXPECT_TRUE(
+      std::equal(decoded.begin(), decoded.end(), flat.asBytes().begin(), flat.asBytes().end()));
+}
+
+// Captures of format 1.x (packed frames) stay readable.
+TEST(CaptureRoundTrip, PackedFramesOfFormatOneAreRead) {
+  TempDir dir;
+  Bytes b = fileHeader(1, 0);
+  Bytes f = rawFrame(1, packSegment({structPtr(0, 3, 1), 0, 0, 0, 0}));
+  b.insert(b.end(), f.begin(), f.end());
+  writeBytes(dir / "c", b);
+  ReadResult r = readAll(dir / "c");
+  EXPECT_TRUE(r.damage.empty()) << describe(r.damage);
+  EXPECT_EQ(r.types, std::vector<FrameType>{FrameType::kInfo});
 }
 
 // Frame types from a newer minor version are skipped; the frames around them
@@ -792,26 +820,56 @@ std::vector<Damage> damageOfHostileFrame(const Bytes& frame, size_t expectFrames
   return r.damage;
 }
 
-TEST(CaptureHostile, HugeDeclaredLengths) {
-  Bytes payload = packSegment({structPtr(0, 1, 0), 7});
+// The hand-made messages below are tried in both encodings a reader meets:
+// flat (2.x, what sigrec writes) and packed (1.x captures).
+enum class Encoding { kFlat, kPacked };
+
+class CaptureHostile : public ::testing::TestWithParam<Encoding> {
+ protected:
+  bool flat() const { return GetParam() == Encoding::kFlat; }
+  // One segment (with its segment table) as a frame payload.
+  Bytes segment(const std::vector<uint64_t>& words) const {
+    if (!flat()) return packSegment(words);
+    Bytes b(8 + words.size() * 8, 0);
+    putLe32(b, 4, static_cast<uint32_t>(words.size()));
+    std::memcpy(b.data() + 8, words.data(), words.size() * 8);
+    return b;
+  }
+  // Raw message bytes (segment table included, a multiple of 8).
+  Bytes message(const Bytes& raw) const { return flat() ? raw : packBytes(raw); }
+  Bytes frame(uint8_t type, const Bytes& payload, uint8_t flags = 0,
+              std::optional<uint32_t> rawBytes = std::nullopt,
+              std::optional<uint32_t> storedBytes = std::nullopt) const {
+    return rawFrame(type, payload, flags | (flat() ? kFrameFlagFlat : 0), rawBytes, storedBytes);
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(Encodings, CaptureHostile,
+                         ::testing::Values(Encoding::kFlat, Encoding::kPacked),
+                         [](const auto& info) {
+                           return info.param == Encoding::kFlat ? "flat" : "packed";
+                         });
+
+TEST_P(CaptureHostile, HugeDeclaredLengths) {
+  Bytes payload = segment({structPtr(0, 1, 0), 7});
   for (uint32_t huge : {0xffffffffu, 0x80000000u, kMaxFrameBytes + 1}) {
     SCOPED_TRACE(huge);
-    auto stored = damageOfHostileFrame(rawFrame(3, payload, 0, huge, huge));
+    auto stored = damageOfHostileFrame(frame(3, payload, 0, huge, huge));
     ASSERT_EQ(stored.size(), 1u);
     EXPECT_NE(stored[0].what.find("above the limit"), std::string::npos) << stored[0].what;
-    auto raw = damageOfHostileFrame(rawFrame(3, payload, kFrameFlagZstd, huge));
+    auto raw = damageOfHostileFrame(frame(3, payload, kFrameFlagZstd, huge));
     ASSERT_EQ(raw.size(), 1u);
     EXPECT_NE(raw[0].what.find("above the limit"), std::string::npos) << raw[0].what;
   }
   // Within the cap but beyond the end of the file: refused before reading.
-  auto big = damageOfHostileFrame(rawFrame(3, payload, 0, kMaxFrameBytes, kMaxFrameBytes));
+  auto big = damageOfHostileFrame(frame(3, payload, 0, kMaxFrameBytes, kMaxFrameBytes));
   ASSERT_EQ(big.size(), 1u);
   EXPECT_NE(big[0].what.find("truncated frame"), std::string::npos) << big[0].what;
 }
 
 // The reader never allocates more than the caps allow, whatever the file
 // declares: checked in a child with a bounded address space.
-TEST(CaptureHostile, NoHugeAllocation) {
+TEST_P(CaptureHostile, NoHugeAllocation) {
 #if defined(__SANITIZE_ADDRESS__)
   GTEST_SKIP() << "AddressSanitizer reserves more address space than the limit";
 #elif defined(__has_feature)
@@ -822,18 +880,18 @@ TEST(CaptureHostile, NoHugeAllocation) {
   TempDir dir;
   Bytes b = fileHeader();
   auto add = [&](const Bytes& f) { b.insert(b.end(), f.begin(), f.end()); };
-  Bytes small = packSegment({structPtr(0, 1, 0), 7});
-  add(rawFrame(3, small, 0, 0xfffffff0u, 0xfffffff0u));
-  add(rawFrame(3, small, kFrameFlagZstd, 0xfffffff0u));
+  Bytes small = segment({structPtr(0, 1, 0), 7});
+  add(frame(3, small, 0, 0xfffffff0u, 0xfffffff0u));
+  add(frame(3, small, kFrameFlagZstd, 0xfffffff0u));
   // A Cap'n Proto segment table declaring 2^31 words in one segment...
   Bytes table(8, 0);
   putLe32(table, 4, 0x7fffffffu);
-  add(rawFrame(3, packBytes(table)));
+  add(frame(3, message(table)));
   // ... and one declaring 512 segments of 2^20 words each.
   Bytes many(8 + 4 * 512, 0);
   putLe32(many, 0, 511);
   for (int i = 0; i < 512; ++i) putLe32(many, 4 + 4 * i, 1u << 20);
-  add(rawFrame(3, packBytes(many)));
+  add(frame(3, message(many)));
   writeBytes(dir / "c", b);
 
   pid_t child = ::fork();
@@ -856,22 +914,22 @@ TEST(CaptureHostile, NoHugeAllocation) {
   EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
-TEST(CaptureHostile, SelfPointingStruct) {
+TEST_P(CaptureHostile, SelfPointingStruct) {
   // Root -> struct with one pointer that points at the struct itself.
-  Bytes payload = packSegment({structPtr(0, 0, 1), structPtr(-1, 0, 1)});
-  auto damage = damageOfHostileFrame(rawFrame(3, payload));
+  Bytes payload = segment({structPtr(0, 0, 1), structPtr(-1, 0, 1)});
+  auto damage = damageOfHostileFrame(frame(3, payload));
   ASSERT_EQ(damage.size(), 1u);
   EXPECT_NE(damage[0].what.find("invalid events message"), std::string::npos) << damage[0].what;
 }
 
 // 64 pointers, each back at the struct holding them: walked naively that is
 // 64^16 visits. The traversal limit must stop it.
-TEST(CaptureHostile, AmplifyingPointerLoop) {
+TEST_P(CaptureHostile, AmplifyingPointerLoop) {
   std::vector<uint64_t> words = {structPtr(0, 0, 64)};
   for (int i = 0; i < 64; ++i) words.push_back(structPtr(-1 - i, 0, 64));
   for (uint8_t type : {1, 2, 3, 4}) {
     auto start = std::chrono::steady_clock::now();
-    auto damage = damageOfHostileFrame(rawFrame(type, packSegment(words)));
+    auto damage = damageOfHostileFrame(frame(type, segment(words)));
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
     ASSERT_EQ(damage.size(), 1u);
     EXPECT_NE(damage[0].what.find("invalid"), std::string::npos) << damage[0].what;
@@ -881,14 +939,14 @@ TEST(CaptureHostile, AmplifyingPointerLoop) {
 // A list of empty structs takes no space but one traversal word per element:
 // past the traversal limit it is damage; below it, it reads in bounded time
 // (found by capture_reader_fuzz, as a slow input).
-TEST(CaptureHostile, ZeroSizedElementAmplification) {
-  auto trailerWithCounters = [](uint32_t count) {
+TEST_P(CaptureHostile, ZeroSizedElementAmplification) {
+  auto trailerWithCounters = [this](uint32_t count) {
     // Trailer: 0 data words (the test leaves scalars unset), 2 pointers:
     // counters, then stopReason. counters = inline-composite list of COUNT
     // zero-word structs: a tag word and nothing else.
     uint64_t list = 1 | (1ull << 2) | (7ull << 32) | (0ull << 35);  // skips stopReason
     uint64_t tag = static_cast<uint64_t>(count) << 2;  // struct "pointer": offset = count
-    return rawFrame(4, packSegment({structPtr(0, 0, 2), list, 0, tag}));
+    return frame(4, segment({structPtr(0, 0, 2), list, 0, tag}));
   };
   auto start = std::chrono::steady_clock::now();
   auto over = damageOfHostileFrame(trailerWithCounters((1u << 29) - 1), 2);
@@ -907,51 +965,51 @@ TEST(CaptureHostile, ZeroSizedElementAmplification) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
 }
 
-TEST(CaptureHostile, DeepNesting) {
+TEST_P(CaptureHostile, DeepNesting) {
   // A chain of 100 structs, each pointing to the next.
   std::vector<uint64_t> words;
   words.reserve(101);
   for (int i = 0; i < 100; ++i) words.push_back(structPtr(0, 0, 1));
   words.push_back(0);
-  auto damage = damageOfHostileFrame(rawFrame(2, packSegment(words)));
+  auto damage = damageOfHostileFrame(frame(2, segment(words)));
   ASSERT_EQ(damage.size(), 1u);
   EXPECT_NE(damage[0].what.find("nest"), std::string::npos) << damage[0].what;
 }
 
-TEST(CaptureHostile, FarPointerLoop) {
+TEST_P(CaptureHostile, FarPointerLoop) {
   // A far pointer whose landing pad is itself, and one into a segment that
   // does not exist.
-  Bytes single = packSegment({farPtr(0, 0)});
-  auto a = damageOfHostileFrame(rawFrame(3, single));
+  Bytes single = segment({farPtr(0, 0)});
+  auto a = damageOfHostileFrame(frame(3, single));
   EXPECT_EQ(a.size(), 1u);
-  Bytes otherSegment = packSegment({farPtr(0, 5)});
-  auto c = damageOfHostileFrame(rawFrame(3, otherSegment));
+  Bytes otherSegment = segment({farPtr(0, 5)});
+  auto c = damageOfHostileFrame(frame(3, otherSegment));
   EXPECT_EQ(c.size(), 1u);
 }
 
 // Pointers of the wrong kind for the schema (a struct where text is expected,
 // a bit list where events are expected) must be damage found when the frame is
 // read, not an exception when a caller later reads the field.
-TEST(CaptureHostile, WrongPointerKinds) {
+TEST_P(CaptureHostile, WrongPointerKinds) {
   // EventBatch whose events list is a list of bits.
   auto a = damageOfHostileFrame(
-      rawFrame(3, packSegment({structPtr(0, 0, 2), (1ull << 32 | 1) | (64ull << 35), 0, ~0ull})));
+      frame(3, segment({structPtr(0, 0, 2), (1ull << 32 | 1) | (64ull << 35), 0, ~0ull})));
   EXPECT_EQ(a.size(), 1u);
   // CaptureInfo whose hostname (pointer 0) is a struct.
-  auto b = damageOfHostileFrame(
-      rawFrame(1, packSegment({structPtr(0, 3, 1), 0, 0, 0, structPtr(0, 1, 0), 5})));
+  auto b =
+      damageOfHostileFrame(frame(1, segment({structPtr(0, 3, 1), 0, 0, 0, structPtr(0, 1, 0), 5})));
   EXPECT_EQ(b.size(), 1u);
   // Text without its NUL terminator.
-  auto c = damageOfHostileFrame(rawFrame(
-      1, packSegment({structPtr(0, 3, 1), 0, 0, 0, 1 | (0ull << 2) | (2ull << 32) | (8ull << 35),
-                      0x4141414141414141ull})));
+  auto c = damageOfHostileFrame(
+      frame(1, segment({structPtr(0, 3, 1), 0, 0, 0, 1 | (0ull << 2) | (2ull << 32) | (8ull << 35),
+                        0x4141414141414141ull})));
   EXPECT_EQ(c.size(), 1u);
 }
 
-TEST(CaptureHostile, BadCapnpInsideValidCrc) {
+TEST_P(CaptureHostile, BadCapnpInsideValidCrc) {
   // Bad zstd data under a correct CRC.
   Bytes junk(64, 0xab);
-  auto z = damageOfHostileFrame(rawFrame(3, junk, kFrameFlagZstd, 1000));
+  auto z = damageOfHostileFrame(frame(3, junk, kFrameFlagZstd, 1000));
   ASSERT_EQ(z.size(), 1u);
   EXPECT_NE(z[0].what.find("zstd"), std::string::npos) << z[0].what;
   // Real zstd data whose header claims another decompressed size: refused
@@ -960,13 +1018,13 @@ TEST(CaptureHostile, BadCapnpInsideValidCrc) {
     TempDir dir;
     SmallCapture c = makeSmallCapture(dir / "full");
     const uint8_t* snapshot = c.bytes.data() + c.bounds[1];
-    ASSERT_EQ(snapshot[5], kFrameFlagZstd);
+    ASSERT_TRUE(snapshot[5] & kFrameFlagZstd);
     Bytes payload(snapshot + kFrameHeaderBytes, snapshot + (c.bounds[2] - c.bounds[1]));
     uint32_t raw =
         snapshot[12] | snapshot[13] << 8 | snapshot[14] << 16 | uint32_t(snapshot[15]) << 24;
-    EXPECT_TRUE(damageOfHostileFrame(rawFrame(2, payload, kFrameFlagZstd, raw), 3).empty());
-    for (uint32_t lie : {raw - 1, raw + 1, kMaxFrameBytes}) {
-      auto d = damageOfHostileFrame(rawFrame(2, payload, kFrameFlagZstd, lie), 2);
+    EXPECT_TRUE(damageOfHostileFrame(rawFrame(2, payload, snapshot[5], raw), 3).empty());
+    for (uint32_t lie : {raw - 8, raw + 8, kMaxFrameBytes}) {
+      auto d = damageOfHostileFrame(rawFrame(2, payload, snapshot[5], lie), 2);
       ASSERT_EQ(d.size(), 1u);
       EXPECT_NE(d[0].what.find("size differs"), std::string::npos) << d[0].what;
     }
@@ -974,11 +1032,17 @@ TEST(CaptureHostile, BadCapnpInsideValidCrc) {
   // A segment table that promises more than the frame holds.
   Bytes table(8, 0);
   putLe32(table, 4, 100);
-  auto t = damageOfHostileFrame(rawFrame(3, table));
+  auto t = damageOfHostileFrame(frame(3, table));
   ASSERT_EQ(t.size(), 1u);
   // An empty payload.
-  auto e = damageOfHostileFrame(rawFrame(3, {}));
+  auto e = damageOfHostileFrame(frame(3, {}));
   ASSERT_EQ(e.size(), 1u);
+  // A flat message that is not a whole number of words.
+  if (flat()) {
+    auto w = damageOfHostileFrame(frame(3, Bytes(12, 0)));
+    ASSERT_EQ(w.size(), 1u);
+    EXPECT_NE(w[0].what.find("whole number of words"), std::string::npos) << w[0].what;
+  }
 }
 
 // Random bytes after a valid header, and random mutations of a real capture:
