@@ -90,6 +90,7 @@ class Statement {
   void run();
   void reset();
 
+  sqlite3_stmt* handle() const { return stmt_; }
   int columnCount() const { return sqlite3_column_count(stmt_); }
   std::string columnName(int i) const { return sqlite3_column_name(stmt_, i); }
   int columnType(int i) const { return sqlite3_column_type(stmt_, i); }

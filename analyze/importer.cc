@@ -13,7 +13,9 @@
 #include <unordered_map>
 
 #include "analyze/db_schema.h"
+#include "analyze/frame_prefetcher.h"
 #include "analyze/process_resolver.h"
+#include "analyze/row_writer.h"
 #include "schema/names.h"
 
 namespace sigrec::analyze {
@@ -248,8 +250,15 @@ class Importer {
   std::vector<std::pair<int64_t, CallKey>> lateKillLinks_;
   NameCache names_;
 
-  std::optional<Statement> insSignal_, insDelivery_, updSignalDelivery_, insKill_, insFork_,
-      insExec_, insExit_, insThreadExit_, insOom_, insLoss_;
+  // Ids handed out here, as SQLite would (max + 1), so that rows can name
+  // each other before the writer thread has inserted them.
+  int64_t nextDeliveryId_ = 1;
+  int64_t nextKillId_ = 1;
+  RowWriter* rows_ = nullptr;  // lives in run()
+  QueuedStatement *insSignal_ = nullptr, *insDelivery_ = nullptr, *updSignalDelivery_ = nullptr,
+                  *insKill_ = nullptr, *insFork_ = nullptr, *insExec_ = nullptr,
+                  *insExit_ = nullptr, *insThreadExit_ = nullptr, *insOom_ = nullptr,
+                  *insLoss_ = nullptr;
 };
 
 void Importer::pushSignal(SignalRow row) {
@@ -278,7 +287,7 @@ void Importer::drainWindow(bool all) {
 }
 
 void Importer::writeSignal(const SignalRow& r) {
-  Statement& st = *insSignal_;
+  QueuedStatement& st = *insSignal_;
   st.bind(1, r.id)
       .bind(2, result_.captureId)
       .bind(3, r.timeNs)
@@ -318,48 +327,54 @@ ImportResult Importer::run() {
   Transaction tx(db_);
   beginCapture(first);
   if (result_.skipped) return result_;
+  // Declared after tx: its thread stops before a rollback touches the db.
+  RowWriter rows(db_);
+  rows_ = &rows;
 
-  insSignal_.emplace(db_.prepare(
+  insSignal_ = &rows_->prepare(
       "INSERT INTO signals (id, capture_id, time_ns, cpu, signo, signal_name, code, code_name,"
       " origin, sender_id, sender_pid, sender_tid, sender_comm, sender_uid, target_id, target_pid,"
       " target_tid, target_comm, target_cgroup_id, group_directed, result, result_name,"
       " call_enter_ns, kill_call_id, info_kind, info_pid, info_uid, info_status, info_addr,"
       " delivery_id, delivered_ns, disposition)"
-      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
-  insDelivery_.emplace(db_.prepare(
+      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  insDelivery_ = &rows_->prepare(
       "INSERT INTO deliveries (capture_id, time_ns, cpu, process_id, pid, tid, comm, signo,"
-      " signal_name, code, code_name, disposition, sa_flags, info_kind, signal_id)"
-      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
-  updSignalDelivery_.emplace(
-      db_.prepare("UPDATE signals SET delivery_id=?, delivered_ns=?, disposition=? WHERE id=?"));
-  insKill_.emplace(db_.prepare(
+      " signal_name, code, code_name, disposition, sa_flags, info_kind, signal_id, id)"
+      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  updSignalDelivery_ =
+      &rows_->prepare("UPDATE signals SET delivery_id=?, delivered_ns=?, disposition=? WHERE id=?");
+  insKill_ = &rows_->prepare(
       "INSERT INTO kill_calls (capture_id, time_ns, enter_ns, cpu, syscall, caller_id, caller_pid,"
       " caller_tid, caller_comm, caller_uid, arg0, arg1, arg2, arg3, signo, signal_name,"
-      " target_pid, target_tid, ret, errno_name, signals, target_id)"
-      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
-  insFork_.emplace(db_.prepare(
+      " target_pid, target_tid, ret, errno_name, signals, target_id, id)"
+      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  insFork_ = &rows_->prepare(
       "INSERT INTO forks (capture_id, time_ns, cpu, parent_id, parent_pid, parent_tid,"
       " parent_comm, child_id, child_pid, child_tid, child_start_ns, thread, child_ns_pid,"
-      " child_ns_tid, pid_ns, child_cgroup_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
-  insExec_.emplace(db_.prepare(
+      " child_ns_tid, pid_ns, child_cgroup_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  insExec_ = &rows_->prepare(
       "INSERT INTO execs (capture_id, time_ns, cpu, process_id, pid, tid, old_tid, uid, comm,"
       " filename, cmdline, argv, args_truncated, filename_truncated, args_unreadable, cgroup_id)"
-      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
-  insExit_.emplace(db_.prepare(
+      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  insExit_ = &rows_->prepare(
       "INSERT INTO exits (capture_id, time_ns, cpu, process_id, pid, tid, comm, exit_code,"
       " reason, exit_status, signo, signal_name, core_dumped, parent_pid, parent_id)"
-      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
-  insThreadExit_.emplace(db_.prepare(
+      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  insThreadExit_ = &rows_->prepare(
       "INSERT INTO thread_exits (capture_id, time_ns, cpu, process_id, pid, tid, comm, exit_code)"
-      " VALUES (?,?,?,?,?,?,?,?)"));
-  insOom_.emplace(db_.prepare(
+      " VALUES (?,?,?,?,?,?,?,?)");
+  insOom_ = &rows_->prepare(
       "INSERT INTO oom_kills (capture_id, time_ns, cpu, victim_pid, victim_uid, trigger_id,"
       " trigger_pid, trigger_tid, trigger_comm, total_vm_kb, anon_rss_kb, file_rss_kb,"
-      " shmem_rss_kb, pgtables_kb, oom_score_adj) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
-  insLoss_.emplace(db_.prepare(
-      "INSERT INTO losses (capture_id, cpu, probe, count, from_ns, to_ns) VALUES (?,?,?,?,?,?)"));
+      " shmem_rss_kb, pgtables_kb, oom_score_adj) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  insLoss_ = &rows_->prepare(
+      "INSERT INTO losses (capture_id, cpu, probe, count, from_ns, to_ns) VALUES (?,?,?,?,?,?)");
 
-  for (std::optional<capture::Frame> frame = std::move(first); frame; frame = reader_.next()) {
+  // Two frames ahead: enough to keep the reader busy while a batch is
+  // imported, and a bounded amount of memory (each is one unpacked batch).
+  FramePrefetcher frames(reader_, 2);
+  for (std::optional<capture::Frame> frame = std::move(first); frame; frame = frames.next()) {
     // A frame that passed the checksum can still hold records this code
     // cannot use (hostile or buggy writer): keep what came before, say so.
     try {
@@ -458,8 +473,11 @@ void Importer::beginCapture(std::optional<capture::Frame>& first) {
   procs_ = std::make_unique<ProcessResolver>(
       db_.scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM processes").value_or(1), tickNs);
   // The ids SQLite would give (max + 1), handed out here so that a row held
-  // in the window can be named (deliveries.signal_id) before it is written.
+  // in the window can be named (deliveries.signal_id) before it is written,
+  // and rows queued for the writer thread can be linked.
   nextSignalId_ = db_.scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM signals").value_or(1);
+  nextDeliveryId_ = db_.scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM deliveries").value_or(1);
+  nextKillId_ = db_.scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM kill_calls").value_or(1);
 }
 
 void Importer::deleteCapture(int64_t id) {
@@ -474,6 +492,7 @@ void Importer::deleteCapture(int64_t id) {
 
 void Importer::snapshot(schema::ProcessSnapshot::Reader snap) {
   requireNonEmptyRecords(snap.getProcesses());
+  rows_->flush();  // the db is used directly below
   snapshotNs_ = snap.getTakenBootNs();
   auto upd = db_.prepare(
       "UPDATE captures SET snapshot_ns=?, snapshot_processes=?, snapshot_unreadable=? WHERE id=?");
@@ -613,6 +632,7 @@ void Importer::event(Event::Reader ev) {
         }
       }
       const char* disposition = dispositionName(d.getDisposition());
+      const int64_t deliveryId = nextDeliveryId_++;
       insDelivery_->bind(1, cap)
           .bind(2, t)
           .bind(3, ev.getCpu())
@@ -628,9 +648,9 @@ void Importer::event(Event::Reader ev) {
           .bind(13, d.getSaFlags())
           .bindStatic(14, infoKindName(d.getInfoKind()))
           .bind(15, signalId)
+          .bind(16, deliveryId)
           .run();
       if (signalId) {
-        int64_t deliveryId = db_.lastInsertId();
         if (!window_.empty() && *signalId >= window_.front().id) {
           SignalRow& row = window_[static_cast<size_t>(*signalId - window_.front().id)];
           row.deliveryId = deliveryId;
@@ -705,14 +725,15 @@ void Importer::event(Event::Reader ev) {
       if (signo) insKill_->bindStatic(16, names_.signal(static_cast<int>(*signo)));
       insKill_->bind(17, targetPid).bind(18, targetTid).bind(19, k.getRet());
       if (k.getRet() < 0) insKill_->bindStatic(20, names_.errnoName(static_cast<int>(-k.getRet())));
-      insKill_->bind(21, k.getSignals()).bind(22, targetId).run();
+      const int64_t killId = nextKillId_++;
+      insKill_->bind(21, k.getSignals()).bind(22, targetId).bind(23, killId).run();
       CallKey key{ev.getTid(), k.getEnterNs()};
-      if (killsByKey_.emplace(key, db_.lastInsertId()).second) {
+      if (killsByKey_.emplace(key, killId).second) {
         auto waiting = awaitingKill_.find(key);
         if (waiting != awaitingKill_.end()) {
           for (int64_t id : waiting->second) {
             SignalRow& row = window_[static_cast<size_t>(id - window_.front().id)];
-            row.killCallId = db_.lastInsertId();
+            row.killCallId = killId;
             row.awaitingKill = false;
           }
           awaitingKill_.erase(waiting);
@@ -867,6 +888,7 @@ void Importer::event(Event::Reader ev) {
 
 void Importer::trailer(schema::Trailer::Reader t) {
   requireNonEmptyRecords(t.getCounters());
+  rows_->flush();  // the db is used directly below
   result_.trailer = true;
   auto upd = db_.prepare(
       "UPDATE captures SET trailer=1, end_ns=?, stop_reason=?, command_exit_status=?,"
@@ -893,6 +915,7 @@ void Importer::trailer(schema::Trailer::Reader t) {
 void Importer::finish() {
   const int64_t cap = result_.captureId;
   drainWindow(true);
+  rows_->flush();  // every row is in: the db is used directly from here on
   procs_->linkParents(snapshotNs_);
   auto ins = db_.prepare(
       "INSERT INTO processes (id, capture_id, pid, start_ns, start_exact, ppid, parent_id, comm,"
