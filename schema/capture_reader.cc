@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <vector>
 
 #include "schema/capture_error.h"
@@ -17,7 +18,8 @@
 namespace sigrec::capture {
 
 // A frame's message over its own bytes: flat (2.x) is read in place, packed
-// (1.x) is unpacked once into segments the reader owns.
+// (1.x) is unpacked by a reader that keeps reading from the stream as later
+// segments are asked for, so the stream lives as long as the reader.
 struct Frame::Decoded {
   Decoded(std::vector<uint8_t> message, bool flat) : bytes(std::move(message)) {
     const capnp::ReaderOptions options{kTraversalLimitWords, kNestingLimit};
@@ -28,11 +30,12 @@ struct Frame::Decoded {
                                           bytes.size() / sizeof(capnp::word)),
           options);
     } else {
-      kj::ArrayInputStream stream(kj::ArrayPtr<const kj::byte>(bytes.data(), bytes.size()));
-      reader = std::make_unique<capnp::PackedMessageReader>(stream, options);
+      stream.emplace(kj::ArrayPtr<const kj::byte>(bytes.data(), bytes.size()));
+      reader = std::make_unique<capnp::PackedMessageReader>(*stream, options);
     }
   }
   std::vector<uint8_t> bytes;
+  std::optional<kj::ArrayInputStream> stream;
   std::unique_ptr<capnp::MessageReader> reader;
 };
 
