@@ -47,7 +47,11 @@ constexpr Source kSources[] = {
      " ', ' || x.signals || ' signal(s)',"
      " c.hostname FROM kill_calls x JOIN captures c ON c.id = x.capture_id"
      " WHERE (x.ret < 0 OR x.signals = 0)",
-     "(x.caller_pid = ?1 OR x.target_pid = ?1)", "x.signo = ?2"},
+     // Each side alone, so that each can use its partial index (SQLite's OR
+     // of two indexes does not consider partial ones).
+     "x.id IN (SELECT id FROM kill_calls WHERE (ret < 0 OR signals = 0) AND caller_pid = ?1"
+     " UNION ALL SELECT id FROM kill_calls WHERE (ret < 0 OR signals = 0) AND target_pid = ?1)",
+     "x.signo = ?2"},
     {"deliver",
      "SELECT x.time_ns + c.boot_to_wall_ns, x.pid, x.tid, x.comm, NULL, NULL, x.signo,"
      " x.disposition || ' ' || x.code_name,"

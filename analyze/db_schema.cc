@@ -139,14 +139,20 @@ constexpr const char* kIndexes = R"sql(
 -- maintaining them during it). Each serves a query or a link of the import:
 -- who-killed: signals by target instance, failed calls by target, exits;
 -- exits --pid and the import's exit -> signal link; timeline --pid: every
--- pid column its filters name (SQLite ORs two indexes).
+-- pid column its filters name (SQLite ORs two indexes). Each index on a
+-- table of millions of rows is a sort of the whole table at import, so the
+-- kill-call ones the timeline uses cover only the calls it shows (failed or
+-- sending nothing: a small part), and deliveries have no index on signal_id
+-- (signals.delivery_id is the link the other way).
 CREATE INDEX IF NOT EXISTS processes_pid ON processes(pid, capture_id);
 CREATE INDEX IF NOT EXISTS processes_parent ON processes(parent_id);
 CREATE INDEX IF NOT EXISTS signals_target ON signals(target_id, signo, time_ns);
 CREATE INDEX IF NOT EXISTS signals_target_pid ON signals(target_pid);
 CREATE INDEX IF NOT EXISTS signals_sender_pid ON signals(sender_pid);
-CREATE INDEX IF NOT EXISTS kill_calls_target ON kill_calls(target_pid);
-CREATE INDEX IF NOT EXISTS kill_calls_caller_pid ON kill_calls(caller_pid);
+CREATE INDEX IF NOT EXISTS kill_calls_unsent_target ON kill_calls(target_pid)
+  WHERE ret < 0 OR signals = 0;
+CREATE INDEX IF NOT EXISTS kill_calls_unsent_caller ON kill_calls(caller_pid)
+  WHERE ret < 0 OR signals = 0;
 CREATE INDEX IF NOT EXISTS kill_calls_failed ON kill_calls(target_id) WHERE ret < 0;
 CREATE INDEX IF NOT EXISTS deliveries_pid ON deliveries(pid);
 CREATE INDEX IF NOT EXISTS execs_process ON execs(process_id, time_ns);
@@ -157,7 +163,6 @@ CREATE INDEX IF NOT EXISTS forks_child ON forks(child_id);
 CREATE INDEX IF NOT EXISTS forks_parent_pid ON forks(parent_pid);
 CREATE INDEX IF NOT EXISTS forks_child_pid ON forks(child_pid);
 CREATE INDEX IF NOT EXISTS oom_victim ON oom_kills(victim_id);
-CREATE INDEX IF NOT EXISTS deliveries_signal ON deliveries(signal_id);
 )sql";
 
 bool hasTable(const Db& db, const char* name) {
