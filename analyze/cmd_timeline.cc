@@ -30,7 +30,10 @@ constexpr Source kSources[] = {
      " CASE WHEN x.group_directed THEN '' ELSE ' tid ' || x.target_tid END ||"
      " CASE WHEN x.origin = 'kernel' THEN ' (context ' || x.sender_pid || ')' ELSE '' END,"
      " c.hostname FROM signals x JOIN captures c ON c.id = x.capture_id",
-     "(x.sender_pid = ?1 OR x.target_pid = ?1)", "x.signo = ?2"},
+     // A signal's target instance always has its target_pid: the instance's
+     // index (signals_target) serves, and no index on target_pid is built.
+     "(x.sender_pid = ?1 OR x.target_id IN (SELECT id FROM processes WHERE pid = ?1))",
+     "x.signo = ?2"},
     {"kill_call",
      "SELECT x.time_ns + c.boot_to_wall_ns, x.caller_pid, x.caller_tid, x.caller_comm,"
      " x.target_pid, NULL, x.signo,"

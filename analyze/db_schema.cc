@@ -142,12 +142,12 @@ constexpr const char* kIndexes = R"sql(
 -- pid column its filters name (SQLite ORs two indexes). Each index on a
 -- table of millions of rows is a sort of the whole table at import, so the
 -- kill-call ones the timeline uses cover only the calls it shows (failed or
--- sending nothing: a small part), and deliveries have no index on signal_id
--- (signals.delivery_id is the link the other way).
+-- sending nothing: a small part), signals are found by target through their
+-- target instance (signals_target), and deliveries have no index on
+-- signal_id (signals.delivery_id is the link the other way).
 CREATE INDEX IF NOT EXISTS processes_pid ON processes(pid, capture_id);
 CREATE INDEX IF NOT EXISTS processes_parent ON processes(parent_id);
 CREATE INDEX IF NOT EXISTS signals_target ON signals(target_id, signo, time_ns);
-CREATE INDEX IF NOT EXISTS signals_target_pid ON signals(target_pid);
 CREATE INDEX IF NOT EXISTS signals_sender_pid ON signals(sender_pid);
 CREATE INDEX IF NOT EXISTS kill_calls_unsent_target ON kill_calls(target_pid)
   WHERE ret < 0 OR signals = 0;
