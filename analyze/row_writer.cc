@@ -38,6 +38,9 @@ RowWriter::~RowWriter() {
 QueuedStatement& RowWriter::prepare(std::string_view sql) {
   statements_.push_back(db_.prepare(sql));
   int parameters = sqlite3_bind_parameter_count(statements_.back().handle());
+  // Fresh statements have every parameter NULL, as a NULL cell says.
+  bound_.push_back({std::vector<QueuedStatement::Cell>(static_cast<size_t>(parameters)),
+                    std::vector<std::string>(static_cast<size_t>(parameters))});
   queued_.push_back(std::unique_ptr<QueuedStatement>(
       new QueuedStatement(*this, statements_.size() - 1, parameters)));
   return *queued_.back();
@@ -111,28 +114,38 @@ void RowWriter::loop(std::stop_token stop) {
 }
 
 void RowWriter::write(Chunk& chunk) {
-  // Every parameter is bound for every row (NULL included), so no
-  // sqlite3_clear_bindings() is needed between rows; texts stay in CHUNK
-  // until the row is stepped (SQLITE_STATIC).
-  const QueuedStatement::Cell* cell = chunk.cells.data();
+  using Cell = QueuedStatement::Cell;
+  const Cell* cell = chunk.cells.data();
   for (uint32_t index : chunk.statements) {
     sqlite3_stmt* stmt = statements_[index].handle();
-    const int parameters = sqlite3_bind_parameter_count(stmt);
-    for (int i = 1; i <= parameters; ++i, ++cell) {
+    Bound& bound = bound_[index];
+    const size_t parameters = bound.cells.size();
+    for (size_t i = 0; i < parameters; ++i, ++cell) {
+      Cell& last = bound.cells[i];
+      std::string_view text;
+      if (cell->kind == Cell::kText)
+        text = std::string_view(chunk.text.data() + cell->value, cell->textSize);
+      if (cell->kind == last.kind &&
+          (cell->kind == Cell::kNull || (cell->kind == Cell::kInt && cell->value == last.value) ||
+           (cell->kind == Cell::kText && text == bound.texts[i])))
+        continue;
+      const int column = static_cast<int>(i + 1);
       int rc = SQLITE_OK;
       switch (cell->kind) {
-        case QueuedStatement::Cell::kNull:
-          rc = sqlite3_bind_null(stmt, i);
+        case Cell::kNull:
+          rc = sqlite3_bind_null(stmt, column);
           break;
-        case QueuedStatement::Cell::kInt:
-          rc = sqlite3_bind_int64(stmt, i, cell->value);
+        case Cell::kInt:
+          rc = sqlite3_bind_int64(stmt, column, cell->value);
           break;
-        case QueuedStatement::Cell::kText:
-          rc = sqlite3_bind_text(stmt, i, chunk.text.data() + cell->value,
-                                 static_cast<int>(cell->textSize), SQLITE_STATIC);
+        case Cell::kText:
+          rc = sqlite3_bind_text(stmt, column, text.data(), static_cast<int>(text.size()),
+                                 SQLITE_TRANSIENT);
+          bound.texts[i].assign(text);
           break;
       }
       if (rc != SQLITE_OK) throw DbError(sqlite3_errmsg(db_.handle()));
+      last = *cell;
     }
     if (sqlite3_step(stmt) != SQLITE_DONE) {
       std::string message = sqlite3_errmsg(db_.handle());

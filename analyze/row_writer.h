@@ -109,6 +109,15 @@ class RowWriter {
 
   Db& db_;
   std::vector<Statement> statements_;
+  // What each statement has bound now (bindings outlive sqlite3_reset()):
+  // only the parameters that differ from the previous row are bound again,
+  // and most do not (capture, sender, names, comms...). Texts are bound as
+  // SQLITE_TRANSIENT copies, since a chunk's text is reused.
+  struct Bound {
+    std::vector<QueuedStatement::Cell> cells;
+    std::vector<std::string> texts;
+  };
+  std::vector<Bound> bound_;
   std::deque<std::unique_ptr<QueuedStatement>> queued_;  // stable addresses
   Chunk filling_;
   std::mutex mutex_;
