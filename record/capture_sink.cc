@@ -19,6 +19,7 @@ namespace {
 // writer catches up.
 constexpr size_t kMaxBatchBytes = 2u << 20;
 constexpr size_t kMaxQueuedBatches = 3;
+constexpr size_t kMaxSpareBatches = 2;
 
 // Per-(CPU, probe) difference of two cumulative totals.
 ProbeTotals minus(const ProbeTotals& a, const ProbeTotals* b) {
@@ -79,7 +80,12 @@ void CaptureSink::handOff(uint64_t nowNs, const std::vector<sr_counters>& kernel
   std::unique_lock lock(mutex_);
   changed_.wait(lock, [this] { return queue_.size() < kMaxQueuedBatches || error_; });
   if (!error_) queue_.push_back(std::move(current_));
-  current_ = RawBatch{};
+  if (spare_.empty()) {
+    current_ = RawBatch{};
+  } else {
+    current_ = std::move(spare_.back());
+    spare_.pop_back();
+  }
   changed_.notify_all();
 }
 
@@ -126,6 +132,9 @@ void CaptureSink::writerLoop() {
       }
       writeBatch(batch);
       if (files_.full() && !files_.rotating()) limitReached_ = true;
+      batch.clear();
+      std::lock_guard lock(mutex_);
+      if (spare_.size() < kMaxSpareBatches) spare_.push_back(std::move(batch));
     } catch (const std::exception& e) {
       std::lock_guard lock(mutex_);
       error_ = e.what();

@@ -60,28 +60,49 @@ std::vector<uint8_t> encodeFileHeader() {
   return out;
 }
 
-std::vector<uint8_t> encodeFrame(FrameType type, capnp::MessageBuilder& message, int zstdLevel) {
-  return encodeFrame(type, message.getSegmentsForOutput(), zstdLevel);
+namespace {
+
+// The message in Cap'n Proto's standard stream framing (segment table, then
+// the segments), in BUFFER, which only ever grows: rewriting warm memory is
+// cheap, where a fresh multi-megabyte array per batch cost a page fault per
+// 4 KiB. Returns its size in bytes.
+size_t flatten(Segments segments, std::vector<uint8_t>& buffer) {
+  size_t tableWords = segments.size() / 2 + 1;
+  size_t words = tableWords;
+  for (auto segment : segments) words += segment.size();
+  if (words * sizeof(capnp::word) > kMaxFrameBytes) throw CaptureError("frame too large to encode");
+  size_t bytes = words * sizeof(capnp::word);
+  if (buffer.size() < bytes) buffer.resize(bytes);
+  uint8_t* p = buffer.data();
+  std::memset(p, 0, tableWords * sizeof(capnp::word));
+  putLe32(p, static_cast<uint32_t>(segments.size() - 1));
+  for (size_t i = 0; i < segments.size(); ++i) {
+    putLe32(p + 4 + 4 * i, static_cast<uint32_t>(segments[i].size()));
+  }
+  p += tableWords * sizeof(capnp::word);
+  for (auto segment : segments) {
+    std::memcpy(p, segment.begin(), segment.size() * sizeof(capnp::word));
+    p += segment.size() * sizeof(capnp::word);
+  }
+  return bytes;
 }
 
-std::vector<uint8_t> encodeFrame(FrameType type, Segments segments, int zstdLevel) {
-  kj::Array<capnp::word> flat = capnp::messageToFlatArray(segments);
-  kj::ArrayPtr<const kj::byte> raw = flat.asBytes();
-  if (raw.size() > kMaxFrameBytes) throw CaptureError("frame too large to encode");
+}  // namespace
 
-  // One context and one output buffer per thread, reused: the recorder
-  // encodes from a single thread, and a fresh zero-filled buffer of the
-  // compression bound per frame cost more than it saved.
-  thread_local std::unique_ptr<ZSTD_CCtx, ZstdCctxDeleter> cctx(ZSTD_createCCtx());
+std::vector<uint8_t> encodeFrame(FrameType type, Segments segments, int zstdLevel) {
+  // Per thread and reused: the recorder encodes batches on one thread.
+  thread_local std::vector<uint8_t> flat;
   thread_local std::vector<uint8_t> compressed;
-  compressed.resize(std::max(compressed.size(), ZSTD_compressBound(raw.size())));
-  size_t stored = ZSTD_compressCCtx(cctx.get(), compressed.data(), compressed.size(), raw.begin(),
-                                    raw.size(), zstdLevel);
+  thread_local std::unique_ptr<ZSTD_CCtx, ZstdCctxDeleter> cctx(ZSTD_createCCtx());
+  size_t rawSize = flatten(segments, flat);
+  compressed.resize(std::max(compressed.size(), ZSTD_compressBound(rawSize)));
+  size_t stored = ZSTD_compressCCtx(cctx.get(), compressed.data(), compressed.size(), flat.data(),
+                                    rawSize, zstdLevel);
   uint8_t flags = kFrameFlagFlat | kFrameFlagZstd;
   const uint8_t* payload = compressed.data();
-  if (ZSTD_isError(stored) || stored >= raw.size()) {
-    payload = raw.begin();
-    stored = raw.size();
+  if (ZSTD_isError(stored) || stored >= rawSize) {
+    payload = flat.data();
+    stored = rawSize;
     flags = kFrameFlagFlat;
   }
   std::vector<uint8_t> out(kFrameHeaderBytes + stored);
@@ -92,9 +113,13 @@ std::vector<uint8_t> encodeFrame(FrameType type, Segments segments, int zstdLeve
   h[5] = flags;
   putLe16(h + 6, 0);
   putLe32(h + 8, static_cast<uint32_t>(stored));
-  putLe32(h + 12, static_cast<uint32_t>(raw.size()));
+  putLe32(h + 12, static_cast<uint32_t>(rawSize));
   putLe32(h + 16, frameCrc(h, h + kFrameHeaderBytes, stored));
   return out;
+}
+
+std::vector<uint8_t> encodeFrame(FrameType type, capnp::MessageBuilder& message, int zstdLevel) {
+  return encodeFrame(type, message.getSegmentsForOutput(), zstdLevel);
 }
 
 std::variant<FrameHeader, std::string> parseFrameHeader(const uint8_t* bytes) {
