@@ -3,7 +3,6 @@
 #include <capnp/any.h>
 #include <fmt/format.h>
 #include <kj/exception.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <array>
@@ -15,6 +14,7 @@
 
 #include "analyze/db_schema.h"
 #include "analyze/frame_prefetcher.h"
+#include "analyze/import_names.h"
 #include "analyze/process_resolver.h"
 #include "analyze/row_writer.h"
 #include "schema/names.h"
@@ -36,137 +36,28 @@ void requireNonEmptyRecords(List list) {
              "list of empty records", list.size());
 }
 
-const char* syscallName(schema::Syscall call) {
-  switch (call) {
-    case schema::Syscall::NONE:
-      return "none";
-    case schema::Syscall::KILL:
-      return "kill";
-    case schema::Syscall::TKILL:
-      return "tkill";
-    case schema::Syscall::TGKILL:
-      return "tgkill";
-    case schema::Syscall::PIDFD_SEND_SIGNAL:
-      return "pidfd_send_signal";
-    case schema::Syscall::RT_SIGQUEUEINFO:
-      return "rt_sigqueueinfo";
-    case schema::Syscall::RT_TGSIGQUEUEINFO:
-      return "rt_tgsigqueueinfo";
-  }
-  return "unknown";
-}
-
-const char* probeName(schema::Probe probe) {
-  switch (probe) {
-    case schema::Probe::SIGNAL_GENERATE:
-      return "signal_generate";
-    case schema::Probe::SIGNAL_DELIVER:
-      return "signal_deliver";
-    case schema::Probe::KILL_CALL:
-      return "kill_call";
-    case schema::Probe::FORK:
-      return "fork";
-    case schema::Probe::EXEC:
-      return "exec";
-    case schema::Probe::EXIT:
-      return "exit";
-    case schema::Probe::OOM:
-      return "oom";
-    case schema::Probe::INFLIGHT_MAP:
-      return "inflight_map";
-  }
-  return "unknown";
-}
-
-const char* infoKindName(schema::InfoKind kind) {
-  switch (kind) {
-    case schema::InfoKind::NO_INFO:
-      return "noinfo";
-    case schema::InfoKind::PRIV:
-      return "priv";
-    case schema::InfoKind::SIGINFO:
-      return "siginfo";
-  }
-  return "unknown";
-}
-
-const char* dispositionName(schema::Disposition d) {
-  switch (d) {
-    case schema::Disposition::DEFAULT:
-      return "default";
-    case schema::Disposition::IGNORE:
-      return "ignore";
-    case schema::Disposition::HANDLER:
-      return "handler";
-  }
-  return "unknown";
-}
-
-std::string resultNameOf(int result) {
-  switch (result) {
-    case 0:
-      return "delivered";
-    case 1:
-      return "ignored";
-    case 2:
-      return "already_pending";
-    case 3:
-      return "overflow";
-    case 4:
-      return "lose_info";
-  }
-  return std::to_string(result);
-}
-
-// names:: returns fresh strings; the import binds the same few names millions
-// of times. Cached per value (bounded: a hostile capture can hold any int).
-class NameCache {
- public:
-  const std::string& signal(int signo) {
-    return get(signals_, signo, [](int64_t v) { return names::signalName(static_cast<int>(v)); });
-  }
-  const std::string& code(int signo, int code) {
-    int64_t key = static_cast<int64_t>(signo) << 32 | static_cast<uint32_t>(code);
-    return get(codes_, key, [](int64_t k) {
-      return names::siCodeName(static_cast<int>(k >> 32), static_cast<int32_t>(k & 0xffffffff));
-    });
-  }
-  const std::string& errnoName(int err) {
-    return get(errnos_, err, [](int64_t v) { return names::errnoName(static_cast<int>(v)); });
-  }
-  const std::string& result(int result) {
-    return get(results_, result, [](int64_t v) { return resultNameOf(static_cast<int>(v)); });
-  }
-
- private:
-  template <typename F>
-  const std::string& get(std::unordered_map<int64_t, std::string>& cache, int64_t key, F make) {
-    auto found = cache.find(key);
-    if (found != cache.end()) return found->second;
-    if (cache.size() < 4096) return cache.emplace(key, make(key)).first->second;
-    // Past the cap: a small ring, enough for the names bound into one row.
-    std::string& slot = overflow_[next_++ % overflow_.size()];
-    slot = make(key);
-    return slot;
-  }
-  std::unordered_map<int64_t, std::string> signals_, codes_, errnos_, results_;
-  std::array<std::string, 8> overflow_;
-  size_t next_ = 0;
+// What a kill-family call's arguments name (docs/capture-format.md).
+struct KillCallArgs {
+  std::optional<int64_t> signo, targetPid, targetTid;
 };
 
-std::string joinArgs(capnp::List<capnp::Text>::Reader list) {
-  std::string out;
-  for (auto arg : list) {
-    if (!out.empty()) out += ' ';
-    out += arg.cStr();
+KillCallArgs killCallArgs(schema::Syscall call, int64_t a0, int64_t a1, int64_t a2) {
+  switch (call) {
+    case schema::Syscall::KILL:
+      return {a1, a0 > 0 ? std::optional<int64_t>(a0) : std::nullopt, std::nullopt};
+    case schema::Syscall::TKILL:
+      return {a1, std::nullopt, a0};
+    case schema::Syscall::TGKILL:
+    case schema::Syscall::RT_TGSIGQUEUEINFO:
+      return {a2, a0, a1};
+    case schema::Syscall::RT_SIGQUEUEINFO:
+      return {a1, a0, std::nullopt};
+    case schema::Syscall::PIDFD_SEND_SIGNAL:
+      return {a1, std::nullopt, std::nullopt};
+    case schema::Syscall::NONE:
+      break;
   }
-  return out;
-}
-
-std::string argsJson(capnp::List<capnp::Text>::Reader list) {
-  nlohmann::json array = nlohmann::json::array();
-  for (auto arg : list) array.push_back(std::string(arg.cStr()));
-  return array.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return {};
 }
 
 class Importer {
@@ -180,6 +71,14 @@ class Importer {
   void snapshot(schema::ProcessSnapshot::Reader snap);
   void batch(schema::EventBatch::Reader batch);
   void event(Event::Reader ev);
+  // One per event kind. T: the event time; CAP: the capture's id.
+  void onGenerate(Event::Reader ev, uint64_t t);  // signals rows go through the window
+  void onDeliver(Event::Reader ev, uint64_t t, int64_t cap);
+  void onKillCall(Event::Reader ev, uint64_t t, int64_t cap);
+  void onFork(Event::Reader ev, uint64_t t, int64_t cap);
+  void onExec(Event::Reader ev, uint64_t t, int64_t cap);
+  void onExit(Event::Reader ev, uint64_t t, int64_t cap);
+  void onOomVictim(Event::Reader ev, uint64_t t, int64_t cap);
   void trailer(schema::Trailer::Reader t);
   void finish();
   void deleteCapture(int64_t id);
@@ -558,337 +457,326 @@ void Importer::event(Event::Reader ev) {
   lastEventNs_ = std::max(lastEventNs_, t);
   const int64_t cap = result_.captureId;
   switch (ev.which()) {
-    case Event::SIGNAL_GENERATE: {
-      auto g = ev.getSignalGenerate();
-      ProcessInstance& sender = actor(ev);
-      ProcessInstance& target = procs_->byStart(g.getTargetPid(), g.getTargetStartNs());
-      target.seen(t);
-      if (target.comm.empty() || g.getTargetTid() == g.getTargetPid()) {
-        if (target.comm.empty() || t >= target.commNs) {
-          target.comm = g.getTargetComm().cStr();
-          target.commNs = t;
-        }
-      }
-      if (!target.cgroupId) target.cgroupId = g.getTargetCgroupId();
-      bool bySyscall = g.getSyscall() != schema::Syscall::NONE;
-      SignalRow r;
-      r.id = nextSignalId_++;
-      r.timeNs = t;
-      r.cpu = ev.getCpu();
-      r.signo = g.getSignal();
-      r.signalName = &names_.signal(r.signo);
-      r.code = g.getCode();
-      r.codeName = &names_.code(r.signo, r.code);
-      r.origin = bySyscall ? syscallName(g.getSyscall()) : "kernel";
-      r.senderId = sender.id;
-      r.senderPid = ev.getPid();
-      r.senderTid = ev.getTid();
-      r.senderComm = ev.getComm().cStr();
-      r.senderUid = ev.getUid();
-      r.targetId = target.id;
-      r.targetPid = g.getTargetPid();
-      r.targetTid = g.getTargetTid();
-      r.targetComm = g.getTargetComm().cStr();
-      r.targetCgroupId = g.getTargetCgroupId();
-      r.group = g.getGroup();
-      r.result = g.getResult();
-      r.resultName = &names_.result(r.result);
-      r.bySyscall = bySyscall;
-      r.callEnterNs = g.getCallEnterNs();
-      r.infoKind = infoKindName(g.getInfoKind());
-      r.siginfo = g.getInfoKind() == schema::InfoKind::SIGINFO;
-      r.infoPid = g.getInfoPid();
-      r.infoUid = g.getInfoUid();
-      r.infoStatus = g.getInfoStatus();
-      r.infoAddr = g.getInfoAddr();
-      if (bySyscall) {
-        // kill_call_id: the first kill call of this thread with this entry
-        // time, whenever it comes (usually right after: it is recorded at
-        // syscall exit).
-        CallKey key{r.senderTid, r.callEnterNs};
-        auto found = killsByKey_.find(key);
-        if (found != killsByKey_.end()) {
-          r.killCallId = found->second;
-        } else {
-          r.awaitingKill = true;
-          awaitingKill_[key].push_back(r.id);
-        }
-      }
-      if (r.result == 0) {
-        r.awaitingDelivery = true;
-        pending_[{target.id, r.signo}].push_back({r.id, r.targetTid, r.group});
-      }
-      pushSignal(std::move(r));
-      break;
-    }
-    case Event::SIGNAL_DELIVER: {
-      auto d = ev.getSignalDeliver();
-      ProcessInstance& receiver = actor(ev);
-      std::optional<int64_t> signalId;
-      auto found = pending_.find({receiver.id, d.getSignal()});
-      if (found != pending_.end()) {
-        auto& list = found->second;
-        for (auto it = list.rbegin(); it != list.rend(); ++it) {
-          if (it->tid == ev.getTid() || it->group) {
-            signalId = it->signalId;
-            list.erase(std::next(it).base());
-            break;
-          }
-        }
-      }
-      const char* disposition = dispositionName(d.getDisposition());
-      const int64_t deliveryId = nextDeliveryId_++;
-      insDelivery_->bind(1, cap)
-          .bind(2, t)
-          .bind(3, ev.getCpu())
-          .bind(4, receiver.id)
-          .bind(5, ev.getPid())
-          .bind(6, ev.getTid())
-          .bindStatic(7, ev.getComm().cStr())
-          .bind(8, d.getSignal())
-          .bindStatic(9, names_.signal(d.getSignal()))
-          .bind(10, d.getCode())
-          .bindStatic(11, names_.code(d.getSignal(), d.getCode()))
-          .bindStatic(12, disposition)
-          .bind(13, d.getSaFlags())
-          .bindStatic(14, infoKindName(d.getInfoKind()))
-          .bind(15, signalId)
-          .bind(16, deliveryId)
-          .run();
-      if (signalId) {
-        if (!window_.empty() && *signalId >= window_.front().id) {
-          SignalRow& row = window_[static_cast<size_t>(*signalId - window_.front().id)];
-          row.deliveryId = deliveryId;
-          row.deliveredNs = t;
-          row.disposition = disposition;
-          row.awaitingDelivery = false;
-          drainWindow(false);
-        } else {
-          updSignalDelivery_->bind(1, deliveryId)
-              .bind(2, t)
-              .bindStatic(3, disposition)
-              .bind(4, *signalId)
-              .run();
-        }
-      }
-      break;
-    }
-    case Event::KILL_CALL: {
-      auto k = ev.getKillCall();
-      ProcessInstance& caller = actor(ev);
-      int64_t a0 = k.getArg0(), a1 = k.getArg1(), a2 = k.getArg2();
-      std::optional<int64_t> signo, targetPid, targetTid;
-      switch (k.getSyscall()) {
-        case schema::Syscall::KILL:
-          signo = a1;
-          if (a0 > 0) targetPid = a0;
-          break;
-        case schema::Syscall::TKILL:
-          signo = a1;
-          targetTid = a0;
-          break;
-        case schema::Syscall::TGKILL:
-        case schema::Syscall::RT_TGSIGQUEUEINFO:
-          signo = a2;
-          targetPid = a0;
-          targetTid = a1;
-          break;
-        case schema::Syscall::RT_SIGQUEUEINFO:
-          signo = a1;
-          targetPid = a0;
-          break;
-        case schema::Syscall::PIDFD_SEND_SIGNAL:
-          signo = a1;
-          break;
-        case schema::Syscall::NONE:
-          break;
-      }
-      // target_id: the instance holding that pid at entry, as known now;
-      // rows whose answer later events change are recomputed in finish().
-      std::optional<int64_t> targetId;
-      std::optional<int64_t> targetKey = targetPid ? targetPid : targetTid;
-      if (targetKey && *targetKey >= 0 && *targetKey <= int64_t{UINT32_MAX}) {
-        if (ProcessInstance* target =
-                procs_->atTimeNoted(static_cast<uint32_t>(*targetKey), k.getEnterNs()))
-          targetId = target->id;
-      }
-      insKill_->bind(1, cap)
-          .bind(2, t)
-          .bind(3, k.getEnterNs())
-          .bind(4, ev.getCpu())
-          .bindStatic(5, syscallName(k.getSyscall()))
-          .bind(6, caller.id)
-          .bind(7, ev.getPid())
-          .bind(8, ev.getTid())
-          .bindStatic(9, ev.getComm().cStr())
-          .bind(10, ev.getUid())
-          .bind(11, a0)
-          .bind(12, a1)
-          .bind(13, a2)
-          .bind(14, k.getArg3())
-          .bind(15, signo);
-      if (signo) insKill_->bindStatic(16, names_.signal(static_cast<int>(*signo)));
-      insKill_->bind(17, targetPid).bind(18, targetTid).bind(19, k.getRet());
-      if (k.getRet() < 0) insKill_->bindStatic(20, names_.errnoName(static_cast<int>(-k.getRet())));
-      const int64_t killId = nextKillId_++;
-      insKill_->bind(21, k.getSignals()).bind(22, targetId).bind(23, killId).run();
-      CallKey key{ev.getTid(), k.getEnterNs()};
-      if (killsByKey_.emplace(key, killId).second) {
-        auto waiting = awaitingKill_.find(key);
-        if (waiting != awaitingKill_.end()) {
-          for (int64_t id : waiting->second) {
-            SignalRow& row = window_[static_cast<size_t>(id - window_.front().id)];
-            row.killCallId = killId;
-            row.awaitingKill = false;
-          }
-          awaitingKill_.erase(waiting);
-          drainWindow(false);
-        }
-      }
-      break;
-    }
-    case Event::FORK: {
-      auto f = ev.getFork();
-      ProcessInstance& parent = actor(ev);
-      int64_t childId = parent.id;
-      if (!f.getThread()) {
-        ProcessInstance& child = procs_->byStart(f.getChildPid(), f.getChildStartNs());
-        child.seen(t);
-        child.ppid = parent.pid;
-        child.parentId = parent.id;
-        child.forkNs = t;
-        // A child runs its parent's program until it execs.
-        if (child.comm.empty()) {
-          child.comm = parent.comm;
-          child.commNs = t;
-        }
-        if (child.execCount == 0 && child.cmdline.empty()) {
-          child.cmdline = parent.cmdline;
-          child.exe = parent.exe;
-        }
-        if (!child.uid) child.uid = parent.uid;
-        child.cgroupId = f.getChildCgroupId();
-        if (f.getChildNsPid()) child.nsPid = f.getChildNsPid();
-        if (f.getPidNs()) child.pidNs = f.getPidNs();
-        childId = child.id;
-      }
-      insFork_->bind(1, cap)
-          .bind(2, t)
-          .bind(3, ev.getCpu())
-          .bind(4, parent.id)
-          .bind(5, ev.getPid())
-          .bind(6, ev.getTid())
-          .bind(7, ev.getComm().cStr())
-          .bind(8, childId)
-          .bind(9, f.getChildPid())
-          .bind(10, f.getChildTid())
-          .bind(11, f.getChildStartNs())
-          .bind(12, f.getThread())
-          .bind(13, f.getChildNsPid())
-          .bind(14, f.getChildNsTid())
-          .bind(15, f.getPidNs())
-          .bind(16, f.getChildCgroupId())
-          .run();
-      break;
-    }
-    case Event::EXEC: {
-      auto x = ev.getExec();
-      ProcessInstance& p = actor(ev);
-      std::string cmdline = joinArgs(x.getArgv());
-      ++p.execCount;
-      if (t >= p.lastExecNs) {
-        p.lastExecNs = t;
-        p.exe = x.getFilename().cStr();
-        p.cmdline = cmdline;
-        p.comm = ev.getComm().cStr();
-        p.commNs = t;
-        if (x.getCgroupId()) p.cgroupId = x.getCgroupId();
-      }
-      insExec_->bind(1, cap)
-          .bind(2, t)
-          .bind(3, ev.getCpu())
-          .bind(4, p.id)
-          .bind(5, ev.getPid())
-          .bind(6, ev.getTid())
-          .bind(7, x.getOldTid())
-          .bind(8, ev.getUid())
-          .bind(9, ev.getComm().cStr())
-          .bind(10, x.getFilename().cStr())
-          .bind(11, cmdline)
-          .bind(12, argsJson(x.getArgv()))
-          .bind(13, x.getArgsTruncated())
-          .bind(14, x.getFilenameTruncated())
-          .bind(15, x.getArgsUnreadable())
-          .bind(16, x.getCgroupId())
-          .run();
-      break;
-    }
-    case Event::EXIT: {
-      auto x = ev.getExit();
-      ProcessInstance& p = actor(ev);
-      if (!x.getGroupDead()) {
-        insThreadExit_->bind(1, cap)
-            .bind(2, t)
-            .bind(3, ev.getCpu())
-            .bind(4, p.id)
-            .bind(5, ev.getPid())
-            .bind(6, ev.getTid())
-            .bind(7, ev.getComm().cStr())
-            .bind(8, x.getExitCode())
-            .run();
-        break;
-      }
-      procs_->setExit(p, t);
-      std::optional<int64_t> parentId;
-      if (x.getParentPid() != 0) {
-        parentId = procs_->byStart(x.getParentPid(), x.getParentStartNs()).id;
-        if (!p.ppid) {
-          p.ppid = x.getParentPid();
-          p.parentStartNs = x.getParentStartNs();
-        }
-      }
-      names::ExitStatus status = names::decodeExitCode(x.getExitCode());
-      insExit_->bind(1, cap)
-          .bind(2, t)
-          .bind(3, ev.getCpu())
-          .bind(4, p.id)
-          .bind(5, ev.getPid())
-          .bind(6, ev.getTid())
-          .bind(7, p.comm)
-          .bind(8, x.getExitCode())
-          .bindStatic(9, status.signaled ? "signal" : "exit");
-      if (status.signaled) {
-        insExit_->bind(11, status.signal)
-            .bindStatic(12, names_.signal(status.signal))
-            .bind(13, status.coreDumped);
-      } else {
-        insExit_->bind(10, status.status).bind(13, false);
-      }
-      insExit_->bind(14, x.getParentPid()).bind(15, parentId).run();
-      break;
-    }
-    case Event::OOM_VICTIM: {
-      auto o = ev.getOomVictim();
-      ProcessInstance& trigger = actor(ev);
-      insOom_->bind(1, cap)
-          .bind(2, t)
-          .bind(3, ev.getCpu())
-          .bind(4, o.getVictimPid())
-          .bind(5, o.getVictimUid())
-          .bind(6, trigger.id)
-          .bind(7, ev.getPid())
-          .bind(8, ev.getTid())
-          .bind(9, ev.getComm().cStr())
-          .bind(10, o.getTotalVmKb())
-          .bind(11, o.getAnonRssKb())
-          .bind(12, o.getFileRssKb())
-          .bind(13, o.getShmemRssKb())
-          .bind(14, o.getPgtablesKb())
-          .bind(15, o.getOomScoreAdj())
-          .run();
-      break;
+    case Event::SIGNAL_GENERATE:
+      return onGenerate(ev, t);
+    case Event::SIGNAL_DELIVER:
+      return onDeliver(ev, t, cap);
+    case Event::KILL_CALL:
+      return onKillCall(ev, t, cap);
+    case Event::FORK:
+      return onFork(ev, t, cap);
+    case Event::EXEC:
+      return onExec(ev, t, cap);
+    case Event::EXIT:
+      return onExit(ev, t, cap);
+    case Event::OOM_VICTIM:
+      return onOomVictim(ev, t, cap);
+  }
+}
+
+void Importer::onGenerate(Event::Reader ev, uint64_t t) {
+  auto g = ev.getSignalGenerate();
+  ProcessInstance& sender = actor(ev);
+  ProcessInstance& target = procs_->byStart(g.getTargetPid(), g.getTargetStartNs());
+  target.seen(t);
+  if (target.comm.empty() || g.getTargetTid() == g.getTargetPid()) {
+    if (target.comm.empty() || t >= target.commNs) {
+      target.comm = g.getTargetComm().cStr();
+      target.commNs = t;
     }
   }
+  if (!target.cgroupId) target.cgroupId = g.getTargetCgroupId();
+  bool bySyscall = g.getSyscall() != schema::Syscall::NONE;
+  SignalRow r;
+  r.id = nextSignalId_++;
+  r.timeNs = t;
+  r.cpu = ev.getCpu();
+  r.signo = g.getSignal();
+  r.signalName = &names_.signal(r.signo);
+  r.code = g.getCode();
+  r.codeName = &names_.code(r.signo, r.code);
+  r.origin = bySyscall ? syscallName(g.getSyscall()) : "kernel";
+  r.senderId = sender.id;
+  r.senderPid = ev.getPid();
+  r.senderTid = ev.getTid();
+  r.senderComm = ev.getComm().cStr();
+  r.senderUid = ev.getUid();
+  r.targetId = target.id;
+  r.targetPid = g.getTargetPid();
+  r.targetTid = g.getTargetTid();
+  r.targetComm = g.getTargetComm().cStr();
+  r.targetCgroupId = g.getTargetCgroupId();
+  r.group = g.getGroup();
+  r.result = g.getResult();
+  r.resultName = &names_.result(r.result);
+  r.bySyscall = bySyscall;
+  r.callEnterNs = g.getCallEnterNs();
+  r.infoKind = infoKindName(g.getInfoKind());
+  r.siginfo = g.getInfoKind() == schema::InfoKind::SIGINFO;
+  r.infoPid = g.getInfoPid();
+  r.infoUid = g.getInfoUid();
+  r.infoStatus = g.getInfoStatus();
+  r.infoAddr = g.getInfoAddr();
+  if (bySyscall) {
+    // kill_call_id: the first kill call of this thread with this entry
+    // time, whenever it comes (usually right after: it is recorded at
+    // syscall exit).
+    CallKey key{r.senderTid, r.callEnterNs};
+    auto found = killsByKey_.find(key);
+    if (found != killsByKey_.end()) {
+      r.killCallId = found->second;
+    } else {
+      r.awaitingKill = true;
+      awaitingKill_[key].push_back(r.id);
+    }
+  }
+  if (r.result == 0) {
+    r.awaitingDelivery = true;
+    pending_[{target.id, r.signo}].push_back({r.id, r.targetTid, r.group});
+  }
+  pushSignal(std::move(r));
+}
+
+void Importer::onDeliver(Event::Reader ev, uint64_t t, int64_t cap) {
+  auto d = ev.getSignalDeliver();
+  ProcessInstance& receiver = actor(ev);
+  std::optional<int64_t> signalId;
+  auto found = pending_.find({receiver.id, d.getSignal()});
+  if (found != pending_.end()) {
+    auto& list = found->second;
+    for (auto it = list.rbegin(); it != list.rend(); ++it) {
+      if (it->tid == ev.getTid() || it->group) {
+        signalId = it->signalId;
+        list.erase(std::next(it).base());
+        break;
+      }
+    }
+  }
+  const char* disposition = dispositionName(d.getDisposition());
+  const int64_t deliveryId = nextDeliveryId_++;
+  insDelivery_->bind(1, cap)
+      .bind(2, t)
+      .bind(3, ev.getCpu())
+      .bind(4, receiver.id)
+      .bind(5, ev.getPid())
+      .bind(6, ev.getTid())
+      .bindStatic(7, ev.getComm().cStr())
+      .bind(8, d.getSignal())
+      .bindStatic(9, names_.signal(d.getSignal()))
+      .bind(10, d.getCode())
+      .bindStatic(11, names_.code(d.getSignal(), d.getCode()))
+      .bindStatic(12, disposition)
+      .bind(13, d.getSaFlags())
+      .bindStatic(14, infoKindName(d.getInfoKind()))
+      .bind(15, signalId)
+      .bind(16, deliveryId)
+      .run();
+  if (signalId) {
+    if (!window_.empty() && *signalId >= window_.front().id) {
+      SignalRow& row = window_[static_cast<size_t>(*signalId - window_.front().id)];
+      row.deliveryId = deliveryId;
+      row.deliveredNs = t;
+      row.disposition = disposition;
+      row.awaitingDelivery = false;
+      drainWindow(false);
+    } else {
+      updSignalDelivery_->bind(1, deliveryId)
+          .bind(2, t)
+          .bindStatic(3, disposition)
+          .bind(4, *signalId)
+          .run();
+    }
+  }
+}
+
+void Importer::onKillCall(Event::Reader ev, uint64_t t, int64_t cap) {
+  auto k = ev.getKillCall();
+  ProcessInstance& caller = actor(ev);
+  int64_t a0 = k.getArg0(), a1 = k.getArg1(), a2 = k.getArg2();
+  auto [signo, targetPid, targetTid] = killCallArgs(k.getSyscall(), a0, a1, a2);
+  // target_id: the instance holding that pid at entry, as known now;
+  // rows whose answer later events change are recomputed in finish().
+  std::optional<int64_t> targetId;
+  std::optional<int64_t> targetKey = targetPid ? targetPid : targetTid;
+  if (targetKey && *targetKey >= 0 && *targetKey <= int64_t{UINT32_MAX}) {
+    if (ProcessInstance* target =
+            procs_->atTimeNoted(static_cast<uint32_t>(*targetKey), k.getEnterNs()))
+      targetId = target->id;
+  }
+  insKill_->bind(1, cap)
+      .bind(2, t)
+      .bind(3, k.getEnterNs())
+      .bind(4, ev.getCpu())
+      .bindStatic(5, syscallName(k.getSyscall()))
+      .bind(6, caller.id)
+      .bind(7, ev.getPid())
+      .bind(8, ev.getTid())
+      .bindStatic(9, ev.getComm().cStr())
+      .bind(10, ev.getUid())
+      .bind(11, a0)
+      .bind(12, a1)
+      .bind(13, a2)
+      .bind(14, k.getArg3())
+      .bind(15, signo);
+  if (signo) insKill_->bindStatic(16, names_.signal(static_cast<int>(*signo)));
+  insKill_->bind(17, targetPid).bind(18, targetTid).bind(19, k.getRet());
+  if (k.getRet() < 0) insKill_->bindStatic(20, names_.errnoName(static_cast<int>(-k.getRet())));
+  const int64_t killId = nextKillId_++;
+  insKill_->bind(21, k.getSignals()).bind(22, targetId).bind(23, killId).run();
+  CallKey key{ev.getTid(), k.getEnterNs()};
+  if (killsByKey_.emplace(key, killId).second) {
+    auto waiting = awaitingKill_.find(key);
+    if (waiting != awaitingKill_.end()) {
+      for (int64_t id : waiting->second) {
+        SignalRow& row = window_[static_cast<size_t>(id - window_.front().id)];
+        row.killCallId = killId;
+        row.awaitingKill = false;
+      }
+      awaitingKill_.erase(waiting);
+      drainWindow(false);
+    }
+  }
+}
+
+void Importer::onFork(Event::Reader ev, uint64_t t, int64_t cap) {
+  auto f = ev.getFork();
+  ProcessInstance& parent = actor(ev);
+  int64_t childId = parent.id;
+  if (!f.getThread()) {
+    ProcessInstance& child = procs_->byStart(f.getChildPid(), f.getChildStartNs());
+    child.seen(t);
+    child.ppid = parent.pid;
+    child.parentId = parent.id;
+    child.forkNs = t;
+    // A child runs its parent's program until it execs.
+    if (child.comm.empty()) {
+      child.comm = parent.comm;
+      child.commNs = t;
+    }
+    if (child.execCount == 0 && child.cmdline.empty()) {
+      child.cmdline = parent.cmdline;
+      child.exe = parent.exe;
+    }
+    if (!child.uid) child.uid = parent.uid;
+    child.cgroupId = f.getChildCgroupId();
+    if (f.getChildNsPid()) child.nsPid = f.getChildNsPid();
+    if (f.getPidNs()) child.pidNs = f.getPidNs();
+    childId = child.id;
+  }
+  insFork_->bind(1, cap)
+      .bind(2, t)
+      .bind(3, ev.getCpu())
+      .bind(4, parent.id)
+      .bind(5, ev.getPid())
+      .bind(6, ev.getTid())
+      .bind(7, ev.getComm().cStr())
+      .bind(8, childId)
+      .bind(9, f.getChildPid())
+      .bind(10, f.getChildTid())
+      .bind(11, f.getChildStartNs())
+      .bind(12, f.getThread())
+      .bind(13, f.getChildNsPid())
+      .bind(14, f.getChildNsTid())
+      .bind(15, f.getPidNs())
+      .bind(16, f.getChildCgroupId())
+      .run();
+}
+
+void Importer::onExec(Event::Reader ev, uint64_t t, int64_t cap) {
+  auto x = ev.getExec();
+  ProcessInstance& p = actor(ev);
+  std::string cmdline = joinArgs(x.getArgv());
+  ++p.execCount;
+  if (t >= p.lastExecNs) {
+    p.lastExecNs = t;
+    p.exe = x.getFilename().cStr();
+    p.cmdline = cmdline;
+    p.comm = ev.getComm().cStr();
+    p.commNs = t;
+    if (x.getCgroupId()) p.cgroupId = x.getCgroupId();
+  }
+  insExec_->bind(1, cap)
+      .bind(2, t)
+      .bind(3, ev.getCpu())
+      .bind(4, p.id)
+      .bind(5, ev.getPid())
+      .bind(6, ev.getTid())
+      .bind(7, x.getOldTid())
+      .bind(8, ev.getUid())
+      .bind(9, ev.getComm().cStr())
+      .bind(10, x.getFilename().cStr())
+      .bind(11, cmdline)
+      .bind(12, argsJson(x.getArgv()))
+      .bind(13, x.getArgsTruncated())
+      .bind(14, x.getFilenameTruncated())
+      .bind(15, x.getArgsUnreadable())
+      .bind(16, x.getCgroupId())
+      .run();
+}
+
+void Importer::onExit(Event::Reader ev, uint64_t t, int64_t cap) {
+  auto x = ev.getExit();
+  ProcessInstance& p = actor(ev);
+  if (!x.getGroupDead()) {
+    insThreadExit_->bind(1, cap)
+        .bind(2, t)
+        .bind(3, ev.getCpu())
+        .bind(4, p.id)
+        .bind(5, ev.getPid())
+        .bind(6, ev.getTid())
+        .bind(7, ev.getComm().cStr())
+        .bind(8, x.getExitCode())
+        .run();
+    return;
+  }
+  procs_->setExit(p, t);
+  std::optional<int64_t> parentId;
+  if (x.getParentPid() != 0) {
+    parentId = procs_->byStart(x.getParentPid(), x.getParentStartNs()).id;
+    if (!p.ppid) {
+      p.ppid = x.getParentPid();
+      p.parentStartNs = x.getParentStartNs();
+    }
+  }
+  names::ExitStatus status = names::decodeExitCode(x.getExitCode());
+  insExit_->bind(1, cap)
+      .bind(2, t)
+      .bind(3, ev.getCpu())
+      .bind(4, p.id)
+      .bind(5, ev.getPid())
+      .bind(6, ev.getTid())
+      .bind(7, p.comm)
+      .bind(8, x.getExitCode())
+      .bindStatic(9, status.signaled ? "signal" : "exit");
+  if (status.signaled) {
+    insExit_->bind(11, status.signal)
+        .bindStatic(12, names_.signal(status.signal))
+        .bind(13, status.coreDumped);
+  } else {
+    insExit_->bind(10, status.status).bind(13, false);
+  }
+  insExit_->bind(14, x.getParentPid()).bind(15, parentId).run();
+}
+
+void Importer::onOomVictim(Event::Reader ev, uint64_t t, int64_t cap) {
+  auto o = ev.getOomVictim();
+  ProcessInstance& trigger = actor(ev);
+  insOom_->bind(1, cap)
+      .bind(2, t)
+      .bind(3, ev.getCpu())
+      .bind(4, o.getVictimPid())
+      .bind(5, o.getVictimUid())
+      .bind(6, trigger.id)
+      .bind(7, ev.getPid())
+      .bind(8, ev.getTid())
+      .bind(9, ev.getComm().cStr())
+      .bind(10, o.getTotalVmKb())
+      .bind(11, o.getAnonRssKb())
+      .bind(12, o.getFileRssKb())
+      .bind(13, o.getShmemRssKb())
+      .bind(14, o.getPgtablesKb())
+      .bind(15, o.getOomScoreAdj())
+      .run();
 }
 
 void Importer::trailer(schema::Trailer::Reader t) {
