@@ -603,8 +603,10 @@ void Importer::onKillCall(Event::Reader ev, uint64_t t, int64_t cap) {
             procs_->atTimeNoted(static_cast<uint32_t>(*targetKey), k.getEnterNs()))
       targetId = target->id;
   }
+  // time_ns is the entry: what 2.x recorders stamp the event with; 1.x ones
+  // stamped the exit, so captures of both versions read the same.
   insKill_->bind(1, cap)
-      .bind(2, t)
+      .bind(2, k.getEnterNs() != 0 ? k.getEnterNs() : t)
       .bind(3, k.getEnterNs())
       .bind(4, ev.getCpu())
       .bindStatic(5, syscallName(k.getSyscall()))

@@ -98,13 +98,15 @@ TEST_F(ImporterTest, SignalsLinkCallsDeliveriesAndExits) {
 
 TEST_F(ImporterTest, FailedKillCallIsKept) {
   auto stmt = db_->prepare(
-      "SELECT k.ret, k.errno_name, k.signal_name, p.pid FROM kill_calls k"
+      "SELECT k.ret, k.errno_name, k.signal_name, p.pid, k.time_ns - k.enter_ns FROM kill_calls k"
       " JOIN processes p ON p.id = k.target_id WHERE k.caller_pid = 2000");
   ASSERT_TRUE(stmt.step());
   EXPECT_EQ(stmt.getInt(0), -1);
   EXPECT_EQ(stmt.getText(1), "EPERM");
   EXPECT_EQ(stmt.getText(2), "SIGKILL");
   EXPECT_EQ(stmt.getInt(3), 4242);
+  // time_ns is the entry, also for a call stamped at its exit (format 1.x).
+  EXPECT_EQ(stmt.getInt(4), 0);
 }
 
 TEST_F(ImporterTest, ExitReasonsAreDecoded) {
