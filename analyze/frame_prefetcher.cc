@@ -7,7 +7,7 @@ namespace sigrec::analyze {
 FramePrefetcher::FramePrefetcher(capture::CaptureReader& reader, size_t depth)
     : reader_(reader),
       depth_(depth > 0 ? depth : 1),
-      thread_([this](std::stop_token stop) { produce(stop); }) {}
+      thread_([this](const std::stop_token& stop) { produce(stop); }) {}
 
 FramePrefetcher::~FramePrefetcher() {
   // Wakes the producer if it waits for room; jthread joins it.
@@ -15,7 +15,7 @@ FramePrefetcher::~FramePrefetcher() {
   changed_.notify_all();
 }
 
-void FramePrefetcher::produce(std::stop_token stop) {
+void FramePrefetcher::produce(const std::stop_token& stop) {
   try {
     while (!stop.stop_requested()) {
       std::optional<capture::Frame> frame = reader_.next();

@@ -31,7 +31,7 @@ class FramePrefetcher {
   std::optional<capture::Frame> next();
 
  private:
-  void produce(std::stop_token stop);
+  void produce(const std::stop_token& stop);
 
   capture::CaptureReader& reader_;
   size_t depth_;

@@ -27,7 +27,8 @@ void QueuedStatement::run() {
   text_.clear();
 }
 
-RowWriter::RowWriter(Db& db) : db_(db), thread_([this](std::stop_token stop) { loop(stop); }) {}
+RowWriter::RowWriter(Db& db)
+    : db_(db), thread_([this](const std::stop_token& stop) { loop(stop); }) {}
 
 RowWriter::~RowWriter() {
   thread_.request_stop();
@@ -82,7 +83,7 @@ void RowWriter::rethrow() {
   if (error_) std::rethrow_exception(error_);
 }
 
-void RowWriter::loop(std::stop_token stop) {
+void RowWriter::loop(const std::stop_token& stop) {
   for (;;) {
     Chunk chunk;
     {

@@ -104,7 +104,7 @@ class RowWriter {
   void append(const QueuedStatement& row);
   void submit();
   void write(Chunk& chunk);
-  void loop(std::stop_token stop);
+  void loop(const std::stop_token& stop);
   void rethrow();
 
   Db& db_;
