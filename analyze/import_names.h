@@ -1,5 +1,5 @@
-// Text for the enumerations and lists of the capture format, as the
-// import stores them in the database (docs/schema.md).
+// Argument lists as the import stores them, and a cache of the names it
+// binds millions of times (docs/schema.md).
 #pragma once
 
 #include <array>
@@ -8,16 +8,11 @@
 #include <unordered_map>
 
 #include "schema/capture.capnp.h"
+#include "schema/enum_names.h"
 #include "schema/names.h"
 
 namespace sigrec::analyze {
 
-const char* syscallName(schema::Syscall call);
-const char* probeName(schema::Probe probe);
-const char* infoKindName(schema::InfoKind kind);
-const char* dispositionName(schema::Disposition d);
-// signal_generate's result: delivered, ignored, already_pending, ...
-std::string resultNameOf(int result);
 // argv as one space-separated line, and as a JSON array.
 std::string joinArgs(capnp::List<capnp::Text>::Reader list);
 std::string argsJson(capnp::List<capnp::Text>::Reader list);
@@ -39,7 +34,8 @@ class NameCache {
     return get(errnos_, err, [](int64_t v) { return names::errnoName(static_cast<int>(v)); });
   }
   const std::string& result(int result) {
-    return get(results_, result, [](int64_t v) { return resultNameOf(static_cast<int>(v)); });
+    return get(results_, result,
+               [](int64_t v) { return names::generateResultName(static_cast<int>(v)); });
   }
 
  private:

@@ -22,6 +22,10 @@
 namespace sigrec::analyze {
 namespace {
 
+using names::dispositionName;
+using names::infoKindName;
+using names::probeName;
+using names::syscallName;
 using schema::Event;
 
 // Writers never store empty records, but a hostile list of empty structs

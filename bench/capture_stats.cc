@@ -19,54 +19,12 @@
 
 #include "schema/capture_reader.h"
 #include "schema/capture.capnp.h"
+#include "schema/enum_names.h"
 
 namespace {
 
 using sigrec::schema::Event;
 using sigrec::schema::Syscall;
-
-const char* syscallName(Syscall s) {
-  switch (s) {
-    case Syscall::NONE:
-      return "none";
-    case Syscall::KILL:
-      return "kill";
-    case Syscall::TKILL:
-      return "tkill";
-    case Syscall::TGKILL:
-      return "tgkill";
-    case Syscall::PIDFD_SEND_SIGNAL:
-      return "pidfd_send_signal";
-    case Syscall::RT_SIGQUEUEINFO:
-      return "rt_sigqueueinfo";
-    case Syscall::RT_TGSIGQUEUEINFO:
-      return "rt_tgsigqueueinfo";
-  }
-  return "unknown";
-}
-
-const char* probeName(sigrec::schema::Probe p) {
-  using sigrec::schema::Probe;
-  switch (p) {
-    case Probe::SIGNAL_GENERATE:
-      return "signal_generate";
-    case Probe::SIGNAL_DELIVER:
-      return "signal_deliver";
-    case Probe::KILL_CALL:
-      return "kill_call";
-    case Probe::FORK:
-      return "fork";
-    case Probe::EXEC:
-      return "exec";
-    case Probe::EXIT:
-      return "exit";
-    case Probe::OOM:
-      return "oom";
-    case Probe::INFLIGHT_MAP:
-      return "inflight_map";
-  }
-  return "unknown";
-}
 
 // The signal number argument of each kill-family call (docs/capture-format.md).
 long long killSignal(Event::KillCall::Reader k) {
@@ -130,8 +88,8 @@ int main(int argc, char** argv) {
         userDropped += t.getUserDropped();
         stopReason = t.getStopReason();
         for (auto c : t.getCounters()) {
-          emitted[probeName(c.getProbe())] += c.getEmitted();
-          lost[probeName(c.getProbe())] += c.getLost();
+          emitted[sigrec::names::probeName(c.getProbe())] += c.getEmitted();
+          lost[sigrec::names::probeName(c.getProbe())] += c.getLost();
         }
         continue;
       }
@@ -147,7 +105,7 @@ int main(int argc, char** argv) {
           case Event::SIGNAL_GENERATE: {
             kinds["signal_generate"]++;
             auto g = e.getSignalGenerate();
-            key = "sg." + comm + "." + syscallName(g.getSyscall()) + "." +
+            key = "sg." + comm + "." + sigrec::names::syscallName(g.getSyscall()) + "." +
                   std::to_string(g.getSignal());
             break;
           }
@@ -158,7 +116,7 @@ int main(int argc, char** argv) {
           case Event::KILL_CALL: {
             kinds["kill_call"]++;
             auto k = e.getKillCall();
-            key = "kc." + comm + "." + syscallName(k.getSyscall()) + "." +
+            key = "kc." + comm + "." + sigrec::names::syscallName(k.getSyscall()) + "." +
                   std::to_string(killSignal(k)) + (k.getRet() == 0 ? ".ok" : ".err");
             break;
           }

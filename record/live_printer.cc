@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "schema/enum_names.h"
 #include "schema/names.h"
 #include "schema/time_format.h"
 
@@ -27,18 +28,9 @@ std::string task(uint32_t pid, capnp::Text::Reader comm) {
   return fmt::format("{} {}", pid, comm.cStr());
 }
 
+// Where a signal came from: the kill-family call that sent it, or the kernel.
 std::string origin(schema::Syscall call) {
-  static const char* const kNames[] = {
-      "kernel",           "kill", "tkill", "tgkill", "pidfd_send_signal", "rt_sigqueueinfo",
-      "rt_tgsigqueueinfo"};
-  auto n = static_cast<size_t>(call);
-  return n < std::size(kNames) ? kNames[n] : "unknown";
-}
-
-std::string resultName(int result) {
-  static const char* const kNames[] = {"delivered", "ignored", "already_pending", "overflow",
-                                       "lose_info"};
-  return result >= 0 && result < 5 ? kNames[result] : std::to_string(result);
+  return call == schema::Syscall::NONE ? "kernel" : names::syscallName(call);
 }
 
 std::string logfmtValue(const std::string& v) {
@@ -73,7 +65,7 @@ void LivePrinter::print(schema::EventBatch::Reader batch) {
                        {"target", task(g.getTargetPid(), g.getTargetComm())},
                        {"origin", origin(g.getSyscall())},
                        {"code", names::siCodeName(g.getSignal(), g.getCode())},
-                       {"result", resultName(g.getResult())}};
+                       {"result", names::generateResultName(g.getResult())}};
         line.table =
             fmt::format("{:<8} {} -> {}  {} {} {}", line.fields[0].second, line.fields[1].second,
                         line.fields[2].second, line.fields[3].second, line.fields[4].second,
