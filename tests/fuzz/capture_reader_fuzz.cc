@@ -2,8 +2,6 @@
 // crash, hang or let an exception other than CaptureError (from opening)
 // escape, and every frame it returns must be readable whole.
 #include <capnp/dynamic.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -11,6 +9,7 @@
 #include <string>
 
 #include "schema/capture_error.h"
+#include "tests/fuzz/fuzz_input.h"
 #include "schema/capture_reader.h"
 
 namespace {
@@ -80,20 +79,10 @@ uint64_t walk(Frame& frame) {
   std::abort();  // the reader returned a frame type it does not know
 }
 
-// The reader takes a path: the input goes into one memfd, reused.
-const std::string& inputPath(const uint8_t* data, size_t size) {
-  static int fd = memfd_create("capture", MFD_CLOEXEC);
-  static std::string path = "/proc/self/fd/" + std::to_string(fd);
-  if (fd < 0 || ftruncate(fd, 0) != 0 || pwrite(fd, data, size, 0) != static_cast<ssize_t>(size)) {
-    std::abort();
-  }
-  return path;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const std::string& path = inputPath(data, size);
+  const std::string& path = sigrec::fuzz::inputPath(data, size);
   bool looks = CaptureReader::looksLikeCapture(path);
   try {
     CaptureReader reader(path);

@@ -3,8 +3,6 @@
 // command over the result in every output format. Nothing may crash, hang or
 // leak; the only exceptions allowed out of sigan are its documented ones
 // (CaptureError: not a capture; UserError: e.g. unknown pid; DbError).
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -21,22 +19,13 @@
 #include "analyze/queries.h"
 #include "analyze/sources.h"
 #include "schema/capture_error.h"
+#include "tests/fuzz/fuzz_input.h"
 
 namespace {
 
 namespace analyze = sigrec::analyze;
 using analyze::Db;
 using analyze::Format;
-
-// sigan takes paths: the input goes into one memfd, reused.
-const std::string& inputPath(const uint8_t* data, size_t size) {
-  static int fd = memfd_create("capture", MFD_CLOEXEC);
-  static std::string path = "/proc/self/fd/" + std::to_string(fd);
-  if (fd < 0 || ftruncate(fd, 0) != 0 || pwrite(fd, data, size, 0) != static_cast<ssize_t>(size)) {
-    std::abort();
-  }
-  return path;
-}
 
 // A few pids the imported data knows, for the per-pid queries: the last
 // signalled or exited ones (where who-killed has most to say), and the first
@@ -87,7 +76,7 @@ void runQueries(const Db& db, Format format) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const std::string& path = inputPath(data, size);
+  const std::string& path = sigrec::fuzz::inputPath(data, size);
   std::unique_ptr<Db> db;
   try {
     std::ostringstream notes;
