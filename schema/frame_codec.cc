@@ -63,27 +63,15 @@ std::vector<uint8_t> encodeFileHeader() {
 namespace {
 
 // The message in Cap'n Proto's standard stream framing (segment table, then
-// the segments), in BUFFER, which only ever grows: rewriting warm memory is
-// cheap, where a fresh multi-megabyte array per batch cost a page fault per
-// 4 KiB. Returns its size in bytes.
+// the segments), written by capnp into BUFFER, which only ever grows:
+// rewriting warm memory is cheap, where a fresh multi-megabyte array per
+// batch cost a page fault per 4 KiB. Returns its size in bytes.
 size_t flatten(Segments segments, std::vector<uint8_t>& buffer) {
-  size_t tableWords = segments.size() / 2 + 1;
-  size_t words = tableWords;
-  for (auto segment : segments) words += segment.size();
-  if (words * sizeof(capnp::word) > kMaxFrameBytes) throw CaptureError("frame too large to encode");
-  size_t bytes = words * sizeof(capnp::word);
+  size_t bytes = capnp::computeSerializedSizeInWords(segments) * sizeof(capnp::word);
+  if (bytes > kMaxFrameBytes) throw CaptureError("frame too large to encode");
   if (buffer.size() < bytes) buffer.resize(bytes);
-  uint8_t* p = buffer.data();
-  std::memset(p, 0, tableWords * sizeof(capnp::word));
-  putLe32(p, static_cast<uint32_t>(segments.size() - 1));
-  for (size_t i = 0; i < segments.size(); ++i) {
-    putLe32(p + 4 + 4 * i, static_cast<uint32_t>(segments[i].size()));
-  }
-  p += tableWords * sizeof(capnp::word);
-  for (auto segment : segments) {
-    std::memcpy(p, segment.begin(), segment.size() * sizeof(capnp::word));
-    p += segment.size() * sizeof(capnp::word);
-  }
+  kj::ArrayOutputStream out(kj::arrayPtr(buffer.data(), bytes));
+  capnp::writeMessage(out, segments);
   return bytes;
 }
 
