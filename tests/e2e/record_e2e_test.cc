@@ -337,8 +337,12 @@ TEST_F(RecordE2e, StopsCleanlyOnSigintAndDuration) {
   expectCompleteCapture(c);
   EXPECT_EQ(c.trailers[0].getStopReason(), "duration");
 
-  auto s = runCommand(sigrecPath() + " -o " + dir.file("s.sigrec") +
-                      " & sleep 0.5; kill -INT $!; wait $!");
+  // SIGINT once recording runs: a background job of sh starts with SIGINT
+  // ignored until sigrec installs its handler, which takes seconds on an
+  // emulated guest kernel.
+  auto s = runCommand(sigrecPath() + " -o " + dir.file("s.sigrec") + " 2>" + dir.file("err") +
+                      " & until grep -q recording " + dir.file("err") +
+                      "; do sleep 0.1; done; kill -INT $!; wait $!");
   ASSERT_EQ(s.status, 0) << s.err;
   auto c2 = loadCapture(dir.file("s.sigrec"));
   ASSERT_EQ(c2.trailers.size(), 1u);
