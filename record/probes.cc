@@ -205,6 +205,7 @@ std::vector<ProgramCheck> Probes::checkEach(const ProbeSettings& settings) {
       names.emplace_back(bpf_program__name(prog));
   }
   std::vector<ProgramCheck> checks;
+  checks.reserve(names.size());
   for (const auto& name : names) checks.push_back(checkOne(settings, name));
   return checks;
 }
