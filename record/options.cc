@@ -4,11 +4,13 @@
 
 #include <boost/program_options.hpp>
 #include <ctime>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 #include <stdexcept>
 
 #include "schema/names.h"
+#include "record/capture_files.h"
 #include "record/live_printer.h"
 #include "record/version.h"
 
@@ -108,16 +110,27 @@ Options parseOptions(int argc, char** argv) {
       "secret-looking flags)")(
       "print", po::value(&opt.print)->implicit_value("table"),
       "also show signals, failed kill calls, failed exits and OOM kills live on stdout: "
-      "table (default), logfmt or json")(
+      "table (default), logfmt or json")("force", po::bool_switch(&opt.force),
+                                         "overwrite an existing capture file")(
       "check", po::bool_switch(&opt.check),
       "load every BPF program, report per program and the kernel features and fallbacks, then "
       "exit (0: everything would be recorded, 1: not) without recording")(
       "verbose,v", po::bool_switch(&opt.verbose), "show libbpf's messages (whole verifier logs)");
   // clang-format on
 
+  // A word before `--` is a mistake, never the start of a whole-machine
+  // recording that goes on until stopped: collect such words to refuse them.
+  std::vector<std::string> stray;
+  po::options_description hidden;
+  hidden.add_options()("stray", po::value(&stray));
+  po::options_description all;
+  all.add(desc).add(hidden);
+  po::positional_options_description positional;
+  positional.add("stray", -1);
+
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(split, argv).options(desc).run(), vm);
+    po::store(po::command_line_parser(split, argv).options(all).positional(positional).run(), vm);
     po::notify(vm);
   } catch (const po::error& e) {
     throw std::runtime_error(std::string(e.what()) + " (see sigrec --help)");
@@ -129,6 +142,11 @@ Options parseOptions(int argc, char** argv) {
   if (vm.count("version")) {
     std::cout << "sigrec " << kVersion << "\n";
     std::exit(0);
+  }
+  if (!stray.empty()) {
+    throw std::runtime_error("unexpected argument '" + stray.front() +
+                             "': to record a command, put it after -- (sigrec [options] -- " +
+                             stray.front() + " ...)");
   }
   if (vm.count("duration")) {
     opt.durationSec = vm["duration"].as<double>();
@@ -148,6 +166,12 @@ Options parseOptions(int argc, char** argv) {
   }
   if (split < argc && opt.command.empty()) throw std::runtime_error("no command after --");
   if (opt.output.empty()) opt.output = defaultOutput();
+  const std::string first = opt.rotate ? CaptureFiles::numberedPath(opt.output, 0) : opt.output;
+  std::error_code unreadable;  // a path we cannot even look at fails later, more clearly
+  if (!opt.force && !opt.check && std::filesystem::exists(first, unreadable)) {
+    throw std::runtime_error(first +
+                             " already exists: pass --force to overwrite it, or choose another -o");
+  }
   return opt;
 }
 

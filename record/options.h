@@ -25,6 +25,7 @@ struct Options {
   std::string print;  // "" = off, else table | logfmt | json
   bool verbose = false;
   bool check = false;             // --check: test every program, record nothing
+  bool force = false;             // --force: overwrite an existing capture
   std::vector<std::string> args;  // argv as given, stored in the capture
 };
 

@@ -401,5 +401,33 @@ TEST(RecordErrors, ClearOneLineErrors) {
   }
 }
 
+// Evidence is never lost to a slip: a stray word does not start an endless
+// whole-machine recording, and -o does not overwrite an earlier capture.
+TEST(RecordErrors, StrayWordsAndExistingCapturesAreRefused) {
+  TempDir dir;
+  auto help = runCommand("cd " + dir.path() + " && " + sigrecPath() + " help");
+  EXPECT_EQ(help.status, 2);
+  EXPECT_NE(help.err.find("put it after --"), std::string::npos) << help.err;
+  auto sleep = runCommand(sigrecPath() + " -d 1 -o " + dir.file("x.sigrec") + " sleep 3");
+  EXPECT_EQ(sleep.status, 2);
+  EXPECT_NE(sleep.err.find("'sleep'"), std::string::npos) << sleep.err;
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
+
+  const std::string earlier = dir.file("incident.sigrec");
+  std::ofstream(earlier) << "evidence";
+  auto clobber = runCommand(sigrecPath() + " -o " + earlier + " -- true");
+  EXPECT_EQ(clobber.status, 2);
+  EXPECT_NE(clobber.err.find("--force"), std::string::npos) << clobber.err;
+  EXPECT_EQ(std::count(clobber.err.begin(), clobber.err.end(), '\n'), 1) << clobber.err;
+  std::string kept;
+  std::ifstream(earlier) >> kept;
+  EXPECT_EQ(kept, "evidence");
+  if (::geteuid() == 0) {
+    auto forced = runCommand(sigrecPath() + " --force -o " + earlier + " -- true");
+    EXPECT_EQ(forced.status, 0) << forced.err;
+    EXPECT_GT(std::filesystem::file_size(earlier), 100u);
+  }
+}
+
 }  // namespace
 }  // namespace sigrec::testing
