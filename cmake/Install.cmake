@@ -39,7 +39,21 @@ sigrec_man_page(sigan "answer who killed a process, from sigrec captures")
 install(TARGETS sigrec sigan RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES deploy/bash-completion/sigrec deploy/bash-completion/sigan
         DESTINATION ${SIGREC_BASH_COMPLETION_DIR})
-install(FILES deploy/sigrec.service DESTINATION ${SIGREC_SYSTEMD_UNIT_DIR})
+# deploy/sigrec.service names /usr/bin/sigrec (the package's path); the
+# installed copy names sigrec where this install puts it, which is known
+# only at install time (cpack installs again with the prefix /usr).
+if(IS_ABSOLUTE "${SIGREC_SYSTEMD_UNIT_DIR}")
+  set(unit_dir "${SIGREC_SYSTEMD_UNIT_DIR}")
+else()
+  set(unit_dir "\${CMAKE_INSTALL_PREFIX}/${SIGREC_SYSTEMD_UNIT_DIR}")
+endif()
+install(CODE "
+  file(READ \"${CMAKE_SOURCE_DIR}/deploy/sigrec.service\" unit)
+  string(REPLACE \"/usr/bin/sigrec \" \"\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_BINDIR}/sigrec \"
+         unit \"\${unit}\")
+  file(WRITE \"${CMAKE_BINARY_DIR}/deploy/sigrec.service\" \"\${unit}\")
+  file(INSTALL DESTINATION \"${unit_dir}\" TYPE FILE
+       FILES \"${CMAKE_BINARY_DIR}/deploy/sigrec.service\")")
 install(FILES README.md docs/sigrec.md docs/sigan.md docs/deploy.md docs/capture-format.md
               docs/schema.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR})

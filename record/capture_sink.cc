@@ -122,7 +122,7 @@ void CaptureSink::writerLoop() {
     }
     changed_.notify_all();
     try {
-      if (files_.full() && files_.rotating()) {
+      if (files_.needsNewFile()) {
         writeTrailer("rotated", -1);
         files_.rotate();
         std::fprintf(stderr, "sigrec: recording to %s\n", files_.currentPath().c_str());
@@ -131,6 +131,7 @@ void CaptureSink::writerLoop() {
         fileDroppedStart_ = dropped_;
       }
       writeBatch(batch);
+      files_.expire();
       if (files_.full() && !files_.rotating()) limitReached_ = true;
       batch.clear();
       std::lock_guard lock(mutex_);
