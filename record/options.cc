@@ -143,6 +143,8 @@ Options parseOptions(int argc, char** argv) {
       "with --rotate: also remove the oldest files while all together exceed this size")(
       "max-age", po::value(&maxAge),
       "with --rotate: also remove files last written longer ago than this, e.g. 12h, 14d")(
+      "metrics", po::value(&opt.metricsPath),
+      "write counters for node_exporter's textfile collector to this FILE.prom every 5 s")(
       "redact", po::value(&redact),
       "command lines: none (default), args (keep argv[0] only), values (mask NAME=VALUE and "
       "secret-looking flags)")(

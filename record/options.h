@@ -24,7 +24,8 @@ struct Options {
   uint64_t maxTotalBytes = 0;  // with rotate: all files together; 0 = unlimited
   uint64_t maxAgeSec = 0;      // with rotate: remove files last written longer ago; 0 = never
   Redaction redaction = Redaction::kNone;
-  std::string print;  // "" = off, else table | logfmt | json
+  std::string print;        // "" = off, else table | logfmt | json
+  std::string metricsPath;  // --metrics FILE.prom; "" = off
   bool verbose = false;
   std::vector<std::string> args;  // argv as given, stored in the capture
 };

@@ -23,6 +23,7 @@
 #include "record/host_info.h"
 #include "record/live_printer.h"
 #include "record/loss_tracker.h"
+#include "record/metrics.h"
 #include "record/preflight.h"
 #include "record/probes.h"
 #include "record/procfs_snapshot.h"
@@ -161,6 +162,10 @@ int runSession(const Options& opt) {
                      });
   RemoveUnlessKept cleanup{files.currentPath()};
   installStopHandlers();
+  std::optional<Metrics> metrics;  // an unwritable metrics file fails before loading
+  if (!opt.metricsPath.empty() && !metrics.emplace(opt.metricsPath).write(true)) {
+    throw RecordError(metrics->error());
+  }
   Probes probes(settings);
   const uint64_t startNs = bootNowNs();
   files.writeHeader();
@@ -173,6 +178,7 @@ int runSession(const Options& opt) {
     sinkSettings.printer = &*printer;
     sinkSettings.flushIntervalNs = 200'000'000;  // live enough to read along
   }
+  if (metrics) sinkSettings.metrics = &*metrics;
   CaptureSink sink(files, sinkSettings);
   std::unique_ptr<ring_buffer, RingBufferFree> ring(
       ring_buffer__new(probes.ringBufferFd(), onSample, &sink, nullptr));
