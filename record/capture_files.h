@@ -1,23 +1,29 @@
-// The capture file(s) of one recording (docs/sigrec.md, "Options": --rotate, --max-size). With a
-// size limit, recording either stops at the limit or rotates to a new file,
-// keeping the newest N. Each file stands alone: its own info and /proc
-// snapshot frames first, its own trailer last.
+// The capture file(s) of one recording (docs/sigrec.md, "Rotation and
+// retention"). With a size limit, recording either stops at the limit or
+// rotates to a new file; retention then removes the oldest files beyond a
+// count, a total size or an age. Each file stands alone: its own info and
+// /proc snapshot frames first, its own trailer last.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <string>
+#include <sys/types.h>
 
 #include "schema/capture_writer.h"
 
 namespace sigrec::record {
 
 struct FilePolicy {
-  std::string path;        // as given; numbered when rotating
-  uint64_t maxBytes = 0;   // 0 = no limit
-  uint32_t keepFiles = 0;  // 0 = stop at the limit; N >= 2 = rotate, keep the newest N
+  std::string path;            // as given; numbered when rotating
+  uint64_t maxBytes = 0;       // 0 = no limit
+  uint32_t keepFiles = 0;      // 0 = stop at the limit; N >= 2 = rotate, keep the newest N
+  uint64_t maxTotalBytes = 0;  // rotating: remove the oldest while all exceed this; 0 = off
+  uint64_t maxAgeSec = 0;      // rotating: remove files last written longer ago; 0 = off
 };
 
 class CaptureFiles {
@@ -26,7 +32,9 @@ class CaptureFiles {
   using HeaderWriter = std::function<void(capture::CaptureWriter&, uint32_t sequence)>;
 
   // Creates the first file (its header frames come with writeHeader(), once
-  // the probes are attached). Throws CaptureError.
+  // the probes are attached). When rotating, numbered files of an earlier
+  // recording to the same path are kept, counted for retention, and the
+  // numbering continues after them. Throws CaptureError.
   CaptureFiles(FilePolicy policy, HeaderWriter writeHeader);
   void writeHeader();
 
@@ -34,22 +42,39 @@ class CaptureFiles {
   bool rotating() const { return policy_.keepFiles >= 2; }
   // The current file has reached the size limit.
   bool full() const { return policy_.maxBytes && writer_->bytesWritten() >= policy_.maxBytes; }
+  // Any thread (SIGHUP): the writer should start a new file.
+  void requestNewFile() { newFileRequested_ = true; }
+  // Writer thread: the current file should end now (full or older than the
+  // maximum age while rotating, or requested). A request without rotation is honoured only once the
+  // file was moved away (logrotate's way): recreating it in place would destroy it.
+  bool needsNewFile();
   // Opens the next file (the caller has closed the current one with its
-  // trailer) and removes the oldest beyond the number to keep.
+  // trailer) and applies retention.
   void rotate();
+  // Applies retention by age and total size; cheap, throttled to every few
+  // seconds. Writer thread.
+  void expire();
   const std::string& currentPath() const { return paths_.back(); }
+  uint32_t sequence() const { return sequence_; }
 
   // "box.sigrec", 3 -> "box.0003.sigrec"
   static std::string numberedPath(const std::string& path, uint32_t sequence);
 
  private:
   void create();
+  void adoptEarlierFiles();
+  void applyRetention();
 
   FilePolicy policy_;
   HeaderWriter writeHeader_;
   uint32_t sequence_ = 0;
-  std::deque<std::string> paths_;
+  std::deque<std::string> paths_;  // oldest first; the last is being written
   std::unique_ptr<capture::CaptureWriter> writer_;
+  dev_t device_ = 0;  // of the current file, to see whether it was moved
+  ino_t inode_ = 0;
+  std::chrono::steady_clock::time_point openedAt_{};
+  std::atomic<bool> newFileRequested_{false};
+  std::chrono::steady_clock::time_point nextExpiry_{};
 };
 
 }  // namespace sigrec::record

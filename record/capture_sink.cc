@@ -8,6 +8,7 @@
 
 #include "record/event_encoder.h"
 #include "record/host_info.h"
+#include "record/metrics.h"
 #include "schema/capture.capnp.h"
 #include "schema/capture_error.h"
 
@@ -104,6 +105,7 @@ void CaptureSink::finish(const std::string& stopReason, int commandStatus) {
   if (error()) return;
   try {
     writeTrailer(stopReason, commandStatus);
+    updateMetrics(true);
   } catch (const std::exception& e) {
     std::lock_guard lock(mutex_);
     error_ = e.what();
@@ -122,7 +124,7 @@ void CaptureSink::writerLoop() {
     }
     changed_.notify_all();
     try {
-      if (files_.full() && files_.rotating()) {
+      if (files_.needsNewFile()) {
         writeTrailer("rotated", -1);
         files_.rotate();
         std::fprintf(stderr, "sigrec: recording to %s\n", files_.currentPath().c_str());
@@ -131,6 +133,8 @@ void CaptureSink::writerLoop() {
         fileDroppedStart_ = dropped_;
       }
       writeBatch(batch);
+      files_.expire();
+      updateMetrics(false);
       if (files_.full() && !files_.rotating()) limitReached_ = true;
       batch.clear();
       std::lock_guard lock(mutex_);
@@ -168,12 +172,19 @@ void CaptureSink::writeBatch(const RawBatch& batch) {
   }
   files_.writer().write(capture::FrameType::kEvents, message);
   if (settings_.printer) settings_.printer->print(root.asReader());
+  if (settings_.metrics) settings_.metrics->count(root.asReader());
   // Durable within the flush interval, so a power loss keeps all but the
   // last second (docs/sigrec.md, "Crash safety").
   files_.writer().sync();
   fileEvents_ += batch.records.size();
   totalEvents_ += batch.records.size();
   ++fileBatches_;
+}
+
+void CaptureSink::updateMetrics(bool force) {
+  if (!settings_.metrics) return;
+  settings_.metrics->observe(lastTotals_, files_.sequence(), files_.writer().bytesWritten());
+  settings_.metrics->write(force);
 }
 
 void CaptureSink::writeTrailer(const std::string& reason, int commandStatus) {

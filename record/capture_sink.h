@@ -52,11 +52,14 @@ struct RawBatch {
   }
 };
 
+class Metrics;
+
 struct SinkSettings {
   uint64_t flushIntervalNs =
       1'000'000'000;  // at least every second (docs/sigrec.md, "Crash safety")
   Redaction redaction = Redaction::kNone;
   LivePrinter* printer = nullptr;  // --print
+  Metrics* metrics = nullptr;      // --metrics
 };
 
 class CaptureSink {
@@ -89,6 +92,7 @@ class CaptureSink {
   void writerLoop();
   void writeBatch(const RawBatch& batch);
   void writeTrailer(const std::string& reason, int commandStatus);
+  void updateMetrics(bool force);  // writer thread
 
   CaptureFiles& files_;
   SinkSettings settings_;

@@ -10,7 +10,6 @@
 #include <stdexcept>
 
 #include "schema/names.h"
-#include "record/capture_files.h"
 #include "record/live_printer.h"
 #include "record/version.h"
 
@@ -24,7 +23,7 @@ constexpr const char* kUsage =
     "Records every signal and process death into a capture file for sigan.\n"
     "With a COMMAND: probes are attached, the command runs, recording stops when it\n"
     "exits and sigrec exits with its status (128+N if it died of signal N).\n"
-    "Without: records until SIGINT/SIGTERM or --duration.\n\nOptions";
+    "Without: records until SIGINT/SIGTERM or --duration; SIGHUP starts a new file.\n\nOptions";
 
 // "TERM,SIGKILL,9" -> a mask with bit (n-1) set for each signal n.
 uint64_t parseSignalList(const std::string& list) {
@@ -42,7 +41,7 @@ uint64_t parseSignalList(const std::string& list) {
 }
 
 // "64K", "500M", "2G", or a plain number of MiB.
-uint64_t parseSize(const std::string& text) {
+uint64_t parseSize(const std::string& text, const char* option) {
   size_t used = 0;
   uint64_t n = 0;
   try {
@@ -56,9 +55,45 @@ uint64_t parseSize(const std::string& text) {
                    : unit == "G" || unit == "GiB"               ? 1ull << 30
                                                                 : 0;
   if (used == 0 || n == 0 || scale == 0) {
-    throw std::runtime_error("--max-size: '" + text + "' is not a size such as 64K, 500M or 2G");
+    throw std::runtime_error(std::string(option) + ": '" + text +
+                             "' is not a size such as 64K, 500M or 2G");
   }
   return n * scale;
+}
+
+// "90s", "30m", "12h", "14d", or a plain number of seconds.
+uint64_t parseAge(const std::string& text) {
+  size_t used = 0;
+  uint64_t n = 0;
+  try {
+    n = std::stoull(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  std::string unit = text.substr(used);
+  uint64_t scale = unit.empty() || unit == "s" ? 1
+                   : unit == "m"               ? 60
+                   : unit == "h"               ? 3600
+                   : unit == "d"               ? 86400
+                                               : 0;
+  if (used == 0 || n == 0 || scale == 0) {
+    throw std::runtime_error("--max-age: '" + text +
+                             "' is not an age such as 90s, 30m, 12h or 14d");
+  }
+  return n * scale;
+}
+
+// --rotate and the retention limits that only make sense with it.
+void checkRotation(const Options& opt) {
+  if (opt.rotate == 1 || (opt.rotate && !opt.maxSizeBytes)) {
+    throw std::runtime_error("--rotate N needs N >= 2 and --max-size");
+  }
+  if ((opt.maxTotalBytes || opt.maxAgeSec) && !opt.rotate) {
+    throw std::runtime_error("--max-total-size and --max-age need --rotate");
+  }
+  if (opt.maxTotalBytes && opt.maxTotalBytes < 2 * opt.maxSizeBytes) {
+    throw std::runtime_error("--max-total-size must be at least twice --max-size");
+  }
 }
 
 std::string defaultOutput() {
@@ -86,7 +121,7 @@ Options parseOptions(int argc, char** argv) {
   }
   for (int i = split + 1; i < argc; ++i) opt.command.emplace_back(argv[i]);
 
-  std::string signals, redact = "none", maxSize;
+  std::string signals, redact = "none", maxSize, maxTotalSize, maxAge;
   po::options_description desc(kUsage);
   // clang-format off: one option per line reads better than the packed form.
   desc.add_options()("help,h", "show this help")("version,V", "show the version")(
@@ -105,6 +140,12 @@ Options parseOptions(int argc, char** argv) {
       "file)")(
       "rotate", po::value(&opt.rotate),
       "with --max-size: rotate files, keeping the newest N (N >= 2): PATH.0000.sigrec, ...")(
+      "max-total-size", po::value(&maxTotalSize),
+      "with --rotate: also remove the oldest files while all together exceed this size")(
+      "max-age", po::value(&maxAge),
+      "with --rotate: also remove files last written longer ago than this, e.g. 12h, 14d")(
+      "metrics", po::value(&opt.metricsPath),
+      "write counters for node_exporter's textfile collector to this FILE.prom every 5 s")(
       "redact", po::value(&redact),
       "command lines: none (default), args (keep argv[0] only), values (mask NAME=VALUE and "
       "secret-looking flags)")(
@@ -156,20 +197,21 @@ Options parseOptions(int argc, char** argv) {
   if (!signals.empty()) opt.signalMask = parseSignalList(signals);
   opt.redaction = parseRedaction(redact);
   if (!opt.print.empty()) LivePrinter::parseFormat(opt.print);
-  if (!maxSize.empty()) opt.maxSizeBytes = parseSize(maxSize);
+  if (!maxSize.empty()) opt.maxSizeBytes = parseSize(maxSize, "--max-size");
+  if (!maxTotalSize.empty()) opt.maxTotalBytes = parseSize(maxTotalSize, "--max-total-size");
+  if (!maxAge.empty()) opt.maxAgeSec = parseAge(maxAge);
   if (opt.ringBufferMb == 0 || (opt.ringBufferMb & (opt.ringBufferMb - 1)) != 0 ||
       opt.ringBufferMb > 1024) {
     throw std::runtime_error("--ring-buffer-mb must be a power of two between 1 and 1024");
   }
-  if (opt.rotate == 1 || (opt.rotate && !opt.maxSizeBytes)) {
-    throw std::runtime_error("--rotate N needs N >= 2 and --max-size");
-  }
+  checkRotation(opt);
   if (split < argc && opt.command.empty()) throw std::runtime_error("no command after --");
   if (opt.output.empty()) opt.output = defaultOutput();
-  const std::string first = opt.rotate ? CaptureFiles::numberedPath(opt.output, 0) : opt.output;
+  // With --rotate, files of an earlier run join the rotation and numbering
+  // goes on after them: nothing is overwritten.
   std::error_code unreadable;  // a path we cannot even look at fails later, more clearly
-  if (!opt.force && !opt.check && std::filesystem::exists(first, unreadable)) {
-    throw std::runtime_error(first +
+  if (!opt.force && !opt.check && !opt.rotate && std::filesystem::exists(opt.output, unreadable)) {
+    throw std::runtime_error(opt.output +
                              " already exists: pass --force to overwrite it, or choose another -o");
   }
   return opt;

@@ -19,10 +19,13 @@ struct Options {
   std::string filterCgroup;  // cgroup v2 path; resolved to an id later
   bool threads = false;      // per-thread exits and clones too
   uint32_t ringBufferMb = 16;
-  uint64_t maxSizeBytes = 0;  // per file; 0 = unlimited
-  uint32_t rotate = 0;        // keep this many files (>= 2) instead of stopping
+  uint64_t maxSizeBytes = 0;   // per file; 0 = unlimited
+  uint32_t rotate = 0;         // keep this many files (>= 2) instead of stopping
+  uint64_t maxTotalBytes = 0;  // with rotate: all files together; 0 = unlimited
+  uint64_t maxAgeSec = 0;      // with rotate: remove files last written longer ago; 0 = never
   Redaction redaction = Redaction::kNone;
-  std::string print;  // "" = off, else table | logfmt | json
+  std::string print;        // "" = off, else table | logfmt | json
+  std::string metricsPath;  // --metrics FILE.prom; "" = off
   bool verbose = false;
   bool check = false;             // --check: test every program, record nothing
   bool force = false;             // --force: overwrite an existing capture

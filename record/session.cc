@@ -23,11 +23,13 @@
 #include "record/host_info.h"
 #include "record/live_printer.h"
 #include "record/loss_tracker.h"
+#include "record/metrics.h"
 #include "record/preflight.h"
 #include "record/probe_settings.h"
 #include "record/probes.h"
 #include "record/procfs_snapshot.h"
 #include "record/record_error.h"
+#include "record/service_notify.h"
 #include "record/version.h"
 #include "schema/capture_writer.h"
 
@@ -121,13 +123,17 @@ int runSession(const Options& opt) {
 
   // The file is created before the probes load, so an unwritable path fails
   // fast; it is removed again if loading fails.
-  CaptureFiles files({opt.output, opt.maxSizeBytes, opt.rotate},
+  CaptureFiles files({opt.output, opt.maxSizeBytes, opt.rotate, opt.maxTotalBytes, opt.maxAgeSec},
                      [&](capture::CaptureWriter& writer, uint32_t sequence) {
                        writeInfo(writer, opt, settings, bootNowNs(), sequence);
                        writeSnapshot(writer, opt.redaction);
                      });
   RemoveUnlessKept cleanup{files.currentPath()};
   installStopHandlers();
+  std::optional<Metrics> metrics;  // an unwritable metrics file fails before loading
+  if (!opt.metricsPath.empty() && !metrics.emplace(opt.metricsPath).write(true)) {
+    throw RecordError(metrics->error());
+  }
   Probes probes(settings);
   const uint64_t startNs = bootNowNs();
   files.writeHeader();
@@ -140,11 +146,13 @@ int runSession(const Options& opt) {
     sinkSettings.printer = &*printer;
     sinkSettings.flushIntervalNs = 200'000'000;  // live enough to read along
   }
+  if (metrics) sinkSettings.metrics = &*metrics;
   CaptureSink sink(files, sinkSettings);
   std::unique_ptr<ring_buffer, RingBufferFree> ring(
       ring_buffer__new(probes.ringBufferFd(), onSample, &sink, nullptr));
   if (!ring) throw RecordError(std::string("cannot open the ring buffer: ") + std::strerror(errno));
   std::fprintf(stderr, "sigrec: recording to %s\n", files.currentPath().c_str());
+  notifyReady(files.currentPath());
 
   std::optional<ChildCommand> child;
   if (!opt.command.empty()) child.emplace(opt.command);
@@ -183,6 +191,8 @@ int runSession(const Options& opt) {
     if (int sig = gStopSignal.exchange(0)) {
       if (child) {
         child->signal(sig);  // the command decides; we stop when it exits
+      } else if (sig == SIGHUP) {
+        files.requestNewFile();  // the writer thread starts it with its next batch
       } else {
         reason = std::string("signal ") + sigabbrev_np(sig);
         break;
@@ -196,6 +206,7 @@ int runSession(const Options& opt) {
 
   // Detach first so the drain has an end, then take what the kernel holds,
   // a batch at a time.
+  notifyStopping();
   probes.detach();
   for (int drained = -1; drained < 0;) {
     drained = ring_buffer__consume(ring.get());
