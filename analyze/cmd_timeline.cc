@@ -36,7 +36,7 @@ constexpr Source kSources[] = {
      "x.signo = ?2"},
     {"kill_call",
      "SELECT x.time_ns + c.boot_to_wall_ns, x.caller_pid, x.caller_tid, x.caller_comm,"
-     " x.target_pid, NULL, x.signo,"
+     " x.target_host_pid, NULL, x.signo,"
      // The call as written, as who-killed prints it: kill(4242, SIGKILL) = -1 EPERM.
      " x.syscall || '(' || CASE x.syscall"
      "  WHEN 'kill' THEN x.arg0 || ', ' || x.signal_name"
@@ -53,7 +53,8 @@ constexpr Source kSources[] = {
      // Each side alone, so that each can use its partial index (SQLite's OR
      // of two indexes does not consider partial ones).
      "x.id IN (SELECT id FROM kill_calls WHERE (ret < 0 OR signals = 0) AND caller_pid = ?1"
-     " UNION ALL SELECT id FROM kill_calls WHERE (ret < 0 OR signals = 0) AND target_pid = ?1)",
+     " UNION ALL SELECT id FROM kill_calls WHERE (ret < 0 OR signals = 0) AND target_host_pid = "
+     "?1)",
      "x.signo = ?2"},
     {"deliver",
      "SELECT x.time_ns + c.boot_to_wall_ns, x.pid, x.tid, x.comm, NULL, NULL, x.signo,"

@@ -124,11 +124,11 @@ std::vector<Row> failedCallRows(const Db& db, std::optional<int64_t> targetId, u
       std::string(
           "SELECT k.time_ns + c.boot_to_wall_ns, k.signo, k.signal_name, k.syscall, k.caller_id,"
           " k.caller_pid, k.caller_tid, k.caller_comm, k.arg0, k.arg1, k.arg2, k.arg3, k.ret,"
-          " k.errno_name, c.hostname, k.target_tid"
+          " k.errno_name, c.hostname, k.target_host_tid, k.target_tid"
           " FROM kill_calls k JOIN captures c ON c.id = k.capture_id"
           " WHERE k.ret < 0 AND k.signo <> 0 AND ") +
       (targetId ? "k.target_id = ?"
-                : "k.target_id IS NULL AND COALESCE(k.target_pid, k.target_tid) = ?") +
+                : "k.target_id IS NULL AND COALESCE(k.target_host_pid, k.target_host_tid) = ?") +
       " ORDER BY k.time_ns, k.id");
   if (targetId)
     stmt.bind(1, *targetId);
@@ -154,7 +154,7 @@ std::vector<Row> failedCallRows(const Db& db, std::optional<int64_t> targetId, u
     row["target_start_time"] = startTime.empty() ? Row() : Row(startTime);
     row["hostname"] = stmt.getText(14);
     row["code_value"] = Row();
-    row["thread_directed"] = !stmt.isNull(15);
+    row["thread_directed"] = !stmt.isNull(16);
     row["sender_tid"] = stmt.getInt(6);
     addSender(db, row, stmt.getOptInt(4));
     row["call"] = callText(stmt.getText(3), stmt.getInt(8), stmt.getInt(9), stmt.getInt(10),

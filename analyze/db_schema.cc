@@ -54,7 +54,8 @@ CREATE TABLE IF NOT EXISTS kill_calls (
   caller_id INTEGER, caller_pid INTEGER, caller_tid INTEGER, caller_comm TEXT, caller_uid INTEGER,
   arg0 INTEGER, arg1 INTEGER, arg2 INTEGER, arg3 INTEGER,
   signo INTEGER, signal_name TEXT, target_pid INTEGER, target_tid INTEGER, target_id INTEGER,
-  ret INTEGER, errno_name TEXT, signals INTEGER);
+  ret INTEGER, errno_name TEXT, signals INTEGER,
+  target_host_pid INTEGER, target_host_tid INTEGER, returned INTEGER);
 CREATE TABLE IF NOT EXISTS forks (
   id INTEGER PRIMARY KEY, capture_id INTEGER NOT NULL, time_ns INTEGER NOT NULL, cpu INTEGER,
   parent_id INTEGER, parent_pid INTEGER, parent_tid INTEGER, parent_comm TEXT,
@@ -149,7 +150,7 @@ CREATE INDEX IF NOT EXISTS processes_pid ON processes(pid, capture_id);
 CREATE INDEX IF NOT EXISTS processes_parent ON processes(parent_id);
 CREATE INDEX IF NOT EXISTS signals_target ON signals(target_id, signo, time_ns);
 CREATE INDEX IF NOT EXISTS signals_sender_pid ON signals(sender_pid);
-CREATE INDEX IF NOT EXISTS kill_calls_unsent_target ON kill_calls(target_pid)
+CREATE INDEX IF NOT EXISTS kill_calls_unsent_host_target ON kill_calls(target_host_pid)
   WHERE ret < 0 OR signals = 0;
 CREATE INDEX IF NOT EXISTS kill_calls_unsent_caller ON kill_calls(caller_pid)
   WHERE ret < 0 OR signals = 0;
@@ -194,7 +195,9 @@ void applyQueryOnlyPragmas(Db& db) {
   db.exec("PRAGMA query_only=1");
 }
 
-void checkSchema(const Db& db) {
+namespace {
+
+int schemaVersion(const Db& db) {
   if (!hasTable(db, "sigan_meta") || !hasTable(db, "captures"))
     throw DbError("not a sigan database (no captures table)");
   auto stmt = db.prepare("SELECT value FROM sigan_meta WHERE key='schema_version'");
@@ -202,11 +205,34 @@ void checkSchema(const Db& db) {
   if (version > kSchemaVersion)
     throw DbError("database schema version " + std::to_string(version) +
                   " is newer than this sigan reads (" + std::to_string(kSchemaVersion) + ")");
+  return version;
+}
+
+// Version 2: kill-call targets in the caller's pid namespace, and calls that
+// never returned. Rows of version 1 were all resolved against host pids, so
+// their host columns are the numbers passed; whether they returned is unknown.
+constexpr const char* kUpgradeTo2 = R"sql(
+ALTER TABLE kill_calls ADD COLUMN target_host_pid INTEGER;
+ALTER TABLE kill_calls ADD COLUMN target_host_tid INTEGER;
+ALTER TABLE kill_calls ADD COLUMN returned INTEGER;
+UPDATE kill_calls SET target_host_pid = target_pid, target_host_tid = target_tid;
+DROP INDEX IF EXISTS kill_calls_unsent_target;
+UPDATE sigan_meta SET value = '2' WHERE key = 'schema_version';
+)sql";
+
+}  // namespace
+
+void checkSchema(const Db& db) {
+  int version = schemaVersion(db);
+  if (version < kSchemaVersion)
+    throw DbError("database schema version " + std::to_string(version) +
+                  " is older than this sigan reads (" + std::to_string(kSchemaVersion) +
+                  "): import a capture into it again (sigan import -o DB CAPTURE) to upgrade it");
 }
 
 void ensureSchema(Db& db) {
   bool empty = db.scalar("SELECT COUNT(*) FROM sqlite_master").value_or(0) == 0;
-  if (!empty) checkSchema(db);
+  if (!empty && schemaVersion(db) < 2) db.exec(kUpgradeTo2);
   db.exec(kTables);
   db.exec(kViews);
   db.exec("INSERT OR IGNORE INTO sigan_meta VALUES ('schema_version', '" +

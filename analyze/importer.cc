@@ -12,6 +12,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "analyze/attribution/kill_target.h"
 #include "analyze/db_schema.h"
 #include "analyze/frame_prefetcher.h"
 #include "analyze/import_names.h"
@@ -40,30 +41,6 @@ void requireNonEmptyRecords(List list) {
              "list of empty records", list.size());
 }
 
-// What a kill-family call's arguments name (docs/capture-format.md).
-struct KillCallArgs {
-  std::optional<int64_t> signo, targetPid, targetTid;
-};
-
-KillCallArgs killCallArgs(schema::Syscall call, int64_t a0, int64_t a1, int64_t a2) {
-  switch (call) {
-    case schema::Syscall::KILL:
-      return {a1, a0 > 0 ? std::optional<int64_t>(a0) : std::nullopt, std::nullopt};
-    case schema::Syscall::TKILL:
-      return {a1, std::nullopt, a0};
-    case schema::Syscall::TGKILL:
-    case schema::Syscall::RT_TGSIGQUEUEINFO:
-      return {a2, a0, a1};
-    case schema::Syscall::RT_SIGQUEUEINFO:
-      return {a1, a0, std::nullopt};
-    case schema::Syscall::PIDFD_SEND_SIGNAL:
-      return {a1, std::nullopt, std::nullopt};
-    case schema::Syscall::NONE:
-      break;
-  }
-  return {};
-}
-
 class Importer {
  public:
   Importer(Db& db, const std::filesystem::path& path) : db_(db), path_(path), reader_(path) {}
@@ -86,6 +63,7 @@ class Importer {
   void trailer(schema::Trailer::Reader t);
   void finish();
   void deleteCapture(int64_t id);
+  void relinkKillTargets();
   ProcessInstance& actor(Event::Reader ev);
 
   Db& db_;
@@ -255,8 +233,8 @@ ImportResult Importer::run() {
   insKill_ = &rows_->prepare(
       "INSERT INTO kill_calls (capture_id, time_ns, enter_ns, cpu, syscall, caller_id, caller_pid,"
       " caller_tid, caller_comm, caller_uid, arg0, arg1, arg2, arg3, signo, signal_name,"
-      " target_pid, target_tid, ret, errno_name, signals, target_id, id)"
-      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      " target_pid, target_tid, ret, errno_name, signals, target_id, id, target_host_pid,"
+      " target_host_tid, returned) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   insFork_ = &rows_->prepare(
       "INSERT INTO forks (capture_id, time_ns, cpu, parent_id, parent_pid, parent_tid,"
       " parent_comm, child_id, child_pid, child_tid, child_start_ns, thread, child_ns_pid,"
@@ -420,8 +398,7 @@ void Importer::snapshot(schema::ProcessSnapshot::Reader snap) {
     }
     if (!p.uid) p.uid = proc.getUid();
     p.cgroup = proc.getCgroup().cStr();
-    if (!p.nsPid) p.nsPid = proc.getNsPid();
-    if (!p.pidNs) p.pidNs = proc.getPidNs();
+    procs_->setNamespace(p, proc.getPidNs(), proc.getNsPid(), false);
     p.seen(snapshotNs_);
   }
 }
@@ -597,16 +574,12 @@ void Importer::onKillCall(Event::Reader ev, uint64_t t, int64_t cap) {
   auto k = ev.getKillCall();
   ProcessInstance& caller = actor(ev);
   int64_t a0 = k.getArg0(), a1 = k.getArg1(), a2 = k.getArg2();
-  auto [signo, targetPid, targetTid] = killCallArgs(k.getSyscall(), a0, a1, a2);
+  KillCallArgs args = killCallArgs(k.getSyscall(), a0, a1, a2);
+  auto [signo, targetPid, targetTid] = args;
   // target_id: the instance holding that pid at entry, as known now;
   // rows whose answer later events change are recomputed in finish().
-  std::optional<int64_t> targetId;
-  std::optional<int64_t> targetKey = targetPid ? targetPid : targetTid;
-  if (targetKey && *targetKey >= 0 && *targetKey <= int64_t{UINT32_MAX}) {
-    if (ProcessInstance* target =
-            procs_->atTimeNoted(static_cast<uint32_t>(*targetKey), k.getEnterNs()))
-      targetId = target->id;
-  }
+  KillTarget target = resolveKillTarget(*procs_, caller, args, k.getEnterNs(),
+                                        refusedAsNoProcess(k.getRet(), k.getNoReturn()));
   // time_ns is the entry: what 2.x recorders stamp the event with; 1.x ones
   // stamped the exit, so captures of both versions read the same.
   insKill_->bind(1, cap)
@@ -628,7 +601,13 @@ void Importer::onKillCall(Event::Reader ev, uint64_t t, int64_t cap) {
   insKill_->bind(17, targetPid).bind(18, targetTid).bind(19, k.getRet());
   if (k.getRet() < 0) insKill_->bindStatic(20, names_.errnoName(static_cast<int>(-k.getRet())));
   const int64_t killId = nextKillId_++;
-  insKill_->bind(21, k.getSignals()).bind(22, targetId).bind(23, killId).run();
+  insKill_->bind(21, k.getSignals())
+      .bind(22, target.id)
+      .bind(23, killId)
+      .bind(24, target.hostPid)
+      .bind(25, target.hostTid)
+      .bind(26, !k.getNoReturn())
+      .run();
   CallKey key{ev.getTid(), k.getEnterNs()};
   if (killsByKey_.emplace(key, killId).second) {
     auto waiting = awaitingKill_.find(key);
@@ -665,9 +644,10 @@ void Importer::onFork(Event::Reader ev, uint64_t t, int64_t cap) {
     }
     if (!child.uid) child.uid = parent.uid;
     child.cgroupId = f.getChildCgroupId();
-    if (f.getChildNsPid()) child.nsPid = f.getChildNsPid();
-    if (f.getPidNs()) child.pidNs = f.getPidNs();
+    procs_->setNamespace(child, f.getPidNs(), f.getChildNsPid(), true);
     childId = child.id;
+  } else {
+    procs_->addThread(parent, f.getChildTid(), t, f.getPidNs(), f.getChildNsTid());
   }
   insFork_->bind(1, cap)
       .bind(2, t)
@@ -875,27 +855,7 @@ void Importer::finish() {
       if (found != killsByKey_.end()) link.bind(1, found->second).bind(2, signalId).run();
     }
   }
-  // Targets of kill calls (only a pid is known): the instance alive then.
-  // Written during the load from what was known at that point; recomputed
-  // here for the pids whose instances changed afterwards in a way that
-  // could change an answer already written.
-  if (!procs_->dirtyPids().empty()) {
-    db_.exec("CREATE TEMP TABLE IF NOT EXISTS sigan_dirty_pids (pid INTEGER PRIMARY KEY)");
-    db_.exec("DELETE FROM temp.sigan_dirty_pids");
-    auto add = db_.prepare("INSERT INTO temp.sigan_dirty_pids VALUES (?)");
-    for (uint32_t pid : procs_->dirtyPids()) add.bind(1, pid).run();
-    db_.prepare(
-           "UPDATE kill_calls SET target_id = (SELECT p.id FROM processes p"
-           " WHERE p.capture_id = kill_calls.capture_id"
-           " AND p.pid = COALESCE(kill_calls.target_pid, kill_calls.target_tid)"
-           " AND p.start_ns <= kill_calls.enter_ns"
-           " AND (p.exit_ns IS NULL OR p.exit_ns >= kill_calls.enter_ns) ORDER BY p.start_ns DESC"
-           " LIMIT 1) WHERE capture_id = ?1"
-           " AND COALESCE(target_pid, target_tid) IN (SELECT pid FROM temp.sigan_dirty_pids)")
-        .bind(1, cap)
-        .run();
-    db_.exec("DROP TABLE temp.sigan_dirty_pids");
-  }
+  relinkKillTargets();
 
   // Links that need every row in place, whatever order the events came in.
   static constexpr const char* kLinks[] = {
@@ -920,6 +880,44 @@ void Importer::finish() {
   // Statistics for the query planner; sampled (analysis_limit), so that it
   // costs milliseconds, not a pass over every index.
   db_.exec("PRAGMA analysis_limit=1000; ANALYZE");
+}
+
+// Targets of kill calls were written during the load from what was known at
+// that point; recomputed here, by the same rule, for the keys whose holders
+// changed afterwards and the callers whose namespace was learnt afterwards.
+void Importer::relinkKillTargets() {
+  const auto& keys = procs_->dirtyKeys();
+  const auto& callers = procs_->dirtyCallers();
+  if (keys.empty() && callers.empty()) return;
+  db_.exec("CREATE TEMP TABLE IF NOT EXISTS sigan_dirty_numbers (n INTEGER PRIMARY KEY)");
+  db_.exec("CREATE TEMP TABLE IF NOT EXISTS sigan_dirty_callers (id INTEGER PRIMARY KEY)");
+  auto addNumber = db_.prepare("INSERT OR IGNORE INTO temp.sigan_dirty_numbers VALUES (?)");
+  for (PidKey key : keys) addNumber.bind(1, key.number).run();
+  auto addCaller = db_.prepare("INSERT INTO temp.sigan_dirty_callers VALUES (?)");
+  for (int64_t id : callers) addCaller.bind(1, id).run();
+  struct Call {
+    int64_t id, callerId, enterNs, ret;
+    std::optional<int64_t> pid, tid;
+    bool returned;
+  };
+  std::vector<Call> calls;
+  auto select = db_.prepare(
+      "SELECT id, caller_id, enter_ns, ret, target_pid, target_tid, returned FROM kill_calls"
+      " WHERE capture_id = ? AND (target_pid IN temp.sigan_dirty_numbers"
+      " OR target_tid IN temp.sigan_dirty_numbers OR caller_id IN temp.sigan_dirty_callers)");
+  select.bind(1, result_.captureId);
+  while (select.step())
+    calls.push_back({select.getInt(0), select.getInt(1), select.getInt(2), select.getInt(3),
+                     select.getOptInt(4), select.getOptInt(5), select.getInt(6) != 0});
+  auto update = db_.prepare(
+      "UPDATE kill_calls SET target_id = ?, target_host_pid = ?, target_host_tid = ? WHERE id = ?");
+  for (const Call& c : calls) {
+    KillTarget target =
+        resolveKillTarget(*procs_, procs_->byId(c.callerId), {std::nullopt, c.pid, c.tid},
+                          static_cast<uint64_t>(c.enterNs), refusedAsNoProcess(c.ret, !c.returned));
+    update.bind(1, target.id).bind(2, target.hostPid).bind(3, target.hostTid).bind(4, c.id).run();
+  }
+  db_.exec("DROP TABLE temp.sigan_dirty_numbers; DROP TABLE temp.sigan_dirty_callers");
 }
 
 }  // namespace

@@ -10,7 +10,7 @@ void ProcessInstance::seen(uint64_t timeNs) {
 }
 
 ProcessResolver::ProcessResolver(int64_t nextId, uint64_t tickNs)
-    : nextId_(nextId), tickNs_(tickNs ? tickNs : 10'000'000) {}
+    : firstId_(nextId), nextId_(nextId), tickNs_(tickNs ? tickNs : 10'000'000) {}
 
 bool ProcessResolver::sameTick(uint64_t exactNs, uint64_t tickNs) const {
   return exactNs / tickNs_ * tickNs_ == tickNs;
@@ -23,7 +23,7 @@ ProcessInstance& ProcessResolver::create(uint32_t pid, uint64_t startNs, bool ex
   p.startNs = startNs;
   p.startExact = exact;
   byPid_[pid].push_back(&p);
-  touched(pid, startNs);
+  hold({0, pid}, {&p, pid, 0});
   return p;
 }
 
@@ -40,7 +40,9 @@ ProcessInstance& ProcessResolver::byStart(uint32_t pid, uint64_t exactStartNs) {
     if (p->startExact && p->startNs == exactStartNs) return *p;
   for (ProcessInstance* p : list) {
     if (!p->startExact && sameTick(exactStartNs, p->startNs)) {
-      touched(pid, std::min(p->startNs, exactStartNs));
+      uint64_t from = std::min(p->startNs, exactStartNs);
+      touched({0, pid}, from);
+      if (p->nsRegistered) touched({*p->pidNs, *p->nsPid}, from);
       p->startNs = exactStartNs;
       p->startExact = true;
       return *p;
@@ -61,20 +63,62 @@ ProcessInstance* ProcessResolver::atTime(uint32_t pid, uint64_t timeNs) {
   return best;
 }
 
-void ProcessResolver::touched(uint32_t pid, uint64_t fromNs) {
+void ProcessResolver::touched(PidKey key, uint64_t fromNs) {
   // Answers for times >= fromNs may have changed.
-  auto found = queriedUpTo_.find(pid);
-  if (found != queriedUpTo_.end() && fromNs <= found->second) dirty_.insert(pid);
+  auto found = queriedUpTo_.find(key);
+  if (found != queriedUpTo_.end() && fromNs <= found->second) dirty_.insert(key);
 }
 
-ProcessInstance* ProcessResolver::atTimeNoted(uint32_t pid, uint64_t timeNs) {
-  auto [it, inserted] = queriedUpTo_.emplace(pid, timeNs);
+void ProcessResolver::hold(PidKey key, Tenure tenure) {
+  holders_[key].push_back(tenure);
+  touched(key, tenure.startNs());
+}
+
+void ProcessResolver::setNamespace(ProcessInstance& p, uint32_t pidNs, uint32_t nsPid,
+                                   bool override) {
+  // A fork's values replace what was known (when non-zero); /proc's only
+  // fill what is missing, zeros included (as the columns always showed).
+  if (override ? nsPid != 0 : !p.nsPid) p.nsPid = nsPid;
+  if (override ? pidNs != 0 : !p.pidNs) p.pidNs = pidNs;
+  if (p.nsRegistered || !p.nsPid || *p.nsPid == 0 || namespaceOf(p) == 0) return;
+  p.nsRegistered = true;
+  hold({*p.pidNs, *p.nsPid}, {&p, p.pid, 0});
+  // Calls it made before were resolved against host pids.
+  if (p.madeNotedCalls) dirtyCallers_.insert(p.id);
+}
+
+void ProcessResolver::addThread(ProcessInstance& p, uint32_t tid, uint64_t timeNs, uint32_t pidNs,
+                                uint32_t nsTid) {
+  hold({0, tid}, {&p, tid, timeNs});
+  if (pidNs && pidNs != kInitPidNs && nsTid) hold({pidNs, nsTid}, {&p, tid, timeNs});
+}
+
+uint32_t ProcessResolver::namespaceOf(const ProcessInstance& p) {
+  return p.pidNs && *p.pidNs != kInitPidNs ? *p.pidNs : 0;
+}
+
+std::optional<PidHolder> ProcessResolver::holderAt(PidKey key, uint64_t timeNs) const {
+  auto found = holders_.find(key);
+  if (found == holders_.end()) return std::nullopt;
+  const Tenure* best = nullptr;
+  for (const Tenure& t : found->second) {
+    if (t.startNs() > timeNs) continue;
+    if (!best || t.startNs() > best->startNs()) best = &t;
+  }
+  if (!best) return std::nullopt;
+  return PidHolder{best->process, best->hostNumber};
+}
+
+std::optional<PidHolder> ProcessResolver::holderAtNoted(ProcessInstance& caller, PidKey key,
+                                                        uint64_t timeNs) {
+  caller.madeNotedCalls = true;
+  auto [it, inserted] = queriedUpTo_.emplace(key, timeNs);
   if (!inserted && it->second < timeNs) it->second = timeNs;
-  return atTime(pid, timeNs);
+  return holderAt(key, timeNs);
 }
 
 void ProcessResolver::setExit(ProcessInstance& p, uint64_t exitNs) {
-  if (p.exitNs != exitNs) touched(p.pid, p.exitNs ? std::min(*p.exitNs, exitNs) : exitNs);
+  // No tenure changes: a zombie keeps its pid until it is reaped.
   p.exitNs = exitNs;
 }
 

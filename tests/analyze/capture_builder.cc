@@ -42,13 +42,16 @@ CaptureBuilder& CaptureBuilder::add(uint64_t t, const Task& task, const Fill& fi
 }
 
 CaptureBuilder& CaptureBuilder::fork(uint64_t t, const Task& parent, uint32_t childPid,
-                                     uint64_t childStartNs, bool thread) {
+                                     uint64_t childStartNs, bool thread, ChildNs ns) {
   return add(t, parent, [=](schema::Event::Builder ev) {
     auto f = ev.initFork();
     f.setChildPid(thread ? parent.pid : childPid);
     f.setChildTid(childPid);
     f.setChildStartNs(thread ? parent.startNs : childStartNs);
     f.setThread(thread);
+    f.setPidNs(ns.pidNs);
+    f.setChildNsPid(ns.nsPid);
+    f.setChildNsTid(ns.nsTid ? ns.nsTid : ns.nsPid);
   });
 }
 
@@ -98,7 +101,7 @@ CaptureBuilder& CaptureBuilder::generate(uint64_t t, const Task& actor, int sig,
 
 CaptureBuilder& CaptureBuilder::killCall(uint64_t t, const Task& actor, schema::Syscall syscall,
                                          uint64_t enterNs, int64_t ret, std::vector<int64_t> args,
-                                         uint32_t signals) {
+                                         uint32_t signals, bool noReturn) {
   args.resize(4, 0);
   return add(t, actor, [=](schema::Event::Builder ev) {
     auto k = ev.initKillCall();
@@ -110,6 +113,7 @@ CaptureBuilder& CaptureBuilder::killCall(uint64_t t, const Task& actor, schema::
     k.setArg2(args[2]);
     k.setArg3(args[3]);
     k.setSignals(signals);
+    k.setNoReturn(noReturn);
   });
 }
 
@@ -169,6 +173,9 @@ void CaptureBuilder::write(const std::filesystem::path& path) const {
       out.setExe(p.exe);
       auto args = out.initCmdline(static_cast<unsigned>(p.cmdline.size()));
       for (unsigned j = 0; j < p.cmdline.size(); ++j) args.set(j, p.cmdline[j]);
+      out.setNsPid(p.nsPid);
+      out.setPidNs(p.pidNs);
+      out.setCmdlineTruncated(p.cmdlineTruncated);
     }
     writer.write(capture::FrameType::kSnapshot, message);
   }

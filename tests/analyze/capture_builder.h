@@ -30,7 +30,18 @@ struct SnapshotProcess {
   uint64_t startNs;  // already rounded to a tick, as /proc gives it
   std::string comm, exe;
   std::vector<std::string> cmdline;
+  uint32_t nsPid = 0;  // 0: as /proc of a kernel without NSpid
+  uint32_t pidNs = 0;
+  bool cmdlineTruncated = false;
 };
+
+// A fork's pid namespace fields: the child's pid and tid in its own
+// namespace and that namespace's inode (0 = not recorded).
+struct ChildNs {
+  uint32_t pidNs = 0, nsPid = 0, nsTid = 0;
+};
+// The initial namespace's inode (PROC_PID_INIT_INO), as sigrec records it.
+inline constexpr uint32_t kHostPidNs = 0xEFFFFFFCU;
 
 class CaptureBuilder {
  public:
@@ -46,7 +57,7 @@ class CaptureBuilder {
 
   CaptureBuilder& process(SnapshotProcess p);
   CaptureBuilder& fork(uint64_t t, const Task& parent, uint32_t childPid, uint64_t childStartNs,
-                       bool thread = false);
+                       bool thread = false, ChildNs ns = {});
   CaptureBuilder& exec(uint64_t t, const Task& task, const std::string& filename,
                        const std::vector<std::string>& argv);
   CaptureBuilder& exit(uint64_t t, const Task& task, int32_t exitCode, bool groupDead = true,
@@ -56,7 +67,8 @@ class CaptureBuilder {
                            schema::Syscall syscall, uint64_t callEnterNs = 0, int result = 0,
                            bool group = true, uint64_t infoAddr = 0);
   CaptureBuilder& killCall(uint64_t t, const Task& actor, schema::Syscall syscall, uint64_t enterNs,
-                           int64_t ret, std::vector<int64_t> args, uint32_t signals);
+                           int64_t ret, std::vector<int64_t> args, uint32_t signals,
+                           bool noReturn = false);
   CaptureBuilder& deliver(uint64_t t, const Task& receiver, int sig,
                           schema::Disposition disposition = schema::Disposition::DEFAULT);
   CaptureBuilder& oom(uint64_t t, const Task& actor, uint32_t victimPid);
