@@ -23,8 +23,9 @@ struct OracleRun {
   Agreement agreed;
 };
 
-// WORKLOAD (a command line, run in its own session) under strace under sigrec.
-OracleRun runOracle(const std::string& workload);
+// COMMAND (a workload's command line, run in its own session) under strace
+// under sigrec.
+OracleRun runOracle(const std::string& command);
 
 // A shell command line as one argument for bash -c.
 std::string bash(const std::string& script);
