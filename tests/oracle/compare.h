@@ -17,6 +17,7 @@ struct Differences {
   std::vector<std::string> exits;    // exit status, fatal signal, core flag
   std::vector<std::string> fatal;    // the fatal sender, or `kernel`
   std::vector<std::string> counts;   // generations >= deliveries
+  std::vector<std::string> notes;    // strace artifacts left out (README), for the log
 };
 
 struct Agreement {  // what was compared, for the test's log
