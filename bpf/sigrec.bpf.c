@@ -2,14 +2,14 @@
 /*
  * sigrec's kernel side: every signal generated and delivered, every
  * kill-family syscall, fork, exec, exit and OOM victim, as compact binary
- * records in one ring buffer (DESIGN §3). No text, no per-event wakeup.
+ * records in one ring buffer (docs/sigrec.md, "What is recorded"). No text, no per-event wakeup.
  */
 #include "vmlinux_min.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
-#include "core_compat.h"
 #include "events.h"
+#include "core_compat.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -21,6 +21,7 @@ const volatile __u64 cfg_filter_cgroup = 0;
 const volatile bool cfg_threads = false;
 const volatile bool cfg_exit_has_group_dead = false;
 const volatile bool cfg_task_storage = false;
+const volatile bool cfg_current_task_btf = false;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -34,6 +35,8 @@ struct inflight {
 	s64 args[4];
 	u32 nr;
 	u32 signals;
+	s32 sig;
+	s32 code; /* the si_code the call's signal carries */
 };
 
 /* Where that state lives. Task storage (v5.11+) is a slot in the task
@@ -61,6 +64,21 @@ struct {
 	__type(key, u32);
 	__type(value, struct sr_counters);
 } counters SEC(".maps");
+
+/* Processes whose exit was reported, on kernels whose exit tracepoint has
+ * no group_dead (see exit_ends_process()). */
+struct exit_key {
+	u64 start_ns;
+	u32 tgid;
+	u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, struct exit_key);
+	__type(value, u8);
+} exit_claims SEC(".maps");
 
 /* exec records are too large for the BPF stack; built here, then copied to
  * the ring buffer at their used size. */
@@ -159,16 +177,10 @@ static __always_inline u64 process_start(struct task_struct *task)
  * bpf_get_current_task_btf()): callers then use probe-read helpers. */
 static __always_inline struct task_struct *current_btf(void)
 {
-	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task_btf))
-		return bpf_get_current_task_btf();
-	return NULL;
+	return cfg_current_task_btf ? bpf_get_current_task_btf() : NULL;
 }
 
-/* TASK: current's task_struct as a BTF pointer (a tracepoint argument or
- * current_btf()), or NULL. TS: the event time, taken by the caller when
- * it is not now. */
-static __always_inline void fill_header_at(struct sr_header *h, int kind, struct task_struct *task,
-					   u64 ts)
+static __always_inline void fill_ids(struct sr_header *h, int kind, u64 ts)
 {
 	u64 pid_tgid = bpf_get_current_pid_tgid();
 
@@ -178,6 +190,24 @@ static __always_inline void fill_header_at(struct sr_header *h, int kind, struct
 	h->uid = (u32)bpf_get_current_uid_gid();
 	h->cpu = bpf_get_smp_processor_id();
 	h->kind = kind;
+}
+
+/* TASK: current's task_struct as a BTF pointer, never NULL (a tracepoint
+ * argument that is current, checked with SR_TP_TASK). */
+static __always_inline void fill_header(struct sr_header *h, int kind, struct task_struct *task)
+{
+	fill_ids(h, kind, bpf_ktime_get_boot_ns());
+	h->start_ns = process_start(task);
+	__builtin_memcpy(h->comm, task->comm, sizeof(h->comm));
+}
+
+/* The header of an event whose acting task is only known as current. TS:
+ * the event time, taken by the caller when it is not now. */
+static __always_inline void fill_header_current_at(struct sr_header *h, int kind, u64 ts)
+{
+	struct task_struct *task = current_btf();
+
+	fill_ids(h, kind, ts);
 	if (task) {
 		h->start_ns = process_start(task);
 		__builtin_memcpy(h->comm, task->comm, sizeof(h->comm));
@@ -189,9 +219,9 @@ static __always_inline void fill_header_at(struct sr_header *h, int kind, struct
 	}
 }
 
-static __always_inline void fill_header(struct sr_header *h, int kind, struct task_struct *task)
+static __always_inline void fill_header_current(struct sr_header *h, int kind)
 {
-	fill_header_at(h, kind, task, bpf_ktime_get_boot_ns());
+	fill_header_current_at(h, kind, bpf_ktime_get_boot_ns());
 }
 
 static __always_inline bool want_signal(long sig)
@@ -219,27 +249,92 @@ static __always_inline bool want_task(u32 other_pid, u64 other_cgroup)
 	return true;
 }
 
+#define SR_SI_USER 0
+#define SR_SI_KERNEL 0x80
+#define SR_SI_TKILL (-6)
+
 /* signal_generate/deliver get SEND_SIG_NOINFO (0) or SEND_SIG_PRIV (1) in
  * place of a siginfo pointer; the tracepoint reports them as SI_USER and
- * SI_KERNEL, and so do we. */
+ * SI_KERNEL, and so do we. Of a real siginfo, si_code and the first 12
+ * bytes of the union: pid/uid (or a fault address across both) and
+ * SIGCHLD's status; the encoder decodes them per signal. */
 static __always_inline void read_siginfo(struct kernel_siginfo *info, int *code, unsigned int *kind,
 					 u32 *fields)
 {
-	if ((unsigned long)info <= 1) {
-		*kind = info ? SR_INFO_PRIV : SR_INFO_NOINFO;
-		*code = info ? 0x80 /* SI_KERNEL */ : 0 /* SI_USER */;
-		__builtin_memset(fields, 0, SR_SIFIELDS_LEN);
+	struct {
+		int signo, errno, code;
+		u32 fields[3];
+	} raw;
+	unsigned long addr;
+
+	__builtin_memset(fields, 0, SR_SIFIELDS_LEN);
+	*kind = sr_siginfo_kind(info, &addr);
+	if (*kind != SR_INFO_STRUCT) {
+		*code = *kind == SR_INFO_PRIV ? SR_SI_KERNEL : SR_SI_USER;
 		return;
 	}
-	*kind = SR_INFO_STRUCT;
-	*code = info->si_code;
-	/* The first 12 bytes of the union, as three plain loads from the BTF
-	 * pointer (no probe-read helper): pid/uid (or a fault address across
-	 * both) and SIGCHLD's status. The encoder decodes them per signal. */
-	fields[0] = info->_sifields._sigchld._pid;
-	fields[1] = info->_sifields._sigchld._uid;
-	fields[2] = info->_sifields._sigchld._status;
-	fields[3] = 0;
+	if (bpf_probe_read_kernel(&raw, sizeof(raw), (void *)addr)) {
+		*code = SR_SI_KERNEL;
+		return;
+	}
+	*code = raw.code;
+	fields[0] = raw.fields[0];
+	fields[1] = raw.fields[1];
+	fields[2] = raw.fields[2];
+}
+
+/* Whether TARGET is the process or thread numbered TGID / TID (0: any) in
+ * the pid namespace of the calling task, as a kill-family call names it. */
+static __always_inline bool call_targets(struct task_struct *target, int tgid, int tid)
+{
+	struct task_struct *cur = (struct task_struct *)bpf_get_current_task();
+	struct pid *mine = BPF_CORE_READ(cur, thread_pid);
+	unsigned int level = BPF_CORE_READ(mine, level);
+	struct pid_namespace *ns = BPF_CORE_READ(sr_upid_at(mine, level), ns);
+
+	if (tgid && sr_pid_nr_in(target->group_leader->thread_pid, level, ns) != tgid)
+		return false;
+	return !tid || sr_pid_nr_in(target->thread_pid, level, ns) == tid;
+}
+
+/*
+ * Whether the signal being generated is the one the kill-family call CALL
+ * sends. The kernel builds a call's signal from its arguments: the call's
+ * signo, a siginfo with the si_code it sets (SI_USER for kill, SI_TKILL for
+ * [t]tgkill, the caller's own for the sigqueueinfo calls), to a target the
+ * arguments name in the caller's pid namespace. Anything else generated
+ * while the thread is inside the call is not the call's: a timer's or a
+ * driver's signal from an interrupt that borrowed the caller as current
+ * (SI_TIMER, SEND_SIG_PRIV, another signo or target). Untagged, it is a
+ * kernel signal, as it is. (A check of the preempt count for interrupt
+ * context would need a per-CPU kernel symbol that kernels built without
+ * CONFIG_KALLSYMS_ALL, this machine's among them, do not resolve; the
+ * siginfo test needs nothing, and interrupts never send a struct siginfo
+ * with SI_USER or SI_TKILL.)
+ */
+static __always_inline bool call_sent_signal(const struct inflight *call, int sig,
+					     unsigned int info_kind, int code,
+					     struct task_struct *target)
+{
+	int a0 = (int)call->args[0], a1 = (int)call->args[1];
+
+	if (call->sig != sig || info_kind != SR_INFO_STRUCT || call->code != code)
+		return false;
+	switch (call->nr) {
+	case SR_SYS_KILL:
+		/* pid <= 0 names a process group or every process; a pid
+		 * that is a thread's id names that thread's process. */
+		return a0 <= 0 || call_targets(target, a0, 0) || call_targets(target, 0, a0);
+	case SR_SYS_TKILL:
+		return call_targets(target, 0, a0);
+	case SR_SYS_TGKILL:
+	case SR_SYS_RT_TGSIGQUEUEINFO:
+		return call_targets(target, a0, a1);
+	case SR_SYS_RT_SIGQUEUEINFO:
+		return call_targets(target, a0, 0);
+	default: /* pidfd_send_signal: the descriptor names the target */
+		return true;
+	}
 }
 
 SEC("tp_btf/signal_generate")
@@ -251,6 +346,7 @@ int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct ta
 	u32 target_pid;
 	u64 target_cgroup;
 
+	SR_TP_TASK(task);
 	if (!want_signal(sig))
 		return 0;
 	target_pid = task->tgid;
@@ -258,16 +354,20 @@ int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct ta
 	if (!want_task(target_pid, target_cgroup))
 		return 0;
 
-	/* Tag the signal with the kill-family call this thread is inside, in
-	 * the kernel, so that the analyzer never guesses its origin. */
-	call = current_call();
-	if (call)
-		call->signals++;
-
 	e = reserve(sizeof(*e), SR_PROBE_SIGNAL_GENERATE);
 	if (!e)
 		return 0;
-	fill_header(&e->h, SR_EV_SIGNAL_GENERATE, current_btf());
+	read_siginfo(info, &e->code, &e->info_kind, (u32 *)e->sifields);
+
+	/* Tag the signal with the kill-family call that sent it, in the
+	 * kernel, so that the analyzer never guesses its origin. */
+	call = current_call();
+	if (call && !call_sent_signal(call, sig, e->info_kind, e->code, task))
+		call = NULL;
+	if (call)
+		call->signals++;
+
+	fill_header_current(&e->h, SR_EV_SIGNAL_GENERATE);
 	e->target.pid = target_pid;
 	e->target.tid = task->pid;
 	e->target.start_ns = process_start(task);
@@ -278,7 +378,6 @@ int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct ta
 	e->sig = sig;
 	e->group = group;
 	e->result = result;
-	read_siginfo(info, &e->code, &e->info_kind, (u32 *)e->sifields);
 	submit(e);
 	return 0;
 }
@@ -294,7 +393,7 @@ int BPF_PROG(on_signal_deliver, int sig, struct kernel_siginfo *info, struct k_s
 	e = reserve(sizeof(*e), SR_PROBE_SIGNAL_DELIVER);
 	if (!e)
 		return 0;
-	fill_header(&e->h, SR_EV_SIGNAL_DELIVER, current_btf());
+	fill_header_current(&e->h, SR_EV_SIGNAL_DELIVER);
 	handler = (unsigned long)ka->sa.sa_handler;
 	e->disposition = handler == 0	? SR_DISP_DEFAULT
 			 : handler == 1 ? SR_DISP_IGNORE
@@ -310,8 +409,27 @@ int BPF_PROG(on_signal_deliver, int sig, struct kernel_siginfo *info, struct k_s
 
 /* NARGS matters: the kernel refuses to attach a program that reads past
  * the end of a syscall's record (-EACCES), and kill() has only two args. */
+/* The si_code of the signal a call sends: fixed by the kernel for kill and
+ * tkill/tgkill (and pidfd_send_signal without a siginfo), else the one in
+ * the caller's siginfo, read now. An unreadable siginfo fails the call
+ * (EFAULT): it sends nothing. */
+static __always_inline int call_code(u32 nr, struct trace_event_raw_sys_enter *ctx, int info_arg)
+{
+	const struct kernel_siginfo *uinfo;
+	int code = SR_SI_USER;
+
+	if (nr == SR_SYS_TKILL || nr == SR_SYS_TGKILL)
+		return SR_SI_TKILL;
+	if (info_arg < 0)
+		return SR_SI_USER;
+	uinfo = (const void *)ctx->args[info_arg & 3];
+	if (uinfo)
+		bpf_probe_read_user(&code, sizeof(code), &uinfo->si_code);
+	return code;
+}
+
 static __always_inline int call_enter(struct trace_event_raw_sys_enter *ctx, u32 nr, int nargs,
-				      int sig_arg, int target_arg)
+				      int sig_arg, int target_arg, int info_arg)
 {
 	struct inflight *call;
 	long sig = (int)ctx->args[sig_arg];
@@ -328,6 +446,8 @@ static __always_inline int call_enter(struct trace_event_raw_sys_enter *ctx, u32
 	}
 	call->enter_ns = bpf_ktime_get_boot_ns();
 	call->nr = nr;
+	call->sig = sig;
+	call->code = call_code(nr, ctx, info_arg);
 	call->signals = 0;
 	call->args[0] = ctx->args[0];
 	call->args[1] = ctx->args[1];
@@ -345,7 +465,7 @@ static __always_inline void emit_call(struct inflight *call, long ret, unsigned 
 	/* Stamped with the call's entry: a second clock read at exit costs as
 	 * much as the rest of the record on some VMs, and the entry is what
 	 * orders the call before the signals it made. */
-	fill_header_at(&e->h, SR_EV_KILL_CALL, current_btf(), call->enter_ns);
+	fill_header_current_at(&e->h, SR_EV_KILL_CALL, call->enter_ns);
 	e->enter_ns = call->enter_ns;
 	e->ret = ret;
 	e->args[0] = call->args[0];
@@ -370,25 +490,25 @@ static __always_inline int call_exit(struct trace_event_raw_sys_exit *ctx)
 	return 0;
 }
 
-#define KILL_FAMILY(name, nr, nargs, sig_arg, target_arg)               \
-	SEC("tracepoint/syscalls/sys_enter_" #name)                     \
-	int enter_##name(struct trace_event_raw_sys_enter *ctx)         \
-	{                                                               \
-		return call_enter(ctx, nr, nargs, sig_arg, target_arg); \
-	}                                                               \
+#define KILL_FAMILY(name, nr, nargs, sig_arg, target_arg, info_arg)               \
+	SEC("tracepoint/syscalls/sys_enter_" #name)                               \
+	int enter_##name(struct trace_event_raw_sys_enter *ctx)                   \
+	{                                                                         \
+		return call_enter(ctx, nr, nargs, sig_arg, target_arg, info_arg); \
+	}                                                                         \
 	SEC("tracepoint/syscalls/sys_exit_" #name)                      \
 	int exit_##name(struct trace_event_raw_sys_exit *ctx)           \
 	{                                                               \
 		return call_exit(ctx);                                  \
 	}
 
-/*          syscall            number                    nargs sig target */
-KILL_FAMILY(kill, SR_SYS_KILL, 2, 1, 0)
-KILL_FAMILY(tkill, SR_SYS_TKILL, 2, 1, -1)
-KILL_FAMILY(tgkill, SR_SYS_TGKILL, 3, 2, 0)
-KILL_FAMILY(pidfd_send_signal, SR_SYS_PIDFD_SEND_SIGNAL, 4, 1, -1)
-KILL_FAMILY(rt_sigqueueinfo, SR_SYS_RT_SIGQUEUEINFO, 3, 1, 0)
-KILL_FAMILY(rt_tgsigqueueinfo, SR_SYS_RT_TGSIGQUEUEINFO, 4, 2, 0)
+/*          syscall            number                    nargs sig target siginfo */
+KILL_FAMILY(kill, SR_SYS_KILL, 2, 1, 0, -1)
+KILL_FAMILY(tkill, SR_SYS_TKILL, 2, 1, -1, -1)
+KILL_FAMILY(tgkill, SR_SYS_TGKILL, 3, 2, 0, -1)
+KILL_FAMILY(pidfd_send_signal, SR_SYS_PIDFD_SEND_SIGNAL, 4, 1, -1, 2)
+KILL_FAMILY(rt_sigqueueinfo, SR_SYS_RT_SIGQUEUEINFO, 3, 1, 0, 2)
+KILL_FAMILY(rt_tgsigqueueinfo, SR_SYS_RT_TGSIGQUEUEINFO, 4, 2, 0, 3)
 
 /* --- process lifecycle --- */
 
@@ -400,6 +520,8 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	u32 child_tid = child->pid;
 	bool thread = child_pid != child_tid;
 
+	SR_TP_TASK(parent);
+	SR_TP_TASK(child);
 	if ((thread && !cfg_threads) || !want_task(0, 0))
 		return 0;
 	e = reserve(sizeof(*e), SR_PROBE_FORK);
@@ -431,6 +553,7 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binp
 	unsigned long start, end;
 	long name_len, args_len;
 
+	SR_TP_TASK(task);
 	if (!e || !want_task(0, 0))
 		return 0;
 	fill_header(&e->h, SR_EV_EXEC, task);
@@ -476,6 +599,30 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binp
 	return 0;
 }
 
+/*
+ * Whether TASK's exit ends its process. The exit tracepoint's group_dead
+ * argument is recent (v6.1 and v6.12 lack it). Without it, the count it
+ * comes from, signal->live, is decremented by each exiting thread well
+ * before the tracepoint, so threads dying together (a fault in a non-leader,
+ * exit_group) all read 0. The first of them to claim the process in
+ * exit_claims reports it: one exit per process. The key holds the start
+ * time, so a reused pid never meets an old claim; LRU, because a claim only
+ * matters while the last threads exit, microseconds apart.
+ */
+static __always_inline bool exit_ends_process(u64 *ctx, struct task_struct *task)
+{
+	struct exit_key key = {};
+	u8 claimed = 1;
+
+	if (cfg_exit_has_group_dead)
+		return (bool)ctx[1];
+	if (task->signal->live.counter != 0)
+		return false;
+	key.tgid = task->tgid;
+	key.start_ns = process_start(task);
+	return bpf_map_update_elem(&exit_claims, &key, &claimed, BPF_NOEXIST) == 0;
+}
+
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(on_exit, struct task_struct *task)
 {
@@ -484,6 +631,7 @@ int BPF_PROG(on_exit, struct task_struct *task)
 	struct sr_exit *e;
 	bool group_dead;
 
+	SR_TP_TASK(task);
 	/* A thread that dies inside a kill-family call (kill of itself) never
 	 * reaches sys_exit: report the call now and free its slot. */
 	if (call) {
@@ -491,13 +639,7 @@ int BPF_PROG(on_exit, struct task_struct *task)
 		end_call(call);
 	}
 
-	/* group_dead became a tracepoint argument only recently; before, it is
-	 * derived from signal->live, already decremented by do_exit here (but
-	 * two threads exiting at once may then both see 0). */
-	if (cfg_exit_has_group_dead)
-		group_dead = (bool)ctx[1];
-	else
-		group_dead = task->signal->live.counter == 0;
+	group_dead = exit_ends_process(ctx, task);
 	if ((!group_dead && !cfg_threads) || !want_task(0, 0))
 		return 0;
 
@@ -524,7 +666,7 @@ int on_mark_victim(struct trace_event_raw_mark_victim *ctx)
 
 	if (!e)
 		return 0;
-	fill_header(&e->h, SR_EV_OOM_VICTIM, current_btf());
+	fill_header_current(&e->h, SR_EV_OOM_VICTIM);
 	e->victim_pid = ctx->pid;
 	e->total_vm_kb = SR_OOM_FIELD(ctx, total_vm);
 	e->anon_rss_kb = SR_OOM_FIELD(ctx, anon_rss);

@@ -44,9 +44,6 @@ enum bpf_map_type {
 enum { BPF_ANY = 0, BPF_NOEXIST = 1, BPF_EXIST = 2 };
 enum { BPF_F_NO_PREALLOC = 1 };
 enum { BPF_LOCAL_STORAGE_GET_F_CREATE = 1 };
-/* Only checked for existence against the running kernel (CO-RE enum
- * relocation); the value is the UAPI one. */
-enum bpf_func_id { BPF_FUNC_get_current_task_btf = 158 };
 enum { BPF_RB_NO_WAKEUP = 1, BPF_RB_FORCE_WAKEUP = 2 };
 enum { BPF_RB_AVAIL_DATA = 0 };
 

@@ -1,4 +1,4 @@
-// The capture file(s) of one recording (DESIGN §5, long-running use). With a
+// The capture file(s) of one recording (docs/sigrec.md, "Options": --rotate, --max-size). With a
 // size limit, recording either stops at the limit or rotates to a new file,
 // keeping the newest N. Each file stands alone: its own info and /proc
 // snapshot frames first, its own trailer last.

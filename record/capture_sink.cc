@@ -169,7 +169,7 @@ void CaptureSink::writeBatch(const RawBatch& batch) {
   files_.writer().write(capture::FrameType::kEvents, message);
   if (settings_.printer) settings_.printer->print(root.asReader());
   // Durable within the flush interval, so a power loss keeps all but the
-  // last second (DESIGN §4).
+  // last second (docs/sigrec.md, "Crash safety").
   files_.writer().sync();
   fileEvents_ += batch.records.size();
   totalEvents_ += batch.records.size();

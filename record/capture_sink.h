@@ -53,7 +53,8 @@ struct RawBatch {
 };
 
 struct SinkSettings {
-  uint64_t flushIntervalNs = 1'000'000'000;  // DESIGN §4: at least every second
+  uint64_t flushIntervalNs =
+      1'000'000'000;  // at least every second (docs/sigrec.md, "Crash safety")
   Redaction redaction = Redaction::kNone;
   LivePrinter* printer = nullptr;  // --print
 };

@@ -1,4 +1,4 @@
-// Capture metadata about the recording machine (DESIGN §4).
+// Capture metadata about the recording machine (docs/capture-format.md, "Records").
 #pragma once
 
 #include <cstdint>

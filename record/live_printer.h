@@ -1,6 +1,6 @@
 // --print: signals, failed kill calls, failed exits and OOM kills shown as
 // they are recorded, killsnoop-style. Runs on the writer thread, from the
-// encoded batch, so the drain never formats text (DESIGN §8).
+// encoded batch, so the drain never formats text (docs/sigrec.md, "Options": --print).
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,5 @@
-// Turns the kernel's per-CPU loss counters into time windows (DESIGN §4:
-// "gaps between t1 and t2").
+// Turns the kernel's per-CPU loss counters into time windows (docs/sigrec.md, "Nothing lost
+// silently": "gaps between t1 and t2").
 #pragma once
 
 #include <array>

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "record/check.h"
 #include "record/child_command.h"
 #include "record/options.h"
 #include "record/session.h"
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
   // mistaken for the command's own status (as `timeout` does).
   const int failure = options.command.empty() ? 1 : 125;
   try {
+    if (options.check) return record::runCheck(options);
     return record::runSession(options);
   } catch (const record::CommandStartError& e) {
     std::fprintf(stderr, "sigrec: %s\n", e.what());

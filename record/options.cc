@@ -108,8 +108,11 @@ Options parseOptions(int argc, char** argv) {
       "secret-looking flags)")(
       "print", po::value(&opt.print)->implicit_value("table"),
       "also show signals, failed kill calls, failed exits and OOM kills live on stdout: "
-      "table (default), logfmt or json")("verbose,v", po::bool_switch(&opt.verbose),
-                                         "show libbpf's messages");
+      "table (default), logfmt or json")(
+      "check", po::bool_switch(&opt.check),
+      "load every BPF program, report per program and the kernel features and fallbacks, then "
+      "exit (0: everything would be recorded, 1: not) without recording")(
+      "verbose,v", po::bool_switch(&opt.verbose), "show libbpf's messages (whole verifier logs)");
   // clang-format on
 
   po::variables_map vm;

@@ -1,4 +1,4 @@
-// sigrec's command line (DESIGN §5).
+// sigrec's command line (docs/sigrec.md, "Options").
 #pragma once
 
 #include <cstdint>
@@ -24,6 +24,7 @@ struct Options {
   Redaction redaction = Redaction::kNone;
   std::string print;  // "" = off, else table | logfmt | json
   bool verbose = false;
+  bool check = false;             // --check: test every program, record nothing
   std::vector<std::string> args;  // argv as given, stored in the capture
 };
 

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <string>
 
 #include "record/record_error.h"
 
@@ -59,14 +60,14 @@ void checkKernel() {
   }
 }
 
-void ensureTracefs() {
+std::string ensureTracefs() {
   for (const char* dir : {"/sys/kernel/tracing", "/sys/kernel/debug/tracing"}) {
-    if (std::filesystem::exists(std::string(dir) + "/events/syscalls")) return;
+    if (std::filesystem::exists(std::string(dir) + "/events/syscalls")) return dir;
   }
   const char* target = "/sys/kernel/tracing";
   if (::mount("nodev", target, "tracefs", 0, nullptr) == 0 &&
       std::filesystem::exists(std::string(target) + "/events/syscalls")) {
-    return;
+    return std::string(target) + " (mounted by sigrec)";
   }
   int err = errno;
   if (std::filesystem::exists(std::string(target) + "/events") &&

@@ -3,6 +3,8 @@
 // instead of a libbpf error code.
 #pragma once
 
+#include <string>
+
 namespace sigrec::record {
 
 // Throws RecordError on the first unmet requirement.
@@ -10,6 +12,7 @@ void checkPrivileges();
 void checkKernel();
 // Classic tracepoints (the kill-family syscalls, oom:mark_victim) are
 // attached through tracefs ids: mounts tracefs if it is not mounted.
-void ensureTracefs();
+// Returns where it is, and whether sigrec mounted it.
+std::string ensureTracefs();
 
 }  // namespace sigrec::record

@@ -1,6 +1,5 @@
 #include "record/probes.h"
 
-#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include <cerrno>
@@ -8,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <string_view>
 
 #include "record/record_error.h"
 #include "sigrec_bpf.skel.h"
@@ -16,43 +16,110 @@ namespace sigrec::record {
 namespace {
 
 bool gVerbose = false;
-std::string gLastLibbpfError;
 
+// libbpf hands a whole verifier log to one call: format it at its full
+// length (a fixed line buffer cut it mid-line).
 int libbpfPrint(enum libbpf_print_level level, const char* format, va_list args) {
-  char line[1024];
-  std::vsnprintf(line, sizeof line, format, args);
-  if (level == LIBBPF_WARN) gLastLibbpfError = line;
-  if (gVerbose) std::fputs(line, stderr);
+  if (!gVerbose || level == LIBBPF_DEBUG) return 0;
+  va_list sizing;
+  va_copy(sizing, args);
+  const int length = std::vsnprintf(nullptr, 0, format, sizing);
+  va_end(sizing);
+  if (length <= 0) return 0;
+  std::string text(static_cast<size_t>(length) + 1, '\0');
+  std::vsnprintf(text.data(), text.size(), format, args);
+  text.pop_back();
+  std::fputs(text.c_str(), stderr);
   return 0;
 }
 
-// sched_process_exit gained a `group_dead` argument in recent kernels; the
-// tracepoint's BTF prototype tells whether this one has it.
-bool exitTracepointHasGroupDead() {
-  struct btf* vmlinux = btf__load_vmlinux_btf();
-  if (!vmlinux) return false;
-  bool has = false;
-  int id = btf__find_by_name_kind(vmlinux, "btf_trace_sched_process_exit", BTF_KIND_TYPEDEF);
-  if (id > 0) {
-    const struct btf_type* t = btf__type_by_id(vmlinux, id);
-    t = btf__type_by_id(vmlinux, t->type);  // pointer
-    if (t && btf_is_ptr(t)) t = btf__type_by_id(vmlinux, t->type);
-    has = t && btf_is_func_proto(t) && btf_vlen(t) >= 3;
+// The verifier writes its log here when a load fails (libbpf then retries
+// with logging on). Large enough for any of our programs' logs on kernels
+// that keep the start of a log that does not fit (before v6.4): the end
+// holds the reason. Allocated untouched: pages are used only if written.
+constexpr size_t kVerifierLogBytes = 16u << 20;
+
+struct VerifierLog {
+  std::unique_ptr<char[]> buffer = std::make_unique_for_overwrite<char[]>(kVerifierLogBytes);
+  VerifierLog() { buffer[0] = '\0'; }
+
+  // The last LINES non-empty lines, joined by " | ".
+  std::string tail(int lines) const {
+    std::string_view log(buffer.get(), ::strnlen(buffer.get(), kVerifierLogBytes));
+    std::vector<std::string_view> kept;
+    while (!log.empty() && static_cast<int>(kept.size()) < lines) {
+      size_t end = log.find_last_not_of('\n');
+      if (end == std::string_view::npos) break;
+      log = log.substr(0, end + 1);
+      size_t start = log.rfind('\n');
+      start = start == std::string_view::npos ? 0 : start + 1;
+      kept.insert(kept.begin(), log.substr(start));
+      log = log.substr(0, start);
+    }
+    std::string out;
+    for (auto line : kept) out += (out.empty() ? "" : " | ") + std::string(line);
+    return out;
   }
-  btf__free(vmlinux);
-  return has;
+};
+
+sigrec_bpf* openSkeleton(const VerifierLog& log) {
+  LIBBPF_OPTS(bpf_object_open_opts, opts, .kernel_log_buf = log.buffer.get(),
+              .kernel_log_size = kVerifierLogBytes, .kernel_log_level = 0);
+  sigrec_bpf* skel = sigrec_bpf__open_opts(&opts);
+  if (!skel) throw RecordError(std::string("cannot open BPF object: ") + std::strerror(errno));
+  return skel;
 }
 
-// Per-thread in-call state in task storage needs the map type and its
-// helper in tracing programs (both v5.11).
-bool taskStorageWorks() {
-  return libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, nullptr) > 0 &&
-         libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_task_storage_get, nullptr) > 0;
+void configure(sigrec_bpf* skel, const ProbeSettings& settings) {
+  const KernelFeatures& f = settings.features;
+  auto* ro = skel->rodata;
+  ro->cfg_signal_mask = settings.signalMask;
+  ro->cfg_filter_pid = settings.filterPid;
+  ro->cfg_filter_cgroup = settings.filterCgroupId;
+  ro->cfg_threads = settings.threads;
+  ro->cfg_exit_has_group_dead = f.exitGroupDead == ExitGroupDead::kTracepointArgument;
+  ro->cfg_task_storage = f.inflight == InflightState::kTaskStorage;
+  ro->cfg_current_task_btf = f.currentTaskBtf;
+  bpf_map__set_max_entries(skel->maps.events, settings.ringBufferBytes);
+  // Only the maps the programs use are created; the others' uses are dead
+  // code to the verifier (the cfg_* above are load-time constants).
+  bpf_map__set_autocreate(ro->cfg_task_storage ? skel->maps.inflight : skel->maps.inflight_task,
+                          false);
+  if (ro->cfg_exit_has_group_dead) bpf_map__set_autocreate(skel->maps.exit_claims, false);
 }
 
-std::string trimmed(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
+// What each program records, for messages and `--check`.
+std::string whatItRecords(std::string_view program) {
+  if (program == "on_signal_generate") return "signals generated";
+  if (program == "on_signal_deliver") return "signal deliveries";
+  if (program.starts_with("enter_") || program.starts_with("exit_")) {
+    return std::string(program.substr(program.find('_') + 1)) + "() calls";
+  }
+  if (program == "on_fork") return "forks";
+  if (program == "on_exec") return "execs";
+  if (program == "on_exit") return "exits";
+  if (program == "on_mark_victim") return "OOM victims";
+  return std::string(program);
+}
+
+// The program libbpf stopped at: programs load in order, and the first one
+// without a descriptor is the one the kernel refused.
+bpf_program* refusedProgram(const bpf_object* obj) {
+  bpf_program* prog = nullptr;
+  while ((prog = bpf_object__next_program(obj, prog))) {
+    if (bpf_program__autoload(prog) && bpf_program__fd(prog) < 0) return prog;
+  }
+  return nullptr;
+}
+
+std::string loadError(const bpf_object* obj, int err, const VerifierLog& log) {
+  std::string message = "cannot load BPF programs (" + std::string(std::strerror(-err)) + ")";
+  if (const bpf_program* prog = refusedProgram(obj)) {
+    message = "the kernel refused BPF program " + std::string(bpf_program__name(prog)) + " (" +
+              whatItRecords(bpf_program__name(prog)) + "; " + std::strerror(-err) + ")";
+    if (std::string tail = log.tail(3); !tail.empty()) message += ": " + tail;
+  }
+  return message + " (`sigrec --check` tests every program, `-v` shows the whole log)";
 }
 
 }  // namespace
@@ -64,29 +131,15 @@ void Probes::Destroy::operator()(sigrec_bpf* skel) const {
 Probes::Probes(const ProbeSettings& settings) {
   gVerbose = settings.verbose;
   libbpf_set_print(libbpfPrint);
-
-  skel_.reset(sigrec_bpf__open());
-  if (!skel_) throw RecordError(std::string("cannot open BPF object: ") + std::strerror(errno));
-  auto* ro = skel_->rodata;
-  ro->cfg_signal_mask = settings.signalMask;
-  ro->cfg_filter_pid = settings.filterPid;
-  ro->cfg_filter_cgroup = settings.filterCgroupId;
-  ro->cfg_threads = settings.threads;
-  ro->cfg_exit_has_group_dead = exitTracepointHasGroupDead();
-  bpf_map__set_max_entries(skel_->maps.events, settings.ringBufferBytes);
-  // Only the in-call map the programs use is created; the other one's uses
-  // are dead code to the verifier (cfg_task_storage is a load-time constant).
-  ro->cfg_task_storage = !settings.hashInflight && taskStorageWorks();
-  bpf_map__set_autocreate(ro->cfg_task_storage ? skel_->maps.inflight : skel_->maps.inflight_task,
-                          false);
-
+  VerifierLog log;
+  skel_.reset(openSkeleton(log));
+  configure(skel_.get(), settings);
   if (int err = sigrec_bpf__load(skel_.get())) {
-    throw RecordError("cannot load BPF programs (" + std::string(std::strerror(-err)) +
-                      "): " + trimmed(gLastLibbpfError) + " (rerun with --verbose for details)");
+    throw RecordError(loadError(skel_->obj, err, log));
   }
   if (int err = sigrec_bpf__attach(skel_.get())) {
     throw RecordError("cannot attach BPF programs (" + std::string(std::strerror(-err)) +
-                      "): " + trimmed(gLastLibbpfError));
+                      ") (`sigrec --check` tests every program)");
   }
   cpus_ = libbpf_num_possible_cpus();
 }
@@ -109,6 +162,51 @@ std::vector<sr_counters> Probes::readCounters() const {
 
 void Probes::detach() {
   sigrec_bpf__detach(skel_.get());
+}
+
+namespace {
+
+ProgramCheck checkOne(const ProbeSettings& settings, const std::string& name) {
+  ProgramCheck check{name, whatItRecords(name), false, {}};
+  VerifierLog log;
+  std::unique_ptr<sigrec_bpf, Probes::Destroy> skel(openSkeleton(log));
+  configure(skel.get(), settings);
+  bpf_map__set_max_entries(skel->maps.events, 1u << 16);
+  bpf_program* prog = nullptr;
+  while ((prog = bpf_object__next_program(skel->obj, prog))) {
+    bpf_program__set_autoload(prog, name == bpf_program__name(prog));
+  }
+  if (int err = sigrec_bpf__load(skel.get())) {
+    check.error = std::string("refused (") + std::strerror(-err) + ")";
+    if (std::string tail = log.tail(3); !tail.empty()) check.error += ": " + tail;
+    return check;
+  }
+  bpf_link* link = bpf_program__attach(bpf_object__find_program_by_name(skel->obj, name.c_str()));
+  if (!link) {
+    check.error = std::string("loads, but cannot attach (") + std::strerror(errno) + ")";
+    return check;
+  }
+  bpf_link__destroy(link);
+  check.ok = true;
+  return check;
+}
+
+}  // namespace
+
+std::vector<ProgramCheck> Probes::checkEach(const ProbeSettings& settings) {
+  gVerbose = settings.verbose;
+  libbpf_set_print(libbpfPrint);
+  std::vector<std::string> names;
+  {
+    VerifierLog log;
+    std::unique_ptr<sigrec_bpf, Destroy> skel(openSkeleton(log));
+    bpf_program* prog = nullptr;
+    while ((prog = bpf_object__next_program(skel->obj, prog)))
+      names.emplace_back(bpf_program__name(prog));
+  }
+  std::vector<ProgramCheck> checks;
+  for (const auto& name : names) checks.push_back(checkOne(settings, name));
+  return checks;
 }
 
 }  // namespace sigrec::record

@@ -3,9 +3,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "bpf/events.h"
+#include "record/kernel_features.h"
 
 struct sigrec_bpf;  // the skeleton; global scope, as libbpf declares it
 
@@ -18,14 +20,21 @@ struct ProbeSettings {
   bool threads = false;
   uint32_t ringBufferBytes = 16u << 20;
   bool verbose = false;
-  // Track in-call state in a hash map even where task storage works: the
-  // fallback for kernels before v5.11, forced to test it on newer ones.
-  bool hashInflight = false;
+  KernelFeatures features;
+};
+
+// One program's fate in `sigrec --check`.
+struct ProgramCheck {
+  std::string name;     // the BPF program, e.g. on_fork
+  std::string records;  // what it records, in words
+  bool ok = false;
+  std::string error;  // the reason, with the verifier's last lines
 };
 
 class Probes {
  public:
-  // Opens, configures, loads and attaches every program. Throws RecordError.
+  // Opens, configures, loads and attaches every program. Throws RecordError
+  // naming the program the kernel refused and the verifier's last words.
   explicit Probes(const ProbeSettings& settings);
   ~Probes();
   Probes(const Probes&) = delete;
@@ -37,10 +46,15 @@ class Probes {
   // Stops the programs (the ring buffer stays readable for the final drain).
   void detach();
 
- private:
+  // Loads and attaches each program alone (libbpf stops at the first
+  // refusal; alone, every refusal is seen), then detaches it again.
+  static std::vector<ProgramCheck> checkEach(const ProbeSettings& settings);
+
   struct Destroy {
     void operator()(sigrec_bpf* skel) const;
   };
+
+ private:
   std::unique_ptr<sigrec_bpf, Destroy> skel_;
   int cpus_ = 0;
 };

@@ -1,6 +1,6 @@
 // The /proc snapshot taken when recording starts: every process already
 // running, so that signals to and from them have names, command lines and
-// parents (DESIGN §4).
+// parents (docs/capture-format.md, "Process identity").
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// --redact: command lines can hold secrets (DESIGN §9). Applied before
+// --redact: command lines can hold secrets (docs/sigrec.md, "Options": --redact). Applied before
 // anything is written, to exec events and to the /proc snapshot alike.
 #pragma once
 

@@ -24,6 +24,7 @@
 #include "record/live_printer.h"
 #include "record/loss_tracker.h"
 #include "record/preflight.h"
+#include "record/probe_settings.h"
 #include "record/probes.h"
 #include "record/procfs_snapshot.h"
 #include "record/record_error.h"
@@ -51,29 +52,6 @@ void installStopHandlers() {
   sigemptyset(&sa.sa_mask);
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) ::sigaction(sig, &sa, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
-}
-
-// Where cgroup v2 is mounted: /sys/fs/cgroup on unified systems,
-// /sys/fs/cgroup/unified on hybrid ones.
-std::string cgroup2Mount() {
-  std::ifstream mounts("/proc/self/mounts");
-  std::string device, dir, type, rest;
-  while (mounts >> device >> dir >> type && std::getline(mounts, rest)) {
-    if (type == "cgroup2") return dir;
-  }
-  throw RecordError("--cgroup: no cgroup v2 hierarchy is mounted");
-}
-
-// The BPF side compares against the cgroup v2 id, which is the inode number
-// of the cgroup's directory.
-uint64_t cgroupId(const std::string& path) {
-  std::string full = path;
-  if (full.rfind("/sys/fs/cgroup", 0) != 0) full = cgroup2Mount() + "/" + path;
-  struct stat st {};
-  if (::stat(full.c_str(), &st) != 0) {
-    throw RecordError("--cgroup: " + full + ": " + std::strerror(errno));
-  }
-  return st.st_ino;
 }
 
 struct RingBufferFree {
@@ -121,6 +99,12 @@ void writeInfo(capture::CaptureWriter& writer, const Options& opt, const ProbeSe
   info.setThreads(settings.threads);
   info.setRingBufferBytes(settings.ringBufferBytes);
   info.setFileSequence(sequence);
+  const auto features = settings.features.describe();
+  auto list = info.initKernelFeatures(static_cast<unsigned>(features.size()));
+  for (size_t i = 0; i < features.size(); ++i) {
+    list[static_cast<unsigned>(i)].setName(features[i].first);
+    list[static_cast<unsigned>(i)].setValue(features[i].second);
+  }
   writer.write(capture::FrameType::kInfo, message);
 }
 
@@ -130,26 +114,10 @@ void writeSnapshot(capture::CaptureWriter& writer, Redaction redaction) {
   writer.write(capture::FrameType::kSnapshot, message);
 }
 
-ProbeSettings probeSettings(const Options& opt) {
-  ProbeSettings settings;
-  settings.signalMask = opt.signalMask;
-  settings.filterPid = opt.filterPid;
-  settings.filterCgroupId = opt.filterCgroup.empty() ? 0 : cgroupId(opt.filterCgroup);
-  settings.threads = opt.threads;
-  settings.ringBufferBytes = opt.ringBufferMb << 20;
-  settings.verbose = opt.verbose;
-  const char* inflight = std::getenv("SIGREC_INFLIGHT_MAP");
-  settings.hashInflight = inflight && std::string_view(inflight) == "hash";
-  return settings;
-}
-
 }  // namespace
 
 int runSession(const Options& opt) {
-  checkPrivileges();
-  checkKernel();
-  ensureTracefs();
-  const ProbeSettings settings = probeSettings(opt);
+  const ProbeSettings settings = probeSettings(opt, preflight());
 
   // The file is created before the probes load, so an unwritable path fails
   // fast; it is removed again if loading fails.

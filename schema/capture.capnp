@@ -29,6 +29,14 @@ struct CaptureInfo {
   threads @14 :Bool;           # per-thread exits recorded too
   ringBufferBytes @15 :UInt32;
   fileSequence @16 :UInt32;    # 0 for the first file of a recording, then 1, 2, ... when rotated
+  kernelFeatures @17 :List(KernelFeature);
+  # What the kernel offered and which fallback each program used
+  # (docs/kernels.md lists the names and values).
+}
+
+struct KernelFeature {
+  name @0 :Text;               # e.g. inflight_state
+  value @1 :Text;              # e.g. task_storage, or hash (the fallback)
 }
 
 struct Process {

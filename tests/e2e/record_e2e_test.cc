@@ -6,7 +6,9 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "tests/e2e/recorder_fixture.h"
 #include "tests/support/bpf_guard.h"
@@ -65,7 +67,8 @@ class RecordE2e : public ::testing::Test {
 };
 
 // The in-call tag, whichever map holds it: task storage by default, a hash
-// on kernels before v5.11 (forced here with SIGREC_INFLIGHT_MAP=hash).
+// on kernels before v5.11 (forced here with SIGREC_FORCE_FALLBACK, together
+// with the other fallback of those kernels: current read with probe reads).
 void expectKillFromChildAttributed(const Recording& rec) {
   ASSERT_EQ(rec.result.status, 0) << rec.result.err;
   expectCompleteCapture(rec.capture);
@@ -106,9 +109,9 @@ TEST_F(RecordE2e, KillFromChildIsAttributedToTheChild) {
 }
 
 TEST_F(RecordE2e, KillAttributionWorksWithTheHashMapFallback) {
-  ::setenv("SIGREC_INFLIGHT_MAP", "hash", 1);
+  ::setenv("SIGREC_FORCE_FALLBACK", "inflight_state,current_task", 1);
   auto rec = recordScenario("kill-from-child");
-  ::unsetenv("SIGREC_INFLIGHT_MAP");
+  ::unsetenv("SIGREC_FORCE_FALLBACK");
   expectKillFromChildAttributed(rec);
 }
 
@@ -265,6 +268,45 @@ TEST_F(RecordE2e, MetadataAndSnapshotDescribeTheHost) {
   }
   EXPECT_TRUE(sawInit);
   EXPECT_EQ(rec.capture.trailers[0].getStopReason(), "command exited");
+}
+
+// The capture says which kernel paths ran, as `sigrec --check` shows them.
+std::map<std::string, std::string> kernelFeatures(const LoadedCapture& capture) {
+  std::map<std::string, std::string> features;
+  for (auto f : capture.infos.at(0).getKernelFeatures()) features[f.getName()] = f.getValue();
+  return features;
+}
+
+TEST_F(RecordE2e, CaptureRecordsTheKernelFeaturesAndFallbacks) {
+  auto check = runCommand(sigrecPath() + " --check");
+  ASSERT_EQ(check.status, 0) << check.out << check.err;
+  auto features = kernelFeatures(recordScenario("exit3").capture);
+  ASSERT_FALSE(features.empty());
+  for (const auto& [name, value] : features) {
+    EXPECT_NE(check.out.find("  " + name), std::string::npos) << name << "\n" << check.out;
+    EXPECT_NE(check.out.find(value), std::string::npos) << value << "\n" << check.out;
+  }
+
+  ::setenv("SIGREC_FORCE_FALLBACK", "inflight_state,exit_group_dead,current_task", 1);
+  auto forced = kernelFeatures(recordScenario("exit3").capture);
+  ::unsetenv("SIGREC_FORCE_FALLBACK");
+  EXPECT_EQ(forced["inflight_state"], "hash");
+  EXPECT_EQ(forced["exit_group_dead"], "claim");
+  EXPECT_EQ(forced["current_task"], "probe_read");
+}
+
+TEST_F(RecordE2e, CheckLoadsEveryProgramAndRecordsNothing) {
+  TempDir dir;
+  auto check = runCommand("cd " + dir.path() + " && " + sigrecPath() + " --check");
+  ASSERT_EQ(check.status, 0) << check.out << check.err;
+  for (const char* program :
+       {"on_signal_generate", "on_signal_deliver", "enter_kill", "exit_rt_tgsigqueueinfo",
+        "on_fork", "on_exec", "on_exit", "on_mark_victim"}) {
+    EXPECT_NE(check.out.find(std::string("ok    ") + program), std::string::npos) << program << "\n"
+                                                                                  << check.out;
+  }
+  EXPECT_NE(check.out.find("result: all 18 programs load"), std::string::npos) << check.out;
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path())) << "--check wrote a capture";
 }
 
 TEST_F(RecordE2e, ExitStatusOfTheCommandIsPropagated) {

@@ -1,22 +1,29 @@
 // Multi-threaded deaths: a non-leader thread calls exit_group(5); a
-// non-leader thread takes a fatal SIGSEGV.
+// non-leader thread takes a fatal SIGSEGV; a 16-thread process takes
+// SIGKILL. `repeat N` runs all three N times (kernels whose exit tracepoint
+// has no group_dead must still report one exit per process: the threads of
+// these deaths exit together).
+#include <signal.h>
 #include <sys/syscall.h>
 
-#include <atomic>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "tests/support/scenario_util.h"
 
 using namespace sigrec::scenario;
 
-int main(int argc, char** argv) {
-  std::string how = mode(argc, argv, "exit-group|fatal-signal");
+namespace {
+
+// A child whose worker thread ends the process by HOW, after telling its tid.
+pid_t workerDeath(const std::string& how, pid_t* tid) {
   int fds[2];
-  if (::pipe(fds) != 0) return 100;
+  if (::pipe(fds) != 0) std::exit(100);
   pid_t child = forkOrDie([&] {
     std::thread worker([&] {
-      auto tid = static_cast<pid_t>(::syscall(SYS_gettid));
-      (void)!::write(fds[1], &tid, sizeof tid);
+      auto self = static_cast<pid_t>(::syscall(SYS_gettid));
+      (void)!::write(fds[1], &self, sizeof self);
       ::usleep(50'000);
       if (how == "exit-group") ::syscall(SYS_exit_group, 5);
       volatile int* null = nullptr;
@@ -28,9 +35,57 @@ int main(int argc, char** argv) {
     worker.join();
     idle.join();
   });
-  pid_t tid = 0;
-  (void)!::read(fds[0], &tid, sizeof tid);
-  say("pid", child);
-  say("tid", tid);
-  reap(child);
+  (void)!::read(fds[0], tid, sizeof *tid);
+  ::close(fds[0]);
+  ::close(fds[1]);
+  return child;
+}
+
+// A child with 16 threads, SIGKILLed once they all run.
+pid_t killedWithThreads() {
+  int fds[2];
+  if (::pipe(fds) != 0) std::exit(100);
+  pid_t child = forkOrDie([&] {
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 15; ++i)
+      threads.emplace_back([] {
+        for (;;) ::pause();
+      });
+    (void)!::write(fds[1], "r", 1);
+    for (;;) ::pause();
+  });
+  char ready;
+  (void)!::read(fds[0], &ready, 1);
+  ::close(fds[0]);
+  ::close(fds[1]);
+  ::kill(child, SIGKILL);
+  return child;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string how = mode(argc, argv, "exit-group|fatal-signal|repeat N");
+  if (how != "repeat") {
+    pid_t tid = 0;
+    pid_t child = workerDeath(how, &tid);
+    say("pid", child);
+    say("tid", tid);
+    reap(child);
+    return 0;
+  }
+  const int rounds = argc > 2 ? std::atoi(argv[2]) : 10;
+  int n = 0;
+  for (int round = 0; round < rounds; ++round) {
+    pid_t tid = 0;
+    for (const char* death : {"exit-group", "fatal-signal"}) {
+      pid_t child = workerDeath(death, &tid);
+      reap(child);
+      say(("pid" + std::to_string(n++)).c_str(), child);
+    }
+    pid_t child = killedWithThreads();
+    reap(child);
+    say(("pid" + std::to_string(n++)).c_str(), child);
+  }
+  say("count", n);
 }
