@@ -201,17 +201,25 @@ std::string zombieNote(const StraceLog& log, long pid, double time) {
   return "";
 }
 
+// strace knows the processes it traced; any other pid a call names (another
+// user's process, a thread id) it cannot tell anything about (README).
+bool tracedProcess(const StraceLog& log, long pid) {
+  return log.firstSeen.contains(pid) && log.isThreadGroupLeader(pid);
+}
+
 void checkTarget(const StraceCall& st, const SiganCall& sg, const StraceLog& log,
                  std::vector<std::string>& out) {
   auto named = namedProcess(st, log);
-  if (named && targetExisted(st)) {
+  bool callerInChild = log.inChildNamespace.contains(st.tid);
+  if (named && targetExisted(st) && tracedProcess(log, *named)) {
     if (sg.targetHostPid != named)
       out.push_back(fmt::format(
           "target differs: strace {} names host pid {}{} | sigan target {}: {}", said(st), *named,
           zombieNote(log, *named, st.time),
           sg.targetHostPid ? fmt::format("host pid {}", *sg.targetHostPid) : std::string("none"),
           said(sg)));
-  } else if (st.returned && st.errnoName == "ESRCH" && sg.targetHostPid) {
+  } else if (st.returned && st.errnoName == "ESRCH" && sg.targetHostPid &&
+             (callerInChild || tracedProcess(log, *sg.targetHostPid))) {
     out.push_back(
         fmt::format("target invented: strace {} (no such process in the caller's "
                     "namespace) | sigan target host pid {}: {}",

@@ -30,11 +30,13 @@ StraceArg parseArg(const std::string& raw) {
   static const std::regex translated(R"(^(-?\d+) /\* (\d+) in strace's PID NS \*/$)");
   static const std::regex pidfd(R"(^(\d+)<pid:(\d+)>$)");
   static const std::regex fd(R"(^(\d+)<.*>$)");
-  StraceArg a{trim(raw), std::nullopt, std::nullopt};
+  StraceArg a;
+  a.text = trim(raw);
   std::smatch m;
   if (std::regex_match(a.text, m, translated) || std::regex_match(a.text, m, pidfd)) {
     a.value = std::stol(m[1]);
     a.hostPid = std::stol(m[2]);
+    a.translated = a.text.find("PID NS") != std::string::npos;
   } else if (std::regex_match(a.text, m, fd)) {
     a.value = std::stol(m[1]);
   } else if (a.text == "NULL") {
@@ -174,6 +176,10 @@ void Parser::completeCall(long tid, double time, const std::string& text) {
     log_.unparsed.push_back(std::to_string(tid) + " " + text);
     return;
   }
+  // Only a process in a child namespace passes or gets pids strace translates.
+  bool translated = c.retHostPid.has_value();
+  for (const auto& a : c.args) translated |= a.translated;
+  if (translated) log_.inChildNamespace[tid] = true;
   if (!isKillFamily(c.syscall)) {
     noteClone(c);
     return;
@@ -191,6 +197,7 @@ void Parser::noteClone(const StraceCall& c) {
   bool thread = c.line.find("CLONE_THREAD") != std::string::npos;
   log_.tgidOf[child] = thread ? log_.tgid(c.tid) : child;
   log_.createdInTrace[child] = true;
+  if (log_.inChildNamespace.contains(c.tid)) log_.inChildNamespace[child] = true;
   seen(child, c.time);
 }
 

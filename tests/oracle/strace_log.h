@@ -16,6 +16,7 @@ struct StraceArg {
   std::string text;
   std::optional<long> value;    // an integer, or a signal name as its number
   std::optional<long> hostPid;  // `N /* M in strace's PID NS */`, `FD<pid:M>`
+  bool translated = false;      // the first form: passed by a process in a child namespace
 };
 
 struct StraceCall {
@@ -50,11 +51,12 @@ struct StraceLog {
   std::vector<StraceCall> calls;  // kill family and clone family, in output order
   std::vector<StraceExit> exits;
   std::vector<StraceDelivery> deliveries;
-  std::map<long, long> tgidOf;          // every tid seen -> its thread group
-  std::map<long, double> firstSeen;     // tid -> first line or its parent's clone entry
-  std::map<long, bool> createdInTrace;  // tid -> its clone was traced
-  std::map<long, bool> untraced;        // children made with CLONE_UNTRACED: strace never saw them
-  std::vector<std::string> unparsed;    // lines the parser did not understand
+  std::map<long, long> tgidOf;            // every tid seen -> its thread group
+  std::map<long, double> firstSeen;       // tid -> first line or its parent's clone entry
+  std::map<long, bool> createdInTrace;    // tid -> its clone was traced
+  std::map<long, bool> inChildNamespace;  // tids seen passing or getting translated pids
+  std::map<long, bool> untraced;      // children made with CLONE_UNTRACED: strace never saw them
+  std::vector<std::string> unparsed;  // lines the parser did not understand
 
   long tgid(long tid) const;
   bool isThreadGroupLeader(long tid) const { return tgid(tid) == tid; }
