@@ -401,6 +401,22 @@ TEST(RecordErrors, ClearOneLineErrors) {
   }
 }
 
+// A kernel older than 5.8 (no BPF ring buffer) is refused in one line,
+// before anything is loaded or written. Debian's registry serves no such
+// kernel to boot, so the UNAME26 personality makes this one report 2.6.x.
+TEST(RecordErrors, KernelOlderThan58IsRefusedInOneLine) {
+  TempDir dir;
+  for (const std::string& mode : {"", " --check"}) {
+    auto old = runCommand("setarch x86_64 --uname-2.6 " + sigrecPath() + mode + " -o " +
+                          dir.file("old.sigrec") + " -d 1");
+    EXPECT_EQ(old.status, 1) << mode;
+    EXPECT_NE((old.err + old.out).find("is too old: sigrec needs Linux 5.8 or newer"),
+              std::string::npos)
+        << old.err << old.out;
+    EXPECT_FALSE(std::filesystem::exists(dir.file("old.sigrec")));
+  }
+}
+
 // Evidence is never lost to a slip: a stray word does not start an endless
 // whole-machine recording, and -o does not overwrite an earlier capture.
 TEST(RecordErrors, StrayWordsAndExistingCapturesAreRefused) {
