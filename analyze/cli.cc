@@ -88,6 +88,78 @@ int runImport(const std::string& output, const std::vector<std::string>& capture
   return 0;
 }
 
+// The values the options of every command fill.
+struct Options {
+  std::string formatText = "table", output, startTime, signalText, since, until;
+  uint32_t pidFilter = 0;
+};
+
+po::options_description commandOptions(const std::string& command, Options& o) {
+  po::options_description options("options");
+  options.add_options()("help,h", "show usage")("format,f", po::value(&o.formatText),
+                                                "table, json or csv");
+  if (command == "import") options.add_options()("output,o", po::value(&o.output), "database");
+  if (command == "who-killed" || command == "tree")
+    options.add_options()("start-time", po::value(&o.startTime), "instance start (RFC 3339)");
+  if (command == "timeline")
+    options.add_options()("pid", po::value(&o.pidFilter), "only events of this pid")(
+        "signal", po::value(&o.signalText), "only this signal (name or number)")(
+        "since", po::value(&o.since), "from this time")("until", po::value(&o.until),
+                                                        "to this time");
+  if (command == "exits")
+    options.add_options()("failed", "only non-zero exits and deaths")(
+        "pid", po::value(&o.pidFilter), "only this pid");
+  options.add_options()("args", po::value<std::vector<std::string>>(), "arguments");
+  return options;
+}
+
+TimelineFilter timelineFilter(const po::variables_map& vm, const Options& o) {
+  TimelineFilter filter;
+  if (vm.count("pid")) filter.pid = o.pidFilter;
+  if (vm.count("signal")) {
+    filter.signal = names::parseSignal(o.signalText);
+    if (!filter.signal) throw UsageError("--signal: unknown signal '" + o.signalText + "'");
+  }
+  if (vm.count("since")) filter.sinceWallNs = parseTimeArg("--since", o.since);
+  if (vm.count("until")) filter.untilWallNs = parseTimeArg("--until", o.until);
+  return filter;
+}
+
+// A query command on the sources named by POSITIONALS (after its own
+// arguments).
+int runQuery(const std::string& command, const po::variables_map& vm, const Options& o,
+             std::vector<std::string> positionals, Format format, std::ostream& out,
+             std::ostream& err) {
+  auto take = [&](const char* what) {
+    if (positionals.empty()) throw UsageError(command + " needs " + what);
+    std::string first = positionals.front();
+    positionals.erase(positionals.begin());
+    return first;
+  };
+  std::optional<std::string> start;
+  if (vm.count("start-time")) start = o.startTime;
+
+  if (command == "info") return cmdInfo(*openSources(positionals, err), format, out);
+  if (command == "who-killed") {
+    uint32_t pid = parsePid(take("a PID"));
+    return cmdWhoKilled(*openSources(positionals, err), pid, start, format, out);
+  }
+  if (command == "tree") {
+    uint32_t pid = parsePid(take("a PID"));
+    return cmdTree(*openSources(positionals, err), pid, start, format, out);
+  }
+  if (command == "timeline")
+    return cmdTimeline(*openSources(positionals, err), timelineFilter(vm, o), format, out);
+  if (command == "exits") {
+    ExitsFilter filter;
+    filter.failed = vm.count("failed") > 0;
+    if (vm.count("pid")) filter.pid = o.pidFilter;
+    return cmdExits(*openSources(positionals, err), filter, format, out);
+  }
+  std::string sql = take("an SQL statement");
+  return cmdSql(*openSources(positionals, err), sql, format, out);
+}
+
 int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   if (args.empty()) throw UsageError("no command given (try sigan --help)");
   const std::string& command = args[0];
@@ -99,23 +171,8 @@ int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
     out << "sigan " << SIGREC_VERSION_STRING << '\n';
     return 0;
   }
-
-  po::options_description options("options");
-  std::string formatText = "table", output, startTime, signalText, since, until;
-  uint32_t pidFilter = 0;
-  options.add_options()("help,h", "show usage")("format,f", po::value(&formatText),
-                                                "table, json or csv");
-  if (command == "import") options.add_options()("output,o", po::value(&output), "database");
-  if (command == "who-killed" || command == "tree")
-    options.add_options()("start-time", po::value(&startTime), "instance start (RFC 3339)");
-  if (command == "timeline")
-    options.add_options()("pid", po::value(&pidFilter), "only events of this pid")(
-        "signal", po::value(&signalText), "only this signal (name or number)")(
-        "since", po::value(&since), "from this time")("until", po::value(&until), "to this time");
-  if (command == "exits")
-    options.add_options()("failed", "only non-zero exits and deaths")("pid", po::value(&pidFilter),
-                                                                      "only this pid");
-  options.add_options()("args", po::value<std::vector<std::string>>(), "arguments");
+  Options o;
+  po::options_description options = commandOptions(command, o);
   po::positional_options_description positional;
   positional.add("args", -1);
 
@@ -134,48 +191,10 @@ int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
   }
   auto positionals =
       vm.count("args") ? vm["args"].as<std::vector<std::string>>() : std::vector<std::string>{};
-  auto format = parseFormat(formatText);
+  auto format = parseFormat(o.formatText);
   if (!format) throw UsageError("--format must be table, json or csv");
-
-  if (command == "import") return runImport(output, positionals, out);
-
-  auto take = [&](const char* what) {
-    if (positionals.empty()) throw UsageError(command + " needs " + what);
-    std::string first = positionals.front();
-    positionals.erase(positionals.begin());
-    return first;
-  };
-  std::optional<std::string> start;
-  if (vm.count("start-time")) start = startTime;
-
-  if (command == "info") return cmdInfo(*openSources(positionals, err), *format, out);
-  if (command == "who-killed") {
-    uint32_t pid = parsePid(take("a PID"));
-    return cmdWhoKilled(*openSources(positionals, err), pid, start, *format, out);
-  }
-  if (command == "tree") {
-    uint32_t pid = parsePid(take("a PID"));
-    return cmdTree(*openSources(positionals, err), pid, start, *format, out);
-  }
-  if (command == "timeline") {
-    TimelineFilter filter;
-    if (vm.count("pid")) filter.pid = pidFilter;
-    if (vm.count("signal")) {
-      filter.signal = names::parseSignal(signalText);
-      if (!filter.signal) throw UsageError("--signal: unknown signal '" + signalText + "'");
-    }
-    if (vm.count("since")) filter.sinceWallNs = parseTimeArg("--since", since);
-    if (vm.count("until")) filter.untilWallNs = parseTimeArg("--until", until);
-    return cmdTimeline(*openSources(positionals, err), filter, *format, out);
-  }
-  if (command == "exits") {
-    ExitsFilter filter;
-    filter.failed = vm.count("failed") > 0;
-    if (vm.count("pid")) filter.pid = pidFilter;
-    return cmdExits(*openSources(positionals, err), filter, *format, out);
-  }
-  std::string sql = take("an SQL statement");
-  return cmdSql(*openSources(positionals, err), sql, *format, out);
+  if (command == "import") return runImport(o.output, positionals, out);
+  return runQuery(command, vm, o, positionals, *format, out, err);
 }
 
 std::string oneLine(std::string text) {

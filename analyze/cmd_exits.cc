@@ -5,74 +5,53 @@
 #include <algorithm>
 #include <ostream>
 
+#include "analyze/display_text.h"
 #include "analyze/loss_windows.h"
 #include "analyze/queries.h"
 #include "schema/time_format.h"
 
 namespace sigrec::analyze {
+namespace {
 
-int cmdExits(const Db& db, const ExitsFilter& filter, Format format, std::ostream& out) {
-  std::string sql =
-      "SELECT e.pid, COALESCE(p.ppid, e.parent_pid), COALESCE(p.comm, e.comm), p.cmdline,"
-      " p.start_ns + c.boot_to_wall_ns, e.time_ns + c.boot_to_wall_ns, e.time_ns - p.start_ns,"
-      " e.reason, e.exit_status, e.signo, e.signal_name, e.core_dumped, s.origin, s.sender_pid,"
-      " s.sender_comm, sp.cmdline, s.code_name, c.hostname, e.tid, o.trigger_pid, o.trigger_comm,"
-      " e.exit_code, e.capture_id"
-      " FROM exits e JOIN captures c ON c.id = e.capture_id"
-      " LEFT JOIN processes p ON p.id = e.process_id LEFT JOIN signals s ON s.id = e.signal_id"
-      " LEFT JOIN processes sp ON sp.id = s.sender_id LEFT JOIN oom_kills o ON o.id = e.oom_id"
-      " WHERE 1";
-  if (filter.failed) sql += " AND (e.reason <> 'exit' OR e.exit_status <> 0)";
-  if (filter.pid) sql += " AND e.pid = ?1";
-  sql += " ORDER BY e.time_ns + c.boot_to_wall_ns, e.id";
-  auto stmt = db.prepare(sql);
-  if (filter.pid) stmt.bind(1, *filter.pid);
-  std::vector<Row> rows;
-  LossWindows losses(db);
-  std::optional<LossOverlap> gaps;  // over all rows that lived through a loss
-  size_t incomplete = 0;
-  while (stmt.step()) {
-    bool kernel = !stmt.isNull(12) && stmt.getText(12) == "kernel";
-    Row row;
-    row["pid"] = stmt.getInt(0);
-    row["ppid"] = stmt.isNull(1) ? Row() : Row(stmt.getInt(1));
-    row["comm"] = stmt.getText(2);
-    row["cmdline"] = stmt.isNull(3) ? Row() : Row(stmt.getText(3));
-    row["start_time"] = stmt.isNull(4) ? Row() : Row(formatTime(stmt.getInt(4)));
-    row["exit_time"] = formatTime(stmt.getInt(5));
-    row["reason"] = stmt.getText(7);
-    row["exit_status"] = stmt.isNull(8) ? Row() : Row(stmt.getInt(8));
-    row["signal"] = stmt.isNull(9) ? Row() : Row(stmt.getInt(9));
-    row["signal_name"] = stmt.isNull(10) ? Row() : Row(stmt.getText(10));
-    row["core_dumped"] = stmt.getInt(11) != 0;
-    row["killer_pid"] = stmt.isNull(13) || kernel ? Row() : Row(stmt.getInt(13));
-    row["killer_comm"] = stmt.isNull(14) || kernel ? Row() : Row(stmt.getText(14));
-    row["origin"] = stmt.isNull(12) ? Row() : Row(stmt.getText(12));
-    // Extras.
-    row["lifetime"] = stmt.isNull(6) ? Row() : Row(static_cast<double>(stmt.getInt(6)) / 1e9);
-    row["killer_cmdline"] = stmt.isNull(15) || kernel ? Row() : Row(stmt.getText(15));
-    row["code"] = stmt.isNull(16) ? Row() : Row(stmt.getText(16));
-    row["oom_trigger_pid"] = stmt.isNull(19) ? Row() : Row(stmt.getInt(19));
-    row["oom_trigger_comm"] = stmt.isNull(20) ? Row() : Row(stmt.getText(20));
-    row["exit_code"] = stmt.getInt(21);
-    row["hostname"] = stmt.getText(17);
-    auto gap = losses.during(stmt.getInt(22), stmt.isNull(4) ? stmt.getInt(5) : stmt.getInt(4),
-                             stmt.getInt(5));
-    row["complete"] = !gap;
-    if (gap) {
-      ++incomplete;
-      if (!gaps) gaps = *gap;
-      gaps->count = std::max(gaps->count, gap->count);
-      gaps->fromWallNs = std::min(gaps->fromWallNs, gap->fromWallNs);
-      gaps->toWallNs = std::max(gaps->toWallNs, gap->toWallNs);
-    }
-    rows.push_back(std::move(row));
-  }
-  if (gaps) {
-    LossWindows::warn(fmt::format("{} of these processes lived while events were lost", incomplete),
-                      *gaps);
-  }
+Row exitRow(const Statement& stmt) {
+  bool kernel = !stmt.isNull("origin") && stmt.getText("origin") == "kernel";
+  Row row;
+  row["pid"] = stmt.getInt("pid");
+  row["ppid"] = stmt.isNull("ppid") ? Row() : Row(stmt.getInt("ppid"));
+  row["comm"] = stmt.getText("comm");
+  row["cmdline"] =
+      stmt.isNull("cmdline")
+          ? Row()
+          : Row(shownCmdline(stmt.getText("cmdline"), stmt.getInt("cmdline_truncated") != 0));
+  row["start_time"] =
+      stmt.isNull("start_wall_ns") ? Row() : Row(formatTime(stmt.getInt("start_wall_ns")));
+  row["exit_time"] = formatTime(stmt.getInt("exit_wall_ns"));
+  row["reason"] = stmt.getText("reason");
+  row["exit_status"] = stmt.isNull("exit_status") ? Row() : Row(stmt.getInt("exit_status"));
+  row["signal"] = stmt.isNull("signo") ? Row() : Row(stmt.getInt("signo"));
+  row["signal_name"] = stmt.isNull("signal_name") ? Row() : Row(stmt.getText("signal_name"));
+  row["core_dumped"] = stmt.getInt("core_dumped") != 0;
+  row["killer_pid"] = stmt.isNull("sender_pid") || kernel ? Row() : Row(stmt.getInt("sender_pid"));
+  row["killer_comm"] =
+      stmt.isNull("sender_comm") || kernel ? Row() : Row(stmt.getText("sender_comm"));
+  row["origin"] = stmt.isNull("origin") ? Row() : Row(stmt.getText("origin"));
+  // Extras.
+  row["lifetime"] = stmt.isNull("lifetime_ns")
+                        ? Row()
+                        : Row(static_cast<double>(stmt.getInt("lifetime_ns")) / 1e9);
+  row["killer_cmdline"] = stmt.isNull("killer_cmdline") || kernel
+                              ? Row()
+                              : Row(shownCmdline(stmt.getText("killer_cmdline"),
+                                                 stmt.getInt("killer_cmdline_truncated") != 0));
+  row["code"] = stmt.isNull("code_name") ? Row() : Row(stmt.getText("code_name"));
+  row["oom_trigger_pid"] = stmt.isNull("trigger_pid") ? Row() : Row(stmt.getInt("trigger_pid"));
+  row["oom_trigger_comm"] = stmt.isNull("trigger_comm") ? Row() : Row(stmt.getText("trigger_comm"));
+  row["exit_code"] = stmt.getInt("exit_code");
+  row["hostname"] = stmt.getText("hostname");
+  return row;
+}
 
+std::vector<Column> exitColumns() {
   auto reasonText = [](const Row& r) {
     if (r["reason"] == "exit") return fmt::format("exit {}", plainText(r["exit_status"]));
     std::string text = plainText(r["signal_name"]);
@@ -94,7 +73,7 @@ int cmdExits(const Db& db, const ExitsFilter& filter, Format format, std::ostrea
                ? std::string()
                : formatDuration(static_cast<int64_t>(r["lifetime"].get<double>() * 1e9));
   };
-  std::vector<Column> columns = {
+  return {
       {"exit_time", "EXIT TIME"},
       {"pid", "PID"},
       {"ppid", "PPID"},
@@ -118,7 +97,57 @@ int cmdExits(const Db& db, const ExitsFilter& filter, Format format, std::ostrea
       {"hostname", ""},
       {"complete", ""},
   };
-  writeRows(out, format, columns, rows);
+}
+
+}  // namespace
+
+int cmdExits(const Db& db, const ExitsFilter& filter, Format format, std::ostream& out) {
+  std::string sql =
+      "SELECT e.pid, COALESCE(p.ppid, e.parent_pid) AS ppid, COALESCE(p.comm, e.comm) AS comm,"
+      " p.cmdline,"
+      " p.start_ns + c.boot_to_wall_ns AS start_wall_ns, e.time_ns + c.boot_to_wall_ns AS "
+      "exit_wall_ns,"
+      " e.time_ns - p.start_ns AS lifetime_ns,"
+      " e.reason, e.exit_status, e.signo, e.signal_name, e.core_dumped, s.origin, s.sender_pid,"
+      " s.sender_comm, sp.cmdline AS killer_cmdline, s.code_name, c.hostname, e.tid, "
+      "o.trigger_pid, o.trigger_comm,"
+      " e.exit_code, e.capture_id, p.cmdline_truncated,"
+      " sp.cmdline_truncated AS killer_cmdline_truncated"
+      " FROM exits e JOIN captures c ON c.id = e.capture_id"
+      " LEFT JOIN processes p ON p.id = e.process_id LEFT JOIN signals s ON s.id = e.signal_id"
+      " LEFT JOIN processes sp ON sp.id = s.sender_id LEFT JOIN oom_kills o ON o.id = e.oom_id"
+      " WHERE 1";
+  if (filter.failed) sql += " AND (e.reason <> 'exit' OR e.exit_status <> 0)";
+  if (filter.pid) sql += " AND e.pid = ?1";
+  sql += " ORDER BY e.time_ns + c.boot_to_wall_ns, e.id";
+  auto stmt = db.prepare(sql);
+  if (filter.pid) stmt.bind(1, *filter.pid);
+  std::vector<Row> rows;
+  LossWindows losses(db);
+  std::optional<LossOverlap> gaps;  // over all rows that lived through a loss
+  size_t incomplete = 0;
+  while (stmt.step()) {
+    Row row = exitRow(stmt);
+    auto gap = losses.during(
+        stmt.getInt("capture_id"),
+        stmt.isNull("start_wall_ns") ? stmt.getInt("exit_wall_ns") : stmt.getInt("start_wall_ns"),
+        stmt.getInt("exit_wall_ns"));
+    row["complete"] = !gap;
+    if (gap) {
+      ++incomplete;
+      if (!gaps) gaps = *gap;
+      gaps->count = std::max(gaps->count, gap->count);
+      gaps->fromWallNs = std::min(gaps->fromWallNs, gap->fromWallNs);
+      gaps->toWallNs = std::max(gaps->toWallNs, gap->toWallNs);
+    }
+    rows.push_back(std::move(row));
+  }
+  if (gaps) {
+    LossWindows::warn(fmt::format("{} of these processes lived while events were lost", incomplete),
+                      *gaps);
+  }
+
+  writeRows(out, format, exitColumns(), rows);
   return 0;
 }
 

@@ -17,24 +17,26 @@ int64_t count(const Db& db, const std::string& sql, int64_t captureId) {
 }
 
 Row captureRow(const Db& db, const Statement& s) {
-  int64_t id = s.getInt(0);
-  int64_t wall = s.getInt(9);
+  int64_t id = s.getInt("id");
+  int64_t wall = s.getInt("boot_to_wall_ns");
   Row row;
   row["capture_id"] = id;
-  row["hostname"] = s.getText(1);
-  row["kernel"] = s.getText(2);
-  row["machine"] = s.getText(3);
-  row["boot_id"] = s.getText(4);
-  row["recorder_version"] = s.getText(5);
-  row["command"] = s.getText(6);
-  row["path"] = s.getText(7);
-  row["format_version"] = s.getText(8);
-  row["start_time"] = s.isNull(10) ? Row() : Row(formatTime(s.getInt(10) + wall));
-  row["end_time"] = s.isNull(11) ? Row() : Row(formatTime(s.getInt(11) + wall));
-  row["duration"] = s.isNull(10) || s.isNull(11) ? Row() : Row((s.getInt(11) - s.getInt(10)) / 1e9);
-  row["trailer"] = s.getInt(12) != 0;
-  row["stop_reason"] = s.isNull(13) ? Row() : Row(s.getText(13));
-  row["events"] = s.getInt(14);
+  row["hostname"] = s.getText("hostname");
+  row["kernel"] = s.getText("kernel_release");
+  row["machine"] = s.getText("machine");
+  row["boot_id"] = s.getText("boot_id");
+  row["recorder_version"] = s.getText("recorder_version");
+  row["command"] = s.getText("command");
+  row["path"] = s.getText("path");
+  row["format_version"] = s.getText("format_version");
+  row["start_time"] = s.isNull("start_ns") ? Row() : Row(formatTime(s.getInt("start_ns") + wall));
+  row["end_time"] = s.isNull("end_ns") ? Row() : Row(formatTime(s.getInt("end_ns") + wall));
+  row["duration"] = s.isNull("start_ns") || s.isNull("end_ns")
+                        ? Row()
+                        : Row((s.getInt("end_ns") - s.getInt("start_ns")) / 1e9);
+  row["trailer"] = s.getInt("trailer") != 0;
+  row["stop_reason"] = s.isNull("stop_reason") ? Row() : Row(s.getText("stop_reason"));
+  row["events"] = s.getInt("events");
   row["events_by_kind"] = Row{
       {"signal_generate", count(db, "SELECT COUNT(*) FROM signals WHERE capture_id=?", id)},
       {"signal_deliver", count(db, "SELECT COUNT(*) FROM deliveries WHERE capture_id=?", id)},
@@ -48,33 +50,34 @@ Row captureRow(const Db& db, const Statement& s) {
       {"oom", count(db, "SELECT COUNT(*) FROM oom_kills WHERE capture_id=?", id)},
   };
   row["processes"] = count(db, "SELECT COUNT(*) FROM processes WHERE capture_id=?", id);
-  row["snapshot_processes"] = s.isNull(15) ? Row() : Row(s.getInt(15));
-  row["lost"] = s.getInt(16);
+  row["snapshot_processes"] =
+      s.isNull("snapshot_processes") ? Row() : Row(s.getInt("snapshot_processes"));
+  row["lost"] = s.getInt("lost");
   Row losses = Row::array();
   auto ls = db.prepare(
       "SELECT cpu, probe, count, from_ns, to_ns FROM losses WHERE capture_id=? ORDER BY from_ns");
   ls.bind(1, id);
   while (ls.step())
-    losses.push_back(Row{{"cpu", ls.getInt(0)},
-                         {"probe", ls.getText(1)},
-                         {"count", ls.getInt(2)},
-                         {"from", formatTime(ls.getInt(3) + wall)},
-                         {"to", formatTime(ls.getInt(4) + wall)}});
+    losses.push_back(Row{{"cpu", ls.getInt("cpu")},
+                         {"probe", ls.getText("probe")},
+                         {"count", ls.getInt("count")},
+                         {"from", formatTime(ls.getInt("from_ns") + wall)},
+                         {"to", formatTime(ls.getInt("to_ns") + wall)}});
   row["losses"] = losses;
   Row damage = Row::array();
   auto ds = db.prepare(
       "SELECT offset, bytes, what, truncation FROM damage WHERE capture_id=? ORDER BY offset");
   ds.bind(1, id);
   while (ds.step())
-    damage.push_back(Row{{"offset", ds.getInt(0)},
-                         {"bytes", ds.getInt(1)},
-                         {"what", ds.getText(2)},
-                         {"truncation", ds.getInt(3) != 0}});
+    damage.push_back(Row{{"offset", ds.getInt("offset")},
+                         {"bytes", ds.getInt("bytes")},
+                         {"what", ds.getText("what")},
+                         {"truncation", ds.getInt("truncation") != 0}});
   row["damage"] = damage;
   row["complete"] = row["trailer"].get<bool>() && row["lost"].get<int64_t>() == 0 &&
-                    damage.empty() && s.getInt(17) == 0;
-  row["user_dropped"] = s.getInt(17);
-  row["file_size"] = s.getInt(18);
+                    damage.empty() && s.getInt("user_dropped") == 0;
+  row["user_dropped"] = s.getInt("user_dropped");
+  row["file_size"] = s.getInt("file_size");
   return row;
 }
 
@@ -133,8 +136,9 @@ int cmdInfo(const Db& db, Format format, std::ostream& out) {
   auto stmt = db.prepare(
       "SELECT id, hostname, kernel_release, machine, boot_id, recorder_version, command, path,"
       " format_version, boot_to_wall_ns, start_ns, end_ns, trailer, stop_reason,"
-      " COALESCE(events, 0), snapshot_processes, COALESCE(lost, 0), COALESCE(user_dropped, 0),"
-      " COALESCE(file_size, 0) FROM captures ORDER BY hostname, start_ns + boot_to_wall_ns, id");
+      " COALESCE(events, 0) AS events, snapshot_processes, COALESCE(lost, 0) AS lost,"
+      " COALESCE(user_dropped, 0) AS user_dropped, COALESCE(file_size, 0) AS file_size"
+      " FROM captures ORDER BY hostname, start_ns + boot_to_wall_ns, id");
   std::vector<Row> rows;
   while (stmt.step()) rows.push_back(captureRow(db, stmt));
   if (format == Format::kTable) {

@@ -19,9 +19,9 @@ std::string endText(const Db& db, int64_t id) {
       "SELECT reason, exit_status, signal_name, core_dumped FROM exits WHERE process_id = ?");
   stmt.bind(1, id);
   if (!stmt.step()) return "";
-  if (stmt.getText(0) == "exit") return fmt::format("exit {}", stmt.getInt(1));
-  return stmt.getText(2) + (stmt.getInt(3) ? " core" : "") +
-         (stmt.getText(0) == "oom" ? " (oom)" : "");
+  if (stmt.getText("reason") == "exit") return fmt::format("exit {}", stmt.getInt("exit_status"));
+  return stmt.getText("signal_name") + (stmt.getInt("core_dumped") ? " core" : "") +
+         (stmt.getText("reason") == "oom" ? " (oom)" : "");
 }
 
 Row node(const Db& db, const ProcessInfo& p, const char* relation, int depth) {
@@ -54,7 +54,7 @@ void descendants(const Db& db, int64_t root, int depth, std::vector<Row>& rows) 
     }
     children.bind(1, id);
     std::vector<int64_t> found;
-    while (children.step()) found.push_back(children.getInt(0));
+    while (children.step()) found.push_back(children.getInt("id"));
     children.reset();
     // Reversed so the oldest child is visited first.
     std::reverse(found.begin(), found.end());

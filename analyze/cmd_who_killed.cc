@@ -7,6 +7,7 @@
 #include <ostream>
 #include <set>
 
+#include "analyze/display_text.h"
 #include "analyze/errors.h"
 #include "analyze/process_info.h"
 #include "analyze/loss_windows.h"
@@ -23,8 +24,9 @@ std::string signalArg(int64_t signo) {
 }
 
 // The call as the program wrote it: "tgkill(1234, 1240, SIGTERM) = -1 EPERM".
+// One that never returned: "kill(2414, SIGKILL) — did not return: ...".
 std::string callText(const std::string& syscall, int64_t a0, int64_t a1, int64_t a2, int64_t a3,
-                     int64_t ret, const std::string& errnoName) {
+                     int64_t ret, const std::string& errnoName, bool returned) {
   std::string args;
   if (syscall == "kill" || syscall == "tkill")
     args = fmt::format("{}, {}", a0, signalArg(a1));
@@ -36,6 +38,7 @@ std::string callText(const std::string& syscall, int64_t a0, int64_t a1, int64_t
     args = fmt::format("{}, {}, info", a0, signalArg(a1));
   else if (syscall == "rt_tgsigqueueinfo")
     args = fmt::format("{}, {}, {}, info", a0, a1, signalArg(a2));
+  if (!returned) return fmt::format("{}({}){}", syscall, args, kNoReturnText);
   std::string result = ret < 0 ? fmt::format("-1 {}", errnoName) : std::to_string(ret);
   return fmt::format("{}({}) = {}", syscall, args, result);
 }
@@ -60,57 +63,65 @@ void addSender(const Db& db, Row& row, std::optional<int64_t> senderId) {
 
 std::vector<Row> signalRows(const Db& db, const ProcessInfo& target, int64_t fatalId) {
   auto stmt = db.prepare(
-      "SELECT s.time_ns + c.boot_to_wall_ns, s.target_pid, s.target_tid, s.target_comm, s.signo,"
+      "SELECT s.time_ns + c.boot_to_wall_ns AS wall_ns, s.target_pid, s.target_tid, s.target_comm, "
+      "s.signo,"
       " s.signal_name, s.origin, s.code, s.code_name, s.sender_id, s.sender_pid, s.sender_tid,"
       " s.sender_comm, s.result_name, s.group_directed, s.disposition,"
-      " s.delivered_ns + c.boot_to_wall_ns, k.syscall, k.arg0, k.arg1, k.arg2, k.arg3, k.ret,"
-      " k.errno_name, s.id, s.info_addr, s.info_pid, s.info_uid"
+      " s.delivered_ns + c.boot_to_wall_ns AS delivered_wall_ns, k.syscall, k.arg0, k.arg1, "
+      "k.arg2, k.arg3, k.ret,"
+      " k.errno_name, s.id, s.info_addr, s.info_pid, s.info_uid, k.returned"
       " FROM signals s JOIN captures c ON c.id = s.capture_id"
       " LEFT JOIN kill_calls k ON k.id = s.kill_call_id"
       " WHERE s.target_id = ? ORDER BY s.time_ns, s.id");
   stmt.bind(1, target.id);
   std::vector<Row> rows;
   while (stmt.step()) {
-    bool kernel = stmt.getText(6) == "kernel";
-    int signo = static_cast<int>(stmt.getInt(4));
+    bool kernel = stmt.getText("origin") == "kernel";
+    int signo = static_cast<int>(stmt.getInt("signo"));
     Row row;
-    row["time"] = formatTime(stmt.getInt(0));
-    row["target_pid"] = stmt.getInt(1);
-    row["target_comm"] = target.comm.empty() ? stmt.getText(3) : target.comm;
+    row["time"] = formatTime(stmt.getInt("wall_ns"));
+    row["target_pid"] = stmt.getInt("target_pid");
+    row["target_comm"] = target.comm.empty() ? stmt.getText("target_comm") : target.comm;
     row["signal"] = signo;
-    row["signal_name"] = stmt.getText(5);
-    row["origin"] = stmt.getText(6);
-    row["code"] = stmt.getText(8);
-    row["sender_pid"] = kernel ? Row() : Row(stmt.getInt(10));
-    row["sender_comm"] = kernel ? Row() : Row(stmt.getText(12));
+    row["signal_name"] = stmt.getText("signal_name");
+    row["origin"] = stmt.getText("origin");
+    row["code"] = stmt.getText("code_name");
+    row["sender_pid"] = kernel ? Row() : Row(stmt.getInt("sender_pid"));
+    row["sender_comm"] = kernel ? Row() : Row(stmt.getText("sender_comm"));
     row["sender_cmdline"] = Row();
     row["sender_ancestry"] = Row::array();
-    row["result"] = stmt.getText(13);
-    row["fatal"] = stmt.getInt(24) == fatalId;
+    row["result"] = stmt.getText("result_name");
+    row["fatal"] = stmt.getInt("id") == fatalId;
     // Extras.
-    row["target_tid"] = stmt.getInt(2);
+    row["target_tid"] = stmt.getInt("target_tid");
     row["target_start_time"] = formatTime(target.startWallNs);
     row["hostname"] = target.hostname;
-    row["code_value"] = stmt.getInt(7);
-    row["thread_directed"] = stmt.getInt(14) == 0;
-    row["sender_tid"] = kernel ? Row() : Row(stmt.getInt(11));
-    if (!kernel) addSender(db, row, stmt.getOptInt(9));
+    row["code_value"] = stmt.getInt("code");
+    row["thread_directed"] = stmt.getInt("group_directed") == 0;
+    row["sender_tid"] = kernel ? Row() : Row(stmt.getInt("sender_tid"));
+    if (!kernel) addSender(db, row, stmt.getOptInt("sender_id"));
     if (kernel) {
       // The acting task is only context for a kernel signal (the faulting
       // task, the allocating task for OOM, any task for a timer).
-      row["context_pid"] = stmt.getInt(10);
-      row["context_comm"] = stmt.getText(12);
+      row["context_pid"] = stmt.getInt("sender_pid");
+      row["context_comm"] = stmt.getText("sender_comm");
     }
-    row["call"] =
-        stmt.isNull(17)
-            ? Row()
-            : Row(callText(stmt.getText(17), stmt.getInt(18), stmt.getInt(19), stmt.getInt(20),
-                           stmt.getInt(21), stmt.getInt(22), stmt.getText(23)));
+    // returned is null in rows of schema version 1: they read as returned.
+    bool returned = stmt.isNull("returned") || stmt.getInt("returned") != 0;
+    row["call"] = stmt.isNull("syscall")
+                      ? Row()
+                      : Row(callText(stmt.getText("syscall"), stmt.getInt("arg0"),
+                                     stmt.getInt("arg1"), stmt.getInt("arg2"), stmt.getInt("arg3"),
+                                     stmt.getInt("ret"), stmt.getText("errno_name"), returned));
+    if (!stmt.isNull("syscall") && !returned) row["call_returned"] = false;
     row["errno"] = Row();
-    row["disposition"] = stmt.isNull(15) ? Row() : Row(stmt.getText(15));
-    row["delivered_time"] = stmt.isNull(16) ? Row() : Row(formatTime(stmt.getInt(16)));
-    if (!stmt.isNull(25) && (signo == 4 || signo == 5 || signo == 7 || signo == 8 || signo == 11))
-      row["fault_addr"] = fmt::format("{:#x}", static_cast<uint64_t>(stmt.getInt(25)));
+    row["disposition"] = stmt.isNull("disposition") ? Row() : Row(stmt.getText("disposition"));
+    row["delivered_time"] = stmt.isNull("delivered_wall_ns")
+                                ? Row()
+                                : Row(formatTime(stmt.getInt("delivered_wall_ns")));
+    if (!stmt.isNull("info_addr") &&
+        (signo == 4 || signo == 5 || signo == 7 || signo == 8 || signo == 11))
+      row["fault_addr"] = fmt::format("{:#x}", static_cast<uint64_t>(stmt.getInt("info_addr")));
     rows.push_back(std::move(row));
   }
   return rows;
@@ -122,9 +133,10 @@ std::vector<Row> failedCallRows(const Db& db, std::optional<int64_t> targetId, u
                                 const std::string& targetComm, const std::string& startTime) {
   auto stmt = db.prepare(
       std::string(
-          "SELECT k.time_ns + c.boot_to_wall_ns, k.signo, k.signal_name, k.syscall, k.caller_id,"
+          "SELECT k.time_ns + c.boot_to_wall_ns AS wall_ns, k.signo, k.signal_name, k.syscall, "
+          "k.caller_id,"
           " k.caller_pid, k.caller_tid, k.caller_comm, k.arg0, k.arg1, k.arg2, k.arg3, k.ret,"
-          " k.errno_name, c.hostname, k.target_host_tid, k.target_tid"
+          " k.errno_name, c.hostname, k.target_host_tid, k.target_tid, k.returned"
           " FROM kill_calls k JOIN captures c ON c.id = k.capture_id"
           " WHERE k.ret < 0 AND k.signo <> 0 AND ") +
       (targetId ? "k.target_id = ?"
@@ -137,29 +149,33 @@ std::vector<Row> failedCallRows(const Db& db, std::optional<int64_t> targetId, u
   std::vector<Row> rows;
   while (stmt.step()) {
     Row row;
-    row["time"] = formatTime(stmt.getInt(0));
+    row["time"] = formatTime(stmt.getInt("wall_ns"));
     row["target_pid"] = pid;
     row["target_comm"] = targetComm.empty() ? Row() : Row(targetComm);
-    row["signal"] = stmt.getInt(1);
-    row["signal_name"] = stmt.getText(2);
-    row["origin"] = stmt.getText(3);
+    row["signal"] = stmt.getInt("signo");
+    row["signal_name"] = stmt.getText("signal_name");
+    row["origin"] = stmt.getText("syscall");
     row["code"] = Row();
-    row["sender_pid"] = stmt.getInt(5);
-    row["sender_comm"] = stmt.getText(7);
+    row["sender_pid"] = stmt.getInt("caller_pid");
+    row["sender_comm"] = stmt.getText("caller_comm");
     row["sender_cmdline"] = Row();
     row["sender_ancestry"] = Row::array();
     row["result"] = "failed";
     row["fatal"] = false;
-    row["target_tid"] = stmt.isNull(15) ? Row() : Row(stmt.getInt(15));
+    row["target_tid"] =
+        stmt.isNull("target_host_tid") ? Row() : Row(stmt.getInt("target_host_tid"));
     row["target_start_time"] = startTime.empty() ? Row() : Row(startTime);
-    row["hostname"] = stmt.getText(14);
+    row["hostname"] = stmt.getText("hostname");
     row["code_value"] = Row();
-    row["thread_directed"] = !stmt.isNull(16);
-    row["sender_tid"] = stmt.getInt(6);
-    addSender(db, row, stmt.getOptInt(4));
-    row["call"] = callText(stmt.getText(3), stmt.getInt(8), stmt.getInt(9), stmt.getInt(10),
-                           stmt.getInt(11), stmt.getInt(12), stmt.getText(13));
-    row["errno"] = stmt.getText(13);
+    row["thread_directed"] = !stmt.isNull("target_tid");
+    row["sender_tid"] = stmt.getInt("caller_tid");
+    addSender(db, row, stmt.getOptInt("caller_id"));
+    bool returned = stmt.isNull("returned") || stmt.getInt("returned") != 0;
+    row["call"] = callText(stmt.getText("syscall"), stmt.getInt("arg0"), stmt.getInt("arg1"),
+                           stmt.getInt("arg2"), stmt.getInt("arg3"), stmt.getInt("ret"),
+                           stmt.getText("errno_name"), returned);
+    if (!returned) row["call_returned"] = false;
+    row["errno"] = stmt.getText("errno_name");
     row["disposition"] = Row();
     row["delivered_time"] = Row();
     rows.push_back(std::move(row));
@@ -167,21 +183,36 @@ std::vector<Row> failedCallRows(const Db& db, std::optional<int64_t> targetId, u
   return rows;
 }
 
-std::string endingText(const Db& db, const ProcessInfo& p, int64_t* fatalId) {
+// How an instance ended, for the table header.
+struct Ending {
+  std::string text;
+  int64_t fatalId = -1;         // signals.id of the fatal signal, -1 if none
+  bool killedBySignal = false;  // reason signal or oom
+};
+
+Ending ending(const Db& db, const ProcessInfo& p) {
   auto stmt = db.prepare(
       "SELECT e.reason, e.exit_status, e.signal_name, e.core_dumped, e.signal_id,"
-      " e.time_ns + c.boot_to_wall_ns FROM exits e JOIN captures c ON c.id = e.capture_id"
-      " WHERE e.process_id = ?");
+      " e.time_ns + c.boot_to_wall_ns AS wall_ns FROM exits e"
+      " JOIN captures c ON c.id = e.capture_id WHERE e.process_id = ?");
   stmt.bind(1, p.id);
-  *fatalId = -1;
-  if (!stmt.step()) return "still running at the end of the capture (or its exit was not recorded)";
-  std::string when = formatTime(stmt.getInt(5));
-  if (!stmt.isNull(4)) *fatalId = stmt.getInt(4);
-  std::string reason = stmt.getText(0);
-  if (reason == "exit") return fmt::format("exited with status {} at {}", stmt.getInt(1), when);
-  return fmt::format("killed by {}{}{} at {}", stmt.getText(2),
-                     stmt.getInt(3) ? " (core dumped)" : "", reason == "oom" ? " (OOM killer)" : "",
-                     when);
+  Ending out;
+  if (!stmt.step()) {
+    out.text = "still running at the end of the capture (or its exit was not recorded)";
+    return out;
+  }
+  std::string when = formatTime(stmt.getInt("wall_ns"));
+  if (!stmt.isNull("signal_id")) out.fatalId = stmt.getInt("signal_id");
+  std::string reason = stmt.getText("reason");
+  if (reason == "exit") {
+    out.text = fmt::format("exited with status {} at {}", stmt.getInt("exit_status"), when);
+    return out;
+  }
+  out.killedBySignal = true;
+  out.text = fmt::format("killed by {}{}{} at {}", stmt.getText("signal_name"),
+                         stmt.getInt("core_dumped") ? " (core dumped)" : "",
+                         reason == "oom" ? " (OOM killer)" : "", when);
+  return out;
 }
 
 std::string senderText(const Row& row) {
@@ -261,9 +292,10 @@ int cmdWhoKilled(const Db& db, uint32_t pid, const std::optional<std::string>& s
     auto gap = losses.during(p.captureId, p.startWallNs, p.exitWallNs);
     if (gap)
       LossWindows::warn(fmt::format("pid {} ({}) started {}", pid, p.comm, startText(p)), *gap);
-    int64_t fatalId = -1;
-    t.ending = endingText(db, p, &fatalId);
-    t.causeMissing = fatalId < 0 && t.ending.rfind("killed by", 0) == 0;
+    Ending end = ending(db, p);
+    int64_t fatalId = end.fatalId;
+    t.ending = end.text;
+    t.causeMissing = end.killedBySignal && fatalId < 0;
     t.rows = signalRows(db, p, fatalId);
     auto failed = failedCallRows(db, p.id, pid, p.comm, formatTime(p.startWallNs));
     t.rows.insert(t.rows.end(), failed.begin(), failed.end());

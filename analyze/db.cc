@@ -148,4 +148,12 @@ void Transaction::commit() {
   done_ = true;
 }
 
+int Statement::column(std::string_view name) const {
+  if (names_.empty())
+    for (int i = 0; i < columnCount(); ++i) names_.push_back(columnName(i));
+  for (size_t i = 0; i < names_.size(); ++i)
+    if (names_[i] == name) return static_cast<int>(i);
+  throw std::logic_error("no result column " + std::string(name));
+}
+
 }  // namespace sigrec::analyze

@@ -9,6 +9,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 #include <string_view>
 
 namespace sigrec::analyze {
@@ -48,7 +49,8 @@ class Db {
 class Statement {
  public:
   Statement(sqlite3* db, std::string_view sql);
-  Statement(Statement&& other) noexcept : stmt_(other.stmt_), tail_(std::move(other.tail_)) {
+  Statement(Statement&& other) noexcept
+      : stmt_(other.stmt_), tail_(std::move(other.tail_)), names_(std::move(other.names_)) {
     other.stmt_ = nullptr;
   }
   Statement& operator=(Statement&&) = delete;
@@ -104,12 +106,21 @@ class Statement {
   std::optional<std::string> getOptText(int i) const {
     return isNull(i) ? std::nullopt : std::optional<std::string>(getText(i));
   }
+  // The same by result column name (the SELECT's name or alias): queries
+  // read their rows this way, so that a column added to a SELECT moves no
+  // other. An unknown name is a programming error (std::logic_error).
+  int column(std::string_view name) const;
+  bool isNull(std::string_view name) const { return isNull(column(name)); }
+  int64_t getInt(std::string_view name) const { return getInt(column(name)); }
+  std::string getText(std::string_view name) const { return getText(column(name)); }
+  std::optional<int64_t> getOptInt(std::string_view name) const { return getOptInt(column(name)); }
   // What followed the first statement in the SQL text (for "one statement only").
   const std::string& tail() const { return tail_; }
 
  private:
   sqlite3_stmt* stmt_ = nullptr;
   std::string tail_;
+  mutable std::vector<std::string> names_;  // result column names, on first use
 };
 
 // Rolls back unless commit() was called: an exception mid-import leaves the

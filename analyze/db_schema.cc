@@ -1,6 +1,10 @@
 #include "analyze/db_schema.h"
 
+#include <fmt/format.h>
+
 #include <string>
+
+#include "analyze/store/tables.h"
 
 namespace sigrec::analyze {
 namespace {
@@ -10,89 +14,6 @@ namespace {
   "(strftime('%Y-%m-%dT%H:%M:%S', (" expr \
   ") / 1000000000, 'unixepoch') || "      \
   "printf('.%09dZ', (" expr ") % 1000000000))"
-
-constexpr const char* kTables = R"sql(
-CREATE TABLE IF NOT EXISTS captures (
-  id INTEGER PRIMARY KEY,
-  capture_key TEXT NOT NULL UNIQUE,
-  path TEXT, file_size INTEGER, format_version TEXT,
-  hostname TEXT, kernel_release TEXT, kernel_version TEXT, machine TEXT, boot_id TEXT,
-  boot_to_wall_ns INTEGER NOT NULL DEFAULT 0,
-  recorder_version TEXT, recorder_args TEXT, command TEXT,
-  start_ns INTEGER, end_ns INTEGER, clock_ticks_per_second INTEGER,
-  signal_mask INTEGER, filter_pid INTEGER, filter_cgroup_id INTEGER, threads INTEGER,
-  ring_buffer_bytes INTEGER, file_sequence INTEGER,
-  snapshot_ns INTEGER, snapshot_processes INTEGER, snapshot_unreadable INTEGER,
-  trailer INTEGER NOT NULL DEFAULT 0, stop_reason TEXT, command_exit_status INTEGER,
-  trailer_events INTEGER, trailer_lost INTEGER, user_dropped INTEGER,
-  events INTEGER, lost INTEGER, damaged_bytes INTEGER, imported_at TEXT);
-CREATE TABLE IF NOT EXISTS processes (
-  id INTEGER PRIMARY KEY, capture_id INTEGER NOT NULL,
-  pid INTEGER NOT NULL, start_ns INTEGER, start_exact INTEGER,
-  ppid INTEGER, parent_id INTEGER,
-  comm TEXT, exe TEXT, cmdline TEXT, uid INTEGER, cgroup TEXT, cgroup_id INTEGER,
-  ns_pid INTEGER, pid_ns INTEGER,
-  in_snapshot INTEGER, fork_ns INTEGER, exec_count INTEGER, exit_ns INTEGER,
-  first_seen_ns INTEGER, last_seen_ns INTEGER);
-CREATE TABLE IF NOT EXISTS signals (
-  id INTEGER PRIMARY KEY, capture_id INTEGER NOT NULL, time_ns INTEGER NOT NULL, cpu INTEGER,
-  signo INTEGER, signal_name TEXT, code INTEGER, code_name TEXT, origin TEXT,
-  sender_id INTEGER, sender_pid INTEGER, sender_tid INTEGER, sender_comm TEXT, sender_uid INTEGER,
-  target_id INTEGER, target_pid INTEGER, target_tid INTEGER, target_comm TEXT,
-  target_cgroup_id INTEGER, group_directed INTEGER, result INTEGER, result_name TEXT,
-  call_enter_ns INTEGER, kill_call_id INTEGER,
-  info_kind TEXT, info_pid INTEGER, info_uid INTEGER, info_status INTEGER, info_addr INTEGER,
-  delivery_id INTEGER, delivered_ns INTEGER, disposition TEXT);
-CREATE TABLE IF NOT EXISTS deliveries (
-  id INTEGER PRIMARY KEY, capture_id INTEGER NOT NULL, time_ns INTEGER NOT NULL, cpu INTEGER,
-  process_id INTEGER, pid INTEGER, tid INTEGER, comm TEXT,
-  signo INTEGER, signal_name TEXT, code INTEGER, code_name TEXT,
-  disposition TEXT, sa_flags INTEGER, info_kind TEXT, signal_id INTEGER);
-CREATE TABLE IF NOT EXISTS kill_calls (
-  id INTEGER PRIMARY KEY, capture_id INTEGER NOT NULL, time_ns INTEGER NOT NULL,
-  enter_ns INTEGER, cpu INTEGER, syscall TEXT,
-  caller_id INTEGER, caller_pid INTEGER, caller_tid INTEGER, caller_comm TEXT, caller_uid INTEGER,
-  arg0 INTEGER, arg1 INTEGER, arg2 INTEGER, arg3 INTEGER,
-  signo INTEGER, signal_name TEXT, target_pid INTEGER, target_tid INTEGER, target_id INTEGER,
-  ret INTEGER, errno_name TEXT, signals INTEGER,
-  target_host_pid INTEGER, target_host_tid INTEGER, returned INTEGER);
-CREATE TABLE IF NOT EXISTS forks (
-  id INTEGER PRIMARY KEY, capture_id INTEGER NOT NULL, time_ns INTEGER NOT NULL, cpu INTEGER,
-  parent_id INTEGER, parent_pid INTEGER, parent_tid INTEGER, parent_comm TEXT,
-  child_id INTEGER, child_pid INTEGER, child_tid INTEGER, child_start_ns INTEGER,
-  thread INTEGER, child_ns_pid INTEGER, child_ns_tid INTEGER, pid_ns INTEGER,
-  child_cgroup_id INTEGER);
-CREATE TABLE IF NOT EXISTS execs (
-  id INTEGER PRIMARY KEY, capture_id INTEGER NOT NULL, time_ns INTEGER NOT NULL, cpu INTEGER,
-  process_id INTEGER, pid INTEGER, tid INTEGER, old_tid INTEGER, uid INTEGER, comm TEXT,
-  filename TEXT, cmdline TEXT, argv TEXT,
-  args_truncated INTEGER, filename_truncated INTEGER, args_unreadable INTEGER, cgroup_id INTEGER);
-CREATE TABLE IF NOT EXISTS exits (
-  id INTEGER PRIMARY KEY, capture_id INTEGER NOT NULL, time_ns INTEGER NOT NULL, cpu INTEGER,
-  process_id INTEGER, pid INTEGER, tid INTEGER, comm TEXT,
-  exit_code INTEGER, reason TEXT, exit_status INTEGER, signo INTEGER, signal_name TEXT,
-  core_dumped INTEGER, signal_id INTEGER, oom_id INTEGER,
-  parent_pid INTEGER, parent_id INTEGER);
-CREATE TABLE IF NOT EXISTS thread_exits (
-  id INTEGER PRIMARY KEY, capture_id INTEGER NOT NULL, time_ns INTEGER NOT NULL, cpu INTEGER,
-  process_id INTEGER, pid INTEGER, tid INTEGER, comm TEXT, exit_code INTEGER);
-CREATE TABLE IF NOT EXISTS oom_kills (
-  id INTEGER PRIMARY KEY, capture_id INTEGER NOT NULL, time_ns INTEGER NOT NULL, cpu INTEGER,
-  victim_pid INTEGER, victim_id INTEGER, victim_uid INTEGER,
-  trigger_id INTEGER, trigger_pid INTEGER, trigger_tid INTEGER, trigger_comm TEXT,
-  total_vm_kb INTEGER, anon_rss_kb INTEGER, file_rss_kb INTEGER, shmem_rss_kb INTEGER,
-  pgtables_kb INTEGER, oom_score_adj INTEGER);
-CREATE TABLE IF NOT EXISTS losses (
-  id INTEGER PRIMARY KEY, capture_id INTEGER NOT NULL,
-  cpu INTEGER, probe TEXT, count INTEGER, from_ns INTEGER, to_ns INTEGER);
-CREATE TABLE IF NOT EXISTS probe_counters (
-  id INTEGER PRIMARY KEY, capture_id INTEGER NOT NULL,
-  probe TEXT, cpu INTEGER, emitted INTEGER, lost INTEGER);
-CREATE TABLE IF NOT EXISTS damage (
-  id INTEGER PRIMARY KEY, capture_id INTEGER NOT NULL,
-  offset INTEGER, bytes INTEGER, what TEXT, truncation INTEGER);
-CREATE TABLE IF NOT EXISTS sigan_meta (key TEXT PRIMARY KEY, value TEXT);
-)sql";
 
 const std::string kViews = std::string(R"sql(
 CREATE VIEW IF NOT EXISTS v_processes AS
@@ -155,6 +76,7 @@ CREATE INDEX IF NOT EXISTS kill_calls_unsent_host_target ON kill_calls(target_ho
 CREATE INDEX IF NOT EXISTS kill_calls_unsent_caller ON kill_calls(caller_pid)
   WHERE ret < 0 OR signals = 0;
 CREATE INDEX IF NOT EXISTS kill_calls_failed ON kill_calls(target_id) WHERE ret < 0;
+CREATE INDEX IF NOT EXISTS kill_calls_unreturned ON kill_calls(caller_pid) WHERE returned = 0;
 CREATE INDEX IF NOT EXISTS deliveries_pid ON deliveries(pid);
 CREATE INDEX IF NOT EXISTS execs_process ON execs(process_id, time_ns);
 CREATE INDEX IF NOT EXISTS execs_pid ON execs(pid);
@@ -208,17 +130,23 @@ int schemaVersion(const Db& db) {
   return version;
 }
 
-// Version 2: kill-call targets in the caller's pid namespace, and calls that
-// never returned. Rows of version 1 were all resolved against host pids, so
-// their host columns are the numbers passed; whether they returned is unknown.
+// Data fixes after the columns a version added exist (store::Column::since).
+// Version 2: rows of version 1 were all resolved against host pids, so their
+// host columns are the numbers passed; whether they returned is unknown.
 constexpr const char* kUpgradeTo2 = R"sql(
-ALTER TABLE kill_calls ADD COLUMN target_host_pid INTEGER;
-ALTER TABLE kill_calls ADD COLUMN target_host_tid INTEGER;
-ALTER TABLE kill_calls ADD COLUMN returned INTEGER;
 UPDATE kill_calls SET target_host_pid = target_pid, target_host_tid = target_tid;
 DROP INDEX IF EXISTS kill_calls_unsent_target;
-UPDATE sigan_meta SET value = '2' WHERE key = 'schema_version';
 )sql";
+
+void upgrade(Db& db, int from) {
+  for (const store::Table& t : store::tables())
+    for (const store::Column& c : t.columns)
+      if (c.since > from)
+        db.exec(fmt::format("ALTER TABLE {} ADD COLUMN {} {}", t.name, c.name, c.type));
+  if (from < 2) db.exec(kUpgradeTo2);
+  db.exec("UPDATE sigan_meta SET value = '" + std::to_string(kSchemaVersion) +
+          "' WHERE key = 'schema_version'");
+}
 
 }  // namespace
 
@@ -232,8 +160,11 @@ void checkSchema(const Db& db) {
 
 void ensureSchema(Db& db) {
   bool empty = db.scalar("SELECT COUNT(*) FROM sqlite_master").value_or(0) == 0;
-  if (!empty && schemaVersion(db) < 2) db.exec(kUpgradeTo2);
-  db.exec(kTables);
+  if (!empty) {
+    int version = schemaVersion(db);
+    if (version < kSchemaVersion) upgrade(db, version);
+  }
+  for (const store::Table& t : store::tables()) db.exec(store::createSql(t));
   db.exec(kViews);
   db.exec("INSERT OR IGNORE INTO sigan_meta VALUES ('schema_version', '" +
           std::to_string(kSchemaVersion) + "')");

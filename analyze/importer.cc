@@ -12,12 +12,16 @@
 #include <optional>
 #include <unordered_map>
 
+#include "analyze/attribution/exit_links.h"
 #include "analyze/attribution/kill_target.h"
 #include "analyze/db_schema.h"
 #include "analyze/frame_prefetcher.h"
+#include "analyze/import/capture_registry.h"
+#include "analyze/import/signal_tracker.h"
 #include "analyze/import_names.h"
 #include "analyze/process_resolver.h"
 #include "analyze/row_writer.h"
+#include "analyze/store/tables.h"
 #include "schema/names.h"
 
 namespace sigrec::analyze {
@@ -62,9 +66,13 @@ class Importer {
   void onOomVictim(Event::Reader ev, uint64_t t, int64_t cap);
   void trailer(schema::Trailer::Reader t);
   void finish();
-  void deleteCapture(int64_t id);
+  void prepareStatements();
+  void readFrames(std::optional<capture::Frame> first);
   void relinkKillTargets();
+  void writeProcesses();
+  uint64_t writeDamage();
   ProcessInstance& actor(Event::Reader ev);
+  ProcessInstance& signalTarget(Event::SignalGenerate::Reader g, uint64_t t);
 
   Db& db_;
   std::filesystem::path path_;
@@ -76,68 +84,13 @@ class Importer {
   uint64_t snapshotNs_ = 0;
   uint64_t lossCount_ = 0;
 
-  struct Pending {
-    int64_t signalId;
-    uint32_t tid;
-    bool group;
-  };
-  struct PairHash {
-    size_t operator()(const std::pair<int64_t, int64_t>& k) const {
-      return std::hash<int64_t>()(k.first * 0x9e3779b97f4a7c15ull ^ k.second);
-    }
-  };
-  // Generated, delivered-result signals not yet matched to a delivery,
-  // keyed by (target process id, signo).
-  std::unordered_map<std::pair<int64_t, int64_t>, std::vector<Pending>, PairHash> pending_;
-
-  // signals rows are held back in a window (in id order) until their
-  // delivery and their kill call are known, so that each row is written once,
-  // complete, and appended in rowid order: updating rows already written (as
-  // a per-delivery UPDATE and post-load UPDATEs over every signal did) cost
-  // more than the inserts. A row leaves the window when it is complete or
-  // when the window is full; what arrives later for it is then written with
-  // an UPDATE (delivery) or resolved at the end (kill call), as before.
-  struct SignalRow {
-    int64_t id;
-    uint64_t timeNs, callEnterNs, targetCgroupId, infoAddr;
-    uint32_t cpu, senderPid, senderTid, senderUid, targetPid, targetTid, infoUid;
-    int32_t signo, code, result, infoPid, infoStatus;
-    int64_t senderId, targetId;
-    const std::string *signalName, *codeName, *resultName;
-    const char *origin, *infoKind;
-    bool group, bySyscall, siginfo;
-    std::string senderComm, targetComm;
-    std::optional<int64_t> killCallId, deliveryId;
-    uint64_t deliveredNs = 0;
-    const char* disposition = nullptr;
-    bool awaitingDelivery = false, awaitingKill = false;
-  };
-  static constexpr size_t kWindowRows = 1 << 16;
-  std::deque<SignalRow> window_;
-  int64_t nextSignalId_ = 1;
-  void pushSignal(SignalRow row);
+  SignalTracker signals_{[this](const SignalRow& row) { writeSignal(row); }};
   void writeSignal(const SignalRow& row);
-  void drainWindow(bool all);
-  // Kill calls by (tid, enter_ns): the first one (smallest id) of each key,
-  // which is what signals.kill_call_id names; signals in the window waiting
-  // for one; signals that left the window still waiting (resolved at the end).
-  struct CallHash {
-    size_t operator()(const std::pair<uint32_t, uint64_t>& k) const {
-      return std::hash<uint64_t>()(k.second * 0x9e3779b97f4a7c15ull ^ k.first);
-    }
-  };
-  using CallKey = std::pair<uint32_t, uint64_t>;
-  // One entry per kill call, never erased: millions of nodes on a large
-  // capture. Taken from a pool released at once, as freeing them one by one
-  // cost about a second at the end of a 10 M-event import.
-  std::pmr::monotonic_buffer_resource killsPool_;
-  std::pmr::unordered_map<CallKey, int64_t, CallHash> killsByKey_{&killsPool_};
-  std::unordered_map<CallKey, std::vector<int64_t>, CallHash> awaitingKill_;
-  std::vector<std::pair<int64_t, CallKey>> lateKillLinks_;
   NameCache names_;
 
   // Ids handed out here, as SQLite would (max + 1), so that rows can name
   // each other before the writer thread has inserted them.
+  int64_t nextSignalId_ = 1;
   int64_t nextDeliveryId_ = 1;
   int64_t nextKillId_ = 1;
   RowWriter* rows_ = nullptr;  // lives in run()
@@ -146,31 +99,6 @@ class Importer {
                   *insExit_ = nullptr, *insThreadExit_ = nullptr, *insOom_ = nullptr,
                   *insLoss_ = nullptr;
 };
-
-void Importer::pushSignal(SignalRow row) {
-  window_.push_back(std::move(row));
-  drainWindow(false);
-}
-
-void Importer::drainWindow(bool all) {
-  while (!window_.empty()) {
-    SignalRow& front = window_.front();
-    bool complete = !front.awaitingDelivery && !front.awaitingKill;
-    if (!all && !complete && window_.size() <= kWindowRows) break;
-    if (front.awaitingKill) {
-      CallKey key{front.senderTid, front.callEnterNs};
-      lateKillLinks_.emplace_back(front.id, key);
-      auto waiting = awaitingKill_.find(key);
-      if (waiting != awaitingKill_.end()) {
-        auto& ids = waiting->second;
-        ids.erase(std::remove(ids.begin(), ids.end(), front.id), ids.end());
-        if (ids.empty()) awaitingKill_.erase(waiting);
-      }
-    }
-    writeSignal(front);
-    window_.pop_front();
-  }
-}
 
 void Importer::writeSignal(const SignalRow& r) {
   QueuedStatement& st = *insSignal_;
@@ -208,6 +136,52 @@ void Importer::writeSignal(const SignalRow& r) {
   st.run();
 }
 
+// One statement per table, reused for every row; the positional values of
+// each row follow the column list given here (checked against store/).
+void Importer::prepareStatements() {
+  insSignal_ = &rows_->prepare(store::insertSql(
+      "signals",
+      "id capture_id time_ns cpu signo signal_name code code_name origin sender_id "
+      "sender_pid sender_tid sender_comm sender_uid target_id target_pid target_tid "
+      "target_comm target_cgroup_id group_directed result result_name call_enter_ns "
+      "kill_call_id info_kind info_pid info_uid info_status info_addr delivery_id "
+      "delivered_ns disposition"));
+  insDelivery_ = &rows_->prepare(
+      store::insertSql("deliveries",
+                       "capture_id time_ns cpu process_id pid tid comm signo signal_name code "
+                       "code_name disposition sa_flags info_kind signal_id id"));
+  updSignalDelivery_ =
+      &rows_->prepare("UPDATE signals SET delivery_id=?, delivered_ns=?, disposition=? WHERE id=?");
+  insKill_ = &rows_->prepare(store::insertSql(
+      "kill_calls",
+      "capture_id time_ns enter_ns cpu syscall caller_id caller_pid caller_tid "
+      "caller_comm caller_uid arg0 arg1 arg2 arg3 signo signal_name target_pid "
+      "target_tid ret errno_name signals target_id id target_host_pid target_host_tid "
+      "returned"));
+  insFork_ = &rows_->prepare(store::insertSql(
+      "forks",
+      "capture_id time_ns cpu parent_id parent_pid parent_tid parent_comm child_id "
+      "child_pid child_tid child_start_ns thread child_ns_pid child_ns_tid pid_ns "
+      "child_cgroup_id"));
+  insExec_ = &rows_->prepare(store::insertSql(
+      "execs",
+      "capture_id time_ns cpu process_id pid tid old_tid uid comm filename cmdline "
+      "argv args_truncated filename_truncated args_unreadable cgroup_id"));
+  insExit_ = &rows_->prepare(store::insertSql(
+      "exits",
+      "capture_id time_ns cpu process_id pid tid comm exit_code reason exit_status "
+      "signo signal_name core_dumped parent_pid parent_id"));
+  insThreadExit_ = &rows_->prepare(
+      store::insertSql("thread_exits", "capture_id time_ns cpu process_id pid tid comm exit_code"));
+  insOom_ = &rows_->prepare(
+      store::insertSql("oom_kills",
+                       "capture_id time_ns cpu victim_pid victim_uid trigger_id trigger_pid "
+                       "trigger_tid trigger_comm total_vm_kb anon_rss_kb file_rss_kb shmem_rss_kb "
+                       "pgtables_kb oom_score_adj"));
+  insLoss_ =
+      &rows_->prepare(store::insertSql("losses", "capture_id cpu probe count from_ns to_ns"));
+}
+
 ImportResult Importer::run() {
   std::optional<capture::Frame> first = reader_.next();
   Transaction tx(db_);
@@ -217,46 +191,15 @@ ImportResult Importer::run() {
   RowWriter rows(db_);
   rows_ = &rows;
 
-  insSignal_ = &rows_->prepare(
-      "INSERT INTO signals (id, capture_id, time_ns, cpu, signo, signal_name, code, code_name,"
-      " origin, sender_id, sender_pid, sender_tid, sender_comm, sender_uid, target_id, target_pid,"
-      " target_tid, target_comm, target_cgroup_id, group_directed, result, result_name,"
-      " call_enter_ns, kill_call_id, info_kind, info_pid, info_uid, info_status, info_addr,"
-      " delivery_id, delivered_ns, disposition)"
-      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-  insDelivery_ = &rows_->prepare(
-      "INSERT INTO deliveries (capture_id, time_ns, cpu, process_id, pid, tid, comm, signo,"
-      " signal_name, code, code_name, disposition, sa_flags, info_kind, signal_id, id)"
-      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-  updSignalDelivery_ =
-      &rows_->prepare("UPDATE signals SET delivery_id=?, delivered_ns=?, disposition=? WHERE id=?");
-  insKill_ = &rows_->prepare(
-      "INSERT INTO kill_calls (capture_id, time_ns, enter_ns, cpu, syscall, caller_id, caller_pid,"
-      " caller_tid, caller_comm, caller_uid, arg0, arg1, arg2, arg3, signo, signal_name,"
-      " target_pid, target_tid, ret, errno_name, signals, target_id, id, target_host_pid,"
-      " target_host_tid, returned) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-  insFork_ = &rows_->prepare(
-      "INSERT INTO forks (capture_id, time_ns, cpu, parent_id, parent_pid, parent_tid,"
-      " parent_comm, child_id, child_pid, child_tid, child_start_ns, thread, child_ns_pid,"
-      " child_ns_tid, pid_ns, child_cgroup_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-  insExec_ = &rows_->prepare(
-      "INSERT INTO execs (capture_id, time_ns, cpu, process_id, pid, tid, old_tid, uid, comm,"
-      " filename, cmdline, argv, args_truncated, filename_truncated, args_unreadable, cgroup_id)"
-      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-  insExit_ = &rows_->prepare(
-      "INSERT INTO exits (capture_id, time_ns, cpu, process_id, pid, tid, comm, exit_code,"
-      " reason, exit_status, signo, signal_name, core_dumped, parent_pid, parent_id)"
-      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-  insThreadExit_ = &rows_->prepare(
-      "INSERT INTO thread_exits (capture_id, time_ns, cpu, process_id, pid, tid, comm, exit_code)"
-      " VALUES (?,?,?,?,?,?,?,?)");
-  insOom_ = &rows_->prepare(
-      "INSERT INTO oom_kills (capture_id, time_ns, cpu, victim_pid, victim_uid, trigger_id,"
-      " trigger_pid, trigger_tid, trigger_comm, total_vm_kb, anon_rss_kb, file_rss_kb,"
-      " shmem_rss_kb, pgtables_kb, oom_score_adj) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-  insLoss_ = &rows_->prepare(
-      "INSERT INTO losses (capture_id, cpu, probe, count, from_ns, to_ns) VALUES (?,?,?,?,?,?)");
+  prepareStatements();
 
+  readFrames(std::move(first));
+  finish();
+  tx.commit();
+  return result_;
+}
+
+void Importer::readFrames(std::optional<capture::Frame> first) {
   // Two frames ahead: enough to keep the reader busy while a batch is
   // imported, and a bounded amount of memory (each is one unpacked batch).
   FramePrefetcher frames(reader_, 2);
@@ -283,9 +226,6 @@ ImportResult Importer::run() {
                                false});
     }
   }
-  finish();
-  tx.commit();
-  return result_;
 }
 
 void Importer::beginCapture(std::optional<capture::Frame>& first) {
@@ -300,62 +240,22 @@ void Importer::beginCapture(std::optional<capture::Frame>& first) {
                              false});
   }
   uint64_t fileSize = reader_.fileSize();
-  result_.key =
-      info ? fmt::format("{}/{}/{}/{}", info->getHostname().cStr(), info->getBootId().cStr(),
-                         info->getStartBootNs(), info->getFileSequence())
-           : "noinfo:" + std::filesystem::absolute(path_).string();
-
-  auto existing = db_.prepare("SELECT id, file_size FROM captures WHERE capture_key=?");
-  existing.bind(1, result_.key);
-  if (existing.step()) {
-    // A shorter copy (cut, or taken earlier) never replaces a longer one.
-    if (fileSize <= static_cast<uint64_t>(existing.getInt(1))) {
-      result_.skipped = true;
-      result_.captureId = existing.getInt(0);
-      return;
-    }
-    // Same recording, different length: a capture copied while it was still
-    // being written, imported again once complete.
-    deleteCapture(existing.getInt(0));
-    result_.replaced = true;
+  result_.key = captureKey(info, path_);
+  CaptureClaim claim = claimCapture(db_, result_.key, fileSize);
+  if (claim.skipped) {
+    result_.skipped = true;
+    result_.captureId = claim.existingId;
+    return;
   }
-
-  auto ins = db_.prepare(
-      "INSERT INTO captures (capture_key, path, file_size, format_version, hostname,"
-      " kernel_release, kernel_version, machine, boot_id, boot_to_wall_ns, recorder_version,"
-      " recorder_args, command, start_ns, clock_ticks_per_second, signal_mask, filter_pid,"
-      " filter_cgroup_id, threads, ring_buffer_bytes, file_sequence, imported_at)"
-      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?, strftime('%Y-%m-%dT%H:%M:%SZ','now'))");
-  ins.bind(1, result_.key)
-      .bind(2, path_.string())
-      .bind(3, fileSize)
-      .bind(4, fmt::format("{}.{}", reader_.formatMajor(), reader_.formatMinor()));
+  result_.replaced = claim.replaced;
+  result_.captureId =
+      insertCapture(db_,
+                    {result_.key, path_.string(),
+                     fmt::format("{}.{}", reader_.formatMajor(), reader_.formatMinor()), fileSize},
+                    info);
   uint64_t tickNs = 10'000'000;
-  if (info) {
-    ins.bind(5, info->getHostname().cStr())
-        .bind(6, info->getKernelRelease().cStr())
-        .bind(7, info->getKernelVersion().cStr())
-        .bind(8, info->getMachine().cStr())
-        .bind(9, info->getBootId().cStr())
-        .bind(10, static_cast<int64_t>(info->getBootToWallNs()))
-        .bind(11, info->getRecorderVersion().cStr())
-        .bind(12, argsJson(info->getRecorderArgs()))
-        .bind(13, joinArgs(info->getCommand()))
-        .bind(14, info->getStartBootNs())
-        .bind(15, info->getClockTicksPerSecond())
-        .bind(16, info->getSignalMask())
-        .bind(17, info->getFilterPid())
-        .bind(18, info->getFilterCgroupId())
-        .bind(19, info->getThreads())
-        .bind(20, info->getRingBufferBytes())
-        .bind(21, info->getFileSequence());
-    if (info->getClockTicksPerSecond() > 0)
-      tickNs = 1'000'000'000ull / info->getClockTicksPerSecond();
-  } else {
-    ins.bind(10, int64_t{0});
-  }
-  ins.run();
-  result_.captureId = db_.lastInsertId();
+  if (info && info->getClockTicksPerSecond() > 0)
+    tickNs = 1'000'000'000ull / info->getClockTicksPerSecond();
   procs_ = std::make_unique<ProcessResolver>(
       db_.scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM processes").value_or(1), tickNs);
   // The ids SQLite would give (max + 1), handed out here so that a row held
@@ -364,16 +264,6 @@ void Importer::beginCapture(std::optional<capture::Frame>& first) {
   nextSignalId_ = db_.scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM signals").value_or(1);
   nextDeliveryId_ = db_.scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM deliveries").value_or(1);
   nextKillId_ = db_.scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM kill_calls").value_or(1);
-}
-
-void Importer::deleteCapture(int64_t id) {
-  for (const char* table :
-       {"processes", "signals", "deliveries", "kill_calls", "forks", "execs", "exits",
-        "thread_exits", "oom_kills", "losses", "probe_counters", "damage", "captures"}) {
-    auto stmt = db_.prepare(fmt::format("DELETE FROM {} WHERE {} = ?", table,
-                                        std::string(table) == "captures" ? "id" : "capture_id"));
-    stmt.bind(1, id).run();
-  }
 }
 
 void Importer::snapshot(schema::ProcessSnapshot::Reader snap) {
@@ -395,6 +285,7 @@ void Importer::snapshot(schema::ProcessSnapshot::Reader snap) {
     if (p.execCount == 0) {
       p.exe = proc.getExe().cStr();
       p.cmdline = joinArgs(proc.getCmdline());
+      p.cmdlineTruncated = proc.getCmdlineTruncated();
     }
     if (!p.uid) p.uid = proc.getUid();
     p.cgroup = proc.getCgroup().cStr();
@@ -455,9 +346,8 @@ void Importer::event(Event::Reader ev) {
   }
 }
 
-void Importer::onGenerate(Event::Reader ev, uint64_t t) {
-  auto g = ev.getSignalGenerate();
-  ProcessInstance& sender = actor(ev);
+// The target of a generated signal, with what the event says about it.
+ProcessInstance& Importer::signalTarget(Event::SignalGenerate::Reader g, uint64_t t) {
   ProcessInstance& target = procs_->byStart(g.getTargetPid(), g.getTargetStartNs());
   target.seen(t);
   if (target.comm.empty() || g.getTargetTid() == g.getTargetPid()) {
@@ -467,6 +357,13 @@ void Importer::onGenerate(Event::Reader ev, uint64_t t) {
     }
   }
   if (!target.cgroupId) target.cgroupId = g.getTargetCgroupId();
+  return target;
+}
+
+void Importer::onGenerate(Event::Reader ev, uint64_t t) {
+  auto g = ev.getSignalGenerate();
+  ProcessInstance& sender = actor(ev);
+  ProcessInstance& target = signalTarget(g, t);
   bool bySyscall = g.getSyscall() != schema::Syscall::NONE;
   SignalRow r;
   r.id = nextSignalId_++;
@@ -498,41 +395,13 @@ void Importer::onGenerate(Event::Reader ev, uint64_t t) {
   r.infoUid = g.getInfoUid();
   r.infoStatus = g.getInfoStatus();
   r.infoAddr = g.getInfoAddr();
-  if (bySyscall) {
-    // kill_call_id: the first kill call of this thread with this entry
-    // time, whenever it comes (usually right after: it is recorded at
-    // syscall exit).
-    CallKey key{r.senderTid, r.callEnterNs};
-    auto found = killsByKey_.find(key);
-    if (found != killsByKey_.end()) {
-      r.killCallId = found->second;
-    } else {
-      r.awaitingKill = true;
-      awaitingKill_[key].push_back(r.id);
-    }
-  }
-  if (r.result == 0) {
-    r.awaitingDelivery = true;
-    pending_[{target.id, r.signo}].push_back({r.id, r.targetTid, r.group});
-  }
-  pushSignal(std::move(r));
+  signals_.generated(std::move(r));
 }
 
 void Importer::onDeliver(Event::Reader ev, uint64_t t, int64_t cap) {
   auto d = ev.getSignalDeliver();
   ProcessInstance& receiver = actor(ev);
-  std::optional<int64_t> signalId;
-  auto found = pending_.find({receiver.id, d.getSignal()});
-  if (found != pending_.end()) {
-    auto& list = found->second;
-    for (auto it = list.rbegin(); it != list.rend(); ++it) {
-      if (it->tid == ev.getTid() || it->group) {
-        signalId = it->signalId;
-        list.erase(std::next(it).base());
-        break;
-      }
-    }
-  }
+  std::optional<int64_t> signalId = signals_.matchDelivery(receiver.id, d.getSignal(), ev.getTid());
   const char* disposition = dispositionName(d.getDisposition());
   const int64_t deliveryId = nextDeliveryId_++;
   insDelivery_->bind(1, cap)
@@ -552,21 +421,12 @@ void Importer::onDeliver(Event::Reader ev, uint64_t t, int64_t cap) {
       .bind(15, signalId)
       .bind(16, deliveryId)
       .run();
-  if (signalId) {
-    if (!window_.empty() && *signalId >= window_.front().id) {
-      SignalRow& row = window_[static_cast<size_t>(*signalId - window_.front().id)];
-      row.deliveryId = deliveryId;
-      row.deliveredNs = t;
-      row.disposition = disposition;
-      row.awaitingDelivery = false;
-      drainWindow(false);
-    } else {
-      updSignalDelivery_->bind(1, deliveryId)
-          .bind(2, t)
-          .bindStatic(3, disposition)
-          .bind(4, *signalId)
-          .run();
-    }
+  if (signalId && !signals_.delivered(*signalId, deliveryId, t, disposition)) {
+    updSignalDelivery_->bind(1, deliveryId)
+        .bind(2, t)
+        .bindStatic(3, disposition)
+        .bind(4, *signalId)
+        .run();
   }
 }
 
@@ -608,19 +468,7 @@ void Importer::onKillCall(Event::Reader ev, uint64_t t, int64_t cap) {
       .bind(25, target.hostTid)
       .bind(26, !k.getNoReturn())
       .run();
-  CallKey key{ev.getTid(), k.getEnterNs()};
-  if (killsByKey_.emplace(key, killId).second) {
-    auto waiting = awaitingKill_.find(key);
-    if (waiting != awaitingKill_.end()) {
-      for (int64_t id : waiting->second) {
-        SignalRow& row = window_[static_cast<size_t>(id - window_.front().id)];
-        row.killCallId = killId;
-        row.awaitingKill = false;
-      }
-      awaitingKill_.erase(waiting);
-      drainWindow(false);
-    }
-  }
+  signals_.killCall({ev.getTid(), k.getEnterNs()}, killId);
 }
 
 void Importer::onFork(Event::Reader ev, uint64_t t, int64_t cap) {
@@ -640,6 +488,7 @@ void Importer::onFork(Event::Reader ev, uint64_t t, int64_t cap) {
     }
     if (child.execCount == 0 && child.cmdline.empty()) {
       child.cmdline = parent.cmdline;
+      child.cmdlineTruncated = parent.cmdlineTruncated;
       child.exe = parent.exe;
     }
     if (!child.uid) child.uid = parent.uid;
@@ -677,6 +526,7 @@ void Importer::onExec(Event::Reader ev, uint64_t t, int64_t cap) {
     p.lastExecNs = t;
     p.exe = x.getFilename().cStr();
     p.cmdline = cmdline;
+    p.cmdlineTruncated = x.getArgsTruncated();
     p.comm = ev.getComm().cStr();
     p.commNs = t;
     if (x.getCgroupId()) p.cgroupId = x.getCgroupId();
@@ -771,14 +621,15 @@ void Importer::trailer(schema::Trailer::Reader t) {
   result_.trailer = true;
   auto upd = db_.prepare(
       "UPDATE captures SET trailer=1, end_ns=?, stop_reason=?, command_exit_status=?,"
-      " trailer_events=?, trailer_lost=?, user_dropped=? WHERE id=?");
+      " trailer_events=?, trailer_lost=?, user_dropped=?, trailer_batches=? WHERE id=?");
   upd.bind(1, t.getStopBootNs())
       .bind(2, t.getStopReason().cStr())
       .bind(3, t.getCommandExitStatus())
       .bind(4, t.getEvents())
       .bind(5, t.getLost())
       .bind(6, t.getUserDropped())
-      .bind(7, result_.captureId)
+      .bind(7, t.getBatches())
+      .bind(8, result_.captureId)
       .run();
   auto ins = db_.prepare(
       "INSERT INTO probe_counters (capture_id, probe, cpu, emitted, lost) VALUES (?,?,?,?,?)");
@@ -791,18 +642,15 @@ void Importer::trailer(schema::Trailer::Reader t) {
         .run();
 }
 
-void Importer::finish() {
-  const int64_t cap = result_.captureId;
-  drainWindow(true);
-  rows_->flush();  // every row is in: the db is used directly from here on
-  procs_->linkParents(snapshotNs_);
-  auto ins = db_.prepare(
-      "INSERT INTO processes (id, capture_id, pid, start_ns, start_exact, ppid, parent_id, comm,"
-      " exe, cmdline, uid, cgroup, cgroup_id, ns_pid, pid_ns, in_snapshot, fork_ns, exec_count,"
-      " exit_ns, first_seen_ns, last_seen_ns) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+void Importer::writeProcesses() {
+  auto ins = db_.prepare(store::insertSql(
+      "processes",
+      "id capture_id pid start_ns start_exact ppid parent_id comm exe cmdline uid cgroup "
+      "cgroup_id ns_pid pid_ns in_snapshot fork_ns exec_count exit_ns first_seen_ns "
+      "last_seen_ns cmdline_truncated"));
   for (const ProcessInstance& p : procs_->all()) {
     ins.bind(1, p.id)
-        .bind(2, cap)
+        .bind(2, result_.captureId)
         .bind(3, p.pid)
         .bind(4, p.startNs)
         .bind(5, p.startExact)
@@ -821,9 +669,11 @@ void Importer::finish() {
         .bind(18, p.execCount)
         .bind(19, p.exitNs);
     if (p.firstSeenNs != UINT64_MAX) ins.bind(20, p.firstSeenNs).bind(21, p.lastSeenNs);
-    ins.run();
+    ins.bind(22, p.cmdlineTruncated).run();
   }
+}
 
+uint64_t Importer::writeDamage() {
   result_.damage = reader_.damage();
   result_.damage.insert(result_.damage.end(), decodeDamage_.begin(), decodeDamage_.end());
   auto dmg = db_.prepare(
@@ -831,9 +681,23 @@ void Importer::finish() {
   uint64_t damagedBytes = 0;
   for (const auto& d : result_.damage) {
     damagedBytes += d.bytes;
-    dmg.bind(1, cap).bind(2, d.offset).bind(3, d.bytes).bind(4, d.what).bind(5, d.truncation).run();
+    dmg.bind(1, result_.captureId)
+        .bind(2, d.offset)
+        .bind(3, d.bytes)
+        .bind(4, d.what)
+        .bind(5, d.truncation)
+        .run();
   }
+  return damagedBytes;
+}
 
+void Importer::finish() {
+  const int64_t cap = result_.captureId;
+  signals_.finish();
+  rows_->flush();  // every row is in: the db is used directly from here on
+  procs_->linkParents(snapshotNs_);
+  writeProcesses();
+  uint64_t damagedBytes = writeDamage();
   auto upd = db_.prepare(
       "UPDATE captures SET events=?, lost=MAX(?, COALESCE(trailer_lost, 0)), damaged_bytes=?,"
       " end_ns=COALESCE(end_ns, ?) WHERE id=?");
@@ -843,40 +707,16 @@ void Importer::finish() {
       .bind(4, std::max(lastEventNs_, snapshotNs_))
       .bind(5, cap)
       .run();
-
   ensureIndexes(db_);
   // The call that generated a signal (same thread, same syscall entry) for
-  // signals written before their kill call was seen: killsByKey_ is complete
+  // signals written before their kill call was seen: every call is known
   // now.
-  {
-    auto link = db_.prepare("UPDATE signals SET kill_call_id=? WHERE id=?");
-    for (const auto& [signalId, key] : lateKillLinks_) {
-      auto found = killsByKey_.find(key);
-      if (found != killsByKey_.end()) link.bind(1, found->second).bind(2, signalId).run();
-    }
-  }
+  auto link = db_.prepare("UPDATE signals SET kill_call_id=? WHERE id=?");
+  for (const auto& [signalId, killId] : signals_.lateKillLinks())
+    link.bind(1, killId).bind(2, signalId).run();
   relinkKillTargets();
 
-  // Links that need every row in place, whatever order the events came in.
-  static constexpr const char* kLinks[] = {
-      "UPDATE oom_kills SET victim_id = (SELECT p.id FROM processes p"
-      " WHERE p.capture_id = oom_kills.capture_id AND p.pid = oom_kills.victim_pid"
-      " AND p.start_ns <= oom_kills.time_ns"
-      " AND (p.exit_ns IS NULL OR p.exit_ns >= oom_kills.time_ns) ORDER BY p.start_ns DESC"
-      " LIMIT 1) WHERE capture_id = ?1",
-      // Cause of a death by signal N: the latest generation of N for that
-      // process before the exit; one that was delivered beats one that found
-      // the signal already pending.
-      "UPDATE exits SET signal_id = (SELECT s.id FROM signals s"
-      " WHERE s.target_id = exits.process_id AND s.signo = exits.signo"
-      " AND s.time_ns <= exits.time_ns ORDER BY (s.result = 0) DESC, s.time_ns DESC LIMIT 1)"
-      " WHERE capture_id = ?1 AND reason = 'signal'",
-      "UPDATE exits SET oom_id = (SELECT o.id FROM oom_kills o WHERE o.victim_id = exits.process_id"
-      " AND o.time_ns <= exits.time_ns ORDER BY o.time_ns DESC LIMIT 1)"
-      " WHERE capture_id = ?1 AND signo = 9",
-      "UPDATE exits SET reason = 'oom' WHERE capture_id = ?1 AND oom_id IS NOT NULL",
-  };
-  for (const char* sql : kLinks) db_.prepare(sql).bind(1, cap).run();
+  linkExitCauses(db_, cap);
   // Statistics for the query planner; sampled (analysis_limit), so that it
   // costs milliseconds, not a pass over every index.
   db_.exec("PRAGMA analysis_limit=1000; ANALYZE");

@@ -1,6 +1,6 @@
 // The kernel's loss windows (events it could not hand over), so that an
-// answer covering one of them says it may be incomplete (DESIGN §4: an answer
-// says "complete" or "gaps between t1 and t2").
+// answer covering one of them says it may be incomplete (docs/sigan.md,
+// "Incomplete answers").
 #pragma once
 
 #include <cstdint>

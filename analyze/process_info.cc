@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "analyze/display_text.h"
 #include "analyze/errors.h"
 #include "schema/time_format.h"
 
@@ -12,25 +13,26 @@ namespace {
 
 constexpr const char* kSelect =
     "SELECT p.id, p.capture_id, c.hostname, p.pid, p.ppid, p.parent_id, p.comm, p.exe, p.cmdline,"
-    " p.start_ns + c.boot_to_wall_ns, p.start_exact, p.exit_ns + c.boot_to_wall_ns,"
-    " COALESCE(c.clock_ticks_per_second, 100)"
+    " p.start_ns + c.boot_to_wall_ns AS start_wall_ns, p.start_exact,"
+    " p.exit_ns + c.boot_to_wall_ns AS exit_wall_ns,"
+    " COALESCE(c.clock_ticks_per_second, 100) AS ticks_per_second, p.cmdline_truncated"
     " FROM processes p JOIN captures c ON c.id = p.capture_id ";
 
 ProcessInfo fromRow(const Statement& s) {
   ProcessInfo p;
-  p.id = s.getInt(0);
-  p.captureId = s.getInt(1);
-  p.hostname = s.getText(2);
-  p.pid = static_cast<uint32_t>(s.getInt(3));
-  p.ppid = s.getOptInt(4);
-  p.parentId = s.getOptInt(5);
-  p.comm = s.getText(6);
-  p.exe = s.getText(7);
-  p.cmdline = s.getText(8);
-  p.startWallNs = s.getInt(9);
-  p.startExact = s.getInt(10) != 0;
-  p.exitWallNs = s.getOptInt(11);
-  int64_t ticks = s.getInt(12);
+  p.id = s.getInt("id");
+  p.captureId = s.getInt("capture_id");
+  p.hostname = s.getText("hostname");
+  p.pid = static_cast<uint32_t>(s.getInt("pid"));
+  p.ppid = s.getOptInt("ppid");
+  p.parentId = s.getOptInt("parent_id");
+  p.comm = s.getText("comm");
+  p.exe = s.getText("exe");
+  p.cmdline = shownCmdline(s.getText("cmdline"), s.getInt("cmdline_truncated") != 0);
+  p.startWallNs = s.getInt("start_wall_ns");
+  p.startExact = s.getInt("start_exact") != 0;
+  p.exitWallNs = s.getOptInt("exit_wall_ns");
+  int64_t ticks = s.getInt("ticks_per_second");
   p.tickNs = ticks > 0 ? 1'000'000'000 / ticks : 10'000'000;
   return p;
 }

@@ -46,6 +46,7 @@ struct ProcessInstance {
   uint64_t commNs = 0;  // time of the event comm was taken from
   std::string exe;
   std::string cmdline;
+  bool cmdlineTruncated = false;
   std::optional<uint32_t> uid;
   std::string cgroup;
   std::optional<uint64_t> cgroupId;

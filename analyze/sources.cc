@@ -7,6 +7,7 @@
 
 #include "analyze/db_schema.h"
 #include "analyze/errors.h"
+#include "analyze/import_cache.h"
 #include "analyze/importer.h"
 #include "schema/capture_reader.h"
 
@@ -67,6 +68,12 @@ std::unique_ptr<Db> openSources(const std::vector<std::string>& sources, std::os
   if (databases.size() > 1)
     throw UserError("give at most one database; import the others into it with `sigan import -o`");
 
+  std::optional<std::string> cached;
+  if (captures.size() == 1 && databases.empty()) cached = cachedImport(captures[0], notes);
+  if (cached) {
+    databases.push_back(*cached);
+    captures.clear();
+  }
   std::unique_ptr<Db> db;
   if (captures.empty()) {
     db = std::make_unique<Db>(databases[0], Db::Mode::kReadOnly);

@@ -56,13 +56,14 @@ CaptureBuilder& CaptureBuilder::fork(uint64_t t, const Task& parent, uint32_t ch
 }
 
 CaptureBuilder& CaptureBuilder::exec(uint64_t t, const Task& task, const std::string& filename,
-                                     const std::vector<std::string>& argv) {
+                                     const std::vector<std::string>& argv, bool argsTruncated) {
   return add(t, task, [=](schema::Event::Builder ev) {
     auto x = ev.initExec();
     x.setFilename(filename);
     auto list = x.initArgv(static_cast<unsigned>(argv.size()));
     for (unsigned i = 0; i < argv.size(); ++i) list.set(i, argv[i]);
     x.setOldTid(task.pid);
+    x.setArgsTruncated(argsTruncated);
   });
 }
 
@@ -208,6 +209,7 @@ void CaptureBuilder::write(const std::filesystem::path& path) const {
     auto t = message.initRoot<schema::Trailer>();
     t.setStopBootNs(lastNs + kSec);
     t.setEvents(events_.size());
+    t.setBatches(std::max<size_t>(1, (events_.size() + eventsPerBatch - 1) / eventsPerBatch));
     t.setStopReason("command exited");
     t.setCommandExitStatus(-1);
     uint64_t lost = 0;

@@ -59,7 +59,7 @@ class CaptureBuilder {
   CaptureBuilder& fork(uint64_t t, const Task& parent, uint32_t childPid, uint64_t childStartNs,
                        bool thread = false, ChildNs ns = {});
   CaptureBuilder& exec(uint64_t t, const Task& task, const std::string& filename,
-                       const std::vector<std::string>& argv);
+                       const std::vector<std::string>& argv, bool argsTruncated = false);
   CaptureBuilder& exit(uint64_t t, const Task& task, int32_t exitCode, bool groupDead = true,
                        uint32_t parentPid = 0, uint64_t parentStartNs = 0);
   // syscall NONE = kernel origin.

@@ -216,9 +216,12 @@ TEST_F(KillTargetTest, AVersion1DatabaseIsUpgradedByTheNextImport) {
   first.killCall(kT0 + 10 * kMs, self, Syscall::KILL, kT0 + 10 * kMs, -ESRCH, {4321, 9}, 0);
   import(first);
   db_->exec(
-      "DROP INDEX kill_calls_unsent_host_target; ALTER TABLE kill_calls DROP COLUMN returned;"
+      "DROP INDEX kill_calls_unsent_host_target; DROP INDEX kill_calls_unreturned;"
+      " ALTER TABLE kill_calls DROP COLUMN returned;"
       " ALTER TABLE kill_calls DROP COLUMN target_host_tid;"
       " ALTER TABLE kill_calls DROP COLUMN target_host_pid;"
+      " ALTER TABLE processes DROP COLUMN cmdline_truncated;"
+      " ALTER TABLE captures DROP COLUMN trailer_batches;"
       " UPDATE sigan_meta SET value = '1' WHERE key = 'schema_version'");
   EXPECT_THROW(checkSchema(*db_), DbError);
   CaptureBuilder second;

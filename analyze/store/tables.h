@@ -1,0 +1,39 @@
+// Every table and column of the sigan database, declared once with its SQL
+// type and meaning. The CREATE statements, the upgrade of older databases,
+// the per-capture delete and the check of docs/schema.md (a test) all come
+// from this list; the schema is a public interface, so columns are only
+// ever appended (with the schema version that added them).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace sigrec::analyze::store {
+
+struct Column {
+  const char* name;
+  const char* type;  // SQL type and constraints
+  const char* doc;
+  int since = 1;  // schema version that added it
+};
+
+struct Table {
+  const char* name;
+  const char* doc;
+  std::vector<Column> columns;
+};
+
+// In creation order; column order is the order of SELECT *.
+const std::vector<Table>& tables();
+const Table& table(const std::string& name);
+
+// CREATE TABLE IF NOT EXISTS for T.
+std::string createSql(const Table& t);
+// "INSERT INTO T (c1, c2) VALUES (?, ?)" for COLUMNS (names separated by
+// spaces), each checked against the registry (std::logic_error for an
+// unknown one: a programming error).
+std::string insertSql(const std::string& table, const std::string& columns);
+// Tables whose rows belong to one capture (a capture_id column).
+bool perCapture(const Table& t);
+
+}  // namespace sigrec::analyze::store
