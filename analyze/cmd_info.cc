@@ -29,6 +29,11 @@ Row captureRow(const Db& db, const Statement& s) {
   row["command"] = s.getText("command");
   row["path"] = s.getText("path");
   row["format_version"] = s.getText("format_version");
+  // Captures of a sigrec before kernel features were recorded have none.
+  row["kernel_features"] =
+      Row::parse(s.isNull("kernel_features") ? std::string("{}") : s.getText("kernel_features"),
+                 nullptr, false);
+  if (row["kernel_features"].is_discarded()) row["kernel_features"] = Row::object();
   row["start_time"] = s.isNull("start_ns") ? Row() : Row(formatTime(s.getInt("start_ns") + wall));
   row["end_time"] = s.isNull("end_ns") ? Row() : Row(formatTime(s.getInt("end_ns") + wall));
   row["duration"] = s.isNull("start_ns") || s.isNull("end_ns")
@@ -94,6 +99,10 @@ void writeTable(std::ostream& out, const std::vector<Row>& rows) {
     line("host", fmt::format("{} ({}, boot {})", plainText(r["hostname"]), plainText(r["machine"]),
                              plainText(r["boot_id"])));
     line("kernel", plainText(r["kernel"]));
+    std::string features;
+    for (const auto& [name, value] : r["kernel_features"].items())
+      features += (features.empty() ? "" : ", ") + plainText(Row(name)) + "=" + plainText(value);
+    if (!features.empty()) line("kernel paths", features);
     line("recorder", plainText(r["recorder_version"]) +
                          (r["command"].empty() ? "" : ", command: " + plainText(r["command"])));
     line("start", plainText(r["start_time"]));
@@ -137,7 +146,8 @@ int cmdInfo(const Db& db, Format format, std::ostream& out) {
       "SELECT id, hostname, kernel_release, machine, boot_id, recorder_version, command, path,"
       " format_version, boot_to_wall_ns, start_ns, end_ns, trailer, stop_reason,"
       " COALESCE(events, 0) AS events, snapshot_processes, COALESCE(lost, 0) AS lost,"
-      " COALESCE(user_dropped, 0) AS user_dropped, COALESCE(file_size, 0) AS file_size"
+      " COALESCE(user_dropped, 0) AS user_dropped, COALESCE(file_size, 0) AS file_size,"
+      " kernel_features"
       " FROM captures ORDER BY hostname, start_ns + boot_to_wall_ns, id");
   std::vector<Row> rows;
   while (stmt.step()) rows.push_back(captureRow(db, stmt));
@@ -173,6 +183,13 @@ int cmdInfo(const Db& db, Format format, std::ostream& out) {
     Column& c = columns.emplace_back(Column{list, ""});
     c.csv = [list](const Row& r) { return std::to_string(r[list].size()); };
   }
+  Column& features = columns.emplace_back(Column{"kernel_features", ""});
+  features.csv = [](const Row& r) {
+    std::string flat;
+    for (const auto& [name, value] : r["kernel_features"].items())
+      flat += (flat.empty() ? "" : ";") + name + "=" + value.get<std::string>();
+    return flat;
+  };
   writeRows(out, format, columns, rows);
   return 0;
 }

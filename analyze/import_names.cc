@@ -19,4 +19,10 @@ std::string argsJson(capnp::List<capnp::Text>::Reader list) {
   return array.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+std::string featuresJson(capnp::List<schema::KernelFeature>::Reader list) {
+  nlohmann::json object = nlohmann::json::object();
+  for (auto f : list) object[std::string(f.getName().cStr())] = std::string(f.getValue().cStr());
+  return object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace sigrec::analyze

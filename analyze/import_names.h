@@ -16,6 +16,8 @@ namespace sigrec::analyze {
 // argv as one space-separated line, and as a JSON array.
 std::string joinArgs(capnp::List<capnp::Text>::Reader list);
 std::string argsJson(capnp::List<capnp::Text>::Reader list);
+// CaptureInfo.kernelFeatures as a JSON object of name: value.
+std::string featuresJson(capnp::List<schema::KernelFeature>::Reader list);
 
 // names:: returns fresh strings; the import binds the same few names millions
 // of times. Cached per value (bounded: a hostile capture can hold any int).

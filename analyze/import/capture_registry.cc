@@ -43,8 +43,9 @@ int64_t insertCapture(Db& db, const NewCapture& c,
       "INSERT INTO captures (capture_key, path, file_size, format_version, hostname,"
       " kernel_release, kernel_version, machine, boot_id, boot_to_wall_ns, recorder_version,"
       " recorder_args, command, start_ns, clock_ticks_per_second, signal_mask, filter_pid,"
-      " filter_cgroup_id, threads, ring_buffer_bytes, file_sequence, imported_at)"
-      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?, strftime('%Y-%m-%dT%H:%M:%SZ','now'))");
+      " filter_cgroup_id, threads, ring_buffer_bytes, file_sequence, kernel_features, imported_at)"
+      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+      " strftime('%Y-%m-%dT%H:%M:%SZ','now'))");
   ins.bind(1, c.key).bind(2, c.path).bind(3, c.fileSize).bind(4, c.formatVersion);
   if (info) {
     ins.bind(5, info->getHostname().cStr())
@@ -63,7 +64,8 @@ int64_t insertCapture(Db& db, const NewCapture& c,
         .bind(18, info->getFilterCgroupId())
         .bind(19, info->getThreads())
         .bind(20, info->getRingBufferBytes())
-        .bind(21, info->getFileSequence());
+        .bind(21, info->getFileSequence())
+        .bind(22, featuresJson(info->getKernelFeatures()));
   } else {
     ins.bind(10, int64_t{0});
   }

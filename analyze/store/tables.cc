@@ -54,6 +54,11 @@ const std::vector<Table>& tables() {
             "bytes of the file skipped as damaged or truncated (see `damage`)"},
            {"imported_at", "TEXT", "UTC time of the import"},
            {"trailer_batches", "INTEGER", "from the trailer: event batches written to the file", 2},
+           {"kernel_features", "TEXT",
+            "what the recording kernel offered and which fallback the programs used: a JSON "
+            "object such as `{\"inflight_state\": \"task_storage\", \"exit_group_dead\": "
+            "\"claim\"}` (docs/kernels.md)",
+            2},
        }},
       {"processes",
        "One row per process instance (pid, start time) seen in the snapshot or any event.",
