@@ -1,6 +1,7 @@
 // The BPF programs, loaded and attached (the only user of the skeleton).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -41,8 +42,9 @@ class Probes {
   Probes& operator=(const Probes&) = delete;
 
   int ringBufferFd() const;
-  // Per-CPU accounting, one entry per possible CPU.
-  std::vector<sr_counters> readCounters() const;
+  // Per-CPU accounting, one entry per possible CPU, then one more: the runs
+  // the kernel skipped, on no known CPU (addRecursionMisses()).
+  std::vector<sr_counters> readCounters();
   // Stops the programs (the ring buffer stays readable for the final drain).
   void detach();
 
@@ -55,8 +57,12 @@ class Probes {
   };
 
  private:
+  void addRecursionMisses(sr_counters& unknownCpu);
+
   std::unique_ptr<sigrec_bpf, Destroy> skel_;
   int cpus_ = 0;
+  std::array<uint64_t, SR_PROBE_COUNT> misses_{};      // recursion misses seen, per probe
+  std::array<uint64_t, SR_PROBE_COUNT> missedAtNs_{};  // when they last grew
 };
 
 }  // namespace sigrec::record
