@@ -55,6 +55,8 @@ class CaptureFiles {
   // seconds. Writer thread.
   void expire();
   const std::string& currentPath() const { return paths_.back(); }
+  // The files of this recording still kept, oldest first.
+  const std::deque<std::string>& paths() const { return paths_; }
   uint32_t sequence() const { return sequence_; }
 
   // "box.sigrec", 3 -> "box.0003.sigrec"

@@ -116,6 +116,33 @@ void writeSnapshot(capture::CaptureWriter& writer, Redaction redaction) {
   writer.write(capture::FrameType::kSnapshot, message);
 }
 
+uint64_t totalLost(const std::vector<sr_counters>& perCpu) {
+  uint64_t lost = 0;
+  for (const auto& cpu : perCpu)
+    for (uint64_t n : cpu.lost) lost += n;
+  return lost;
+}
+
+// One line once recording has stopped: what was recorded, and where, so a
+// user need not run sigan info to know the capture is there and whole.
+void printSummary(const std::string& reason, uint64_t events, uint64_t lost,
+                  const CaptureFiles& files) {
+  uint64_t bytes = 0;
+  for (const auto& path : files.paths()) {
+    std::error_code gone;
+    const auto size = std::filesystem::file_size(path, gone);
+    if (!gone) bytes += size;
+  }
+  const std::string where = files.paths().size() == 1
+                                ? files.paths().front()
+                                : std::to_string(files.paths().size()) + " files, " +
+                                      files.paths().front() + " to " + files.paths().back();
+  std::fprintf(stderr, "sigrec: stopped (%s): %llu events, %.1f MiB, %llu lost, in %s\n",
+               reason.c_str(), static_cast<unsigned long long>(events),
+               static_cast<double>(bytes) / (1 << 20), static_cast<unsigned long long>(lost),
+               where.c_str());
+}
+
 }  // namespace
 
 int runSession(const Options& opt) {
@@ -208,14 +235,16 @@ int runSession(const Options& opt) {
   // a batch at a time.
   notifyStopping();
   probes.detach();
+  std::vector<sr_counters> counters;
   for (int drained = -1; drained < 0;) {
     drained = ring_buffer__consume(ring.get());
     const uint64_t now = bootNowNs();
-    auto counters = probes.readCounters();
+    counters = probes.readCounters();
     losses.check(counters, now, sink);
     sink.handOff(now, counters);
   }
   sink.finish(reason, commandStatus.value_or(-1));
+  if (!sink.error()) printSummary(reason, sink.eventsWritten(), totalLost(counters), files);
 
   if (auto error = sink.error()) {
     std::fprintf(stderr,
