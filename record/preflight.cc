@@ -42,6 +42,20 @@ void checkPrivileges() {
         "sigrec needs root (or CAP_BPF and CAP_PERFMON) to load its BPF programs: run it with "
         "sudo");
   }
+  // Debian's kernels add a level 3 to kernel.perf_event_paranoid, their
+  // default, at which perf_event_open(), the way the syscall tracepoints are
+  // attached, is refused (EACCES) to all but CAP_SYS_ADMIN: CAP_PERFMON does
+  // not do, as it does on mainline kernels.
+  int paranoid = 0;
+  if (std::FILE* f = std::fopen("/proc/sys/kernel/perf_event_paranoid", "r")) {
+    if (std::fscanf(f, "%d", &paranoid) != 1) paranoid = 0;
+    std::fclose(f);
+  }
+  if (!admin && paranoid > 2) {
+    throw RecordError("kernel.perf_event_paranoid is " + std::to_string(paranoid) +
+                      " (Debian's default), which lets only CAP_SYS_ADMIN attach tracepoints: "
+                      "grant CAP_SYS_ADMIN too, or run `sysctl kernel.perf_event_paranoid=2`");
+  }
 }
 
 void checkKernel() {
