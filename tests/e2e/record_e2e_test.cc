@@ -336,12 +336,18 @@ TEST_F(RecordE2e, StopsCleanlyOnSigintAndDuration) {
   auto c = loadCapture(dir.file("d.sigrec"));
   expectCompleteCapture(c);
   EXPECT_EQ(c.trailers[0].getStopReason(), "duration");
+  // The last word on stderr says what was recorded, and where.
+  EXPECT_NE(r.err.find("sigrec: stopped (duration): " + std::to_string(c.trailers[0].getEvents()) +
+                       " events, "),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find(" 0 lost, in " + dir.file("d.sigrec") + "\n"), std::string::npos) << r.err;
 
   // SIGINT once recording runs: a background job of sh starts with SIGINT
   // ignored until sigrec installs its handler, which takes seconds on an
   // emulated guest kernel.
   auto s = runCommand(sigrecPath() + " -o " + dir.file("s.sigrec") + " 2>" + dir.file("err") +
-                      " & until grep -q recording " + dir.file("err") +
+                      " & until grep -qs recording " + dir.file("err") +
                       "; do sleep 0.1; done; kill -INT $!; wait $!");
   ASSERT_EQ(s.status, 0) << s.err;
   auto c2 = loadCapture(dir.file("s.sigrec"));
@@ -406,15 +412,36 @@ TEST(RecordErrors, ClearOneLineErrors) {
 // kernel to boot, so the UNAME26 personality makes this one report 2.6.x.
 TEST(RecordErrors, KernelOlderThan58IsRefusedInOneLine) {
   TempDir dir;
-  for (const std::string& mode : {"", " --check"}) {
-    auto old = runCommand("setarch x86_64 --uname-2.6 " + sigrecPath() + mode + " -o " +
-                          dir.file("old.sigrec") + " -d 1");
+  for (const char* mode : {"", " --check"}) {
+    auto old = runCommand("setarch x86_64 --uname-2.6 " + sigrecPath() + std::string(mode) +
+                          " -o " + dir.file("old.sigrec") + " -d 1");
     EXPECT_EQ(old.status, 1) << mode;
     EXPECT_NE((old.err + old.out).find("is too old: sigrec needs Linux 5.8 or newer"),
               std::string::npos)
         << old.err << old.out;
     EXPECT_FALSE(std::filesystem::exists(dir.file("old.sigrec")));
   }
+}
+
+// Debian's kernels default to kernel.perf_event_paranoid=3, where only
+// CAP_SYS_ADMIN may attach tracepoints: sigrec says so before it loads
+// anything (the level is set here for the duration of the run, as a
+// mainline kernel takes 3 like 2).
+TEST(RecordErrors, ParanoidPerfEventsWithoutSysAdminAreExplained) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to set the sysctl";
+  std::string before;
+  std::ifstream("/proc/sys/kernel/perf_event_paranoid") >> before;
+  ASSERT_FALSE(before.empty());
+  TempDir dir;
+  auto r = runCommand(
+      "echo 3 > /proc/sys/kernel/perf_event_paranoid; setpriv "
+      "--inh-caps=-all,+bpf,+perfmon --ambient-caps=-all,+bpf,+perfmon "
+      "--bounding-set=-all,+bpf,+perfmon " +
+      sigrecPath() + " -o " + dir.file("p.sigrec") + " -d 1; s=$?; echo " + before +
+      " > /proc/sys/kernel/perf_event_paranoid; exit $s");
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_NE(r.err.find("kernel.perf_event_paranoid is 3"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
 }
 
 // Evidence is never lost to a slip: a stray word does not start an endless

@@ -23,10 +23,13 @@ class RobustnessE2e : public ::testing::Test {
 TEST_F(RobustnessE2e, KilledRecorderLeavesAReadableCapture) {
   TempDir dir;
   const std::string file = dir.file("killed.sigrec");
-  // Events keep coming for 3 s; sigrec is SIGKILLed after 2.5 s, so at least
-  // two 1-second flushes have happened.
-  auto r = runCommand(sigrecPath() + " -o " + file + " -- " + scenarioPath() +
-                      " exec-loop 3 & sleep 2.5; kill -KILL $!; wait $!; s=$?; sleep 0.6; exit $s");
+  // Events keep coming for 3 s; sigrec is SIGKILLed 2.5 s after it starts
+  // recording, so at least two 1-second flushes have happened.
+  auto r =
+      runCommand(sigrecPath() + " -o " + file + " 2>" + dir.file("err") + " -- " + scenarioPath() +
+                 " exec-loop 3 & until grep -qs recording " + dir.file("err") +
+                 "; do sleep 0.1; done; sleep 2.5; kill -KILL $!; wait $!; s=$?; sleep 0.6; "
+                 "exit $s");
   EXPECT_EQ(r.status, 128 + SIGKILL);
   auto c = loadCapture(file);
   ASSERT_EQ(c.infos.size(), 1u);
@@ -49,7 +52,7 @@ TEST_F(RobustnessE2e, DiskFullStopsWithAClearErrorAndAValidFile) {
   // exec events with 2 KB command lines.
   auto r = runCommand("unshare -m sh -c 'mount -t tmpfs -o size=512k none " + mnt + " && " +
                       sigrecPath() + " -o " + mnt + "/x.sigrec -- " + scenarioPath() +
-                      " exec-loop 6; s=$?; cp " + mnt + "/x.sigrec " + copy + "; exit $s'");
+                      " exec-loop 0 2000; s=$?; cp " + mnt + "/x.sigrec " + copy + "; exit $s'");
   EXPECT_NE(r.status, 0);
   EXPECT_NE(r.err.find("No space left on device"), std::string::npos) << r.err;
   auto c = loadCapture(copy);
@@ -67,7 +70,7 @@ TEST_F(RobustnessE2e, OverflowIsCountedExactly) {
   TempDir dir;
   const std::string file = dir.file("overflow.sigrec"), err = dir.file("err");
   auto r = runCommand(sigrecPath() + " -o " + file + " --ring-buffer-mb 1 --signal USR2 -d 30 2>" +
-                      err + " & s=$!; until grep -q recording " + err + "; do sleep 0.05; done; " +
+                      err + " & s=$!; until grep -qs recording " + err + "; do sleep 0.05; done; " +
                       "kill -STOP $s; " + scenarioPath() + " ignored-storm " +
                       std::to_string(kCalls) + "; kill -CONT $s; sleep 0.3; kill -INT $s; wait $s");
   ASSERT_EQ(r.status, 0) << r.err;
@@ -127,9 +130,12 @@ TEST_F(RobustnessE2e, SignalFilterDropsOtherSignalsInTheKernel) {
 TEST_F(RobustnessE2e, PidFilterKeepsOnlyThatProcess) {
   TempDir dir;
   const std::string file = dir.file("pid.sigrec");
-  // Filter on a shell that kills itself; other processes' events are dropped.
-  auto r = runCommand("sh -c 'sleep 0.5; exit 5' & p=$!; " + sigrecPath() + " -o " + file +
-                      " --pid $p -d 1.5; echo pid=$p");
+  // Filter on a shell that exits once recording runs; other processes'
+  // events are dropped.
+  const std::string err = dir.file("err");
+  auto r = runCommand("sh -c 'until grep -qs recording " + err +
+                      "; do sleep 0.1; done; exit 5' & " + "p=$!; " + sigrecPath() + " -o " + file +
+                      " --pid $p -d 1.5 2>" + err + "; echo pid=$p");
   ASSERT_EQ(r.status, 0) << r.err;
   long pid = std::stol(r.out.substr(r.out.find("pid=") + 4));
   auto c = loadCapture(file);
@@ -151,7 +157,7 @@ TEST_F(RobustnessE2e, SizeLimitStopsCleanly) {
   TempDir dir;
   const std::string file = dir.file("limited.sigrec");
   auto r = runCommand(sigrecPath() + " -o " + file + " --max-size 64K -- " + scenarioPath() +
-                      " exec-loop 6");
+                      " exec-loop 0 1000");
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.err.find("waiting for the command"), std::string::npos) << r.err;
   auto c = loadCapture(file);
@@ -164,7 +170,7 @@ TEST_F(RobustnessE2e, RotationKeepsTheNewestFilesEachStandingAlone) {
   TempDir dir;
   const std::string base = dir.file("rot.sigrec");
   auto r = runCommand(sigrecPath() + " -o " + base + " --max-size 32K --rotate 3 -- " +
-                      scenarioPath() + " exec-loop 5");
+                      scenarioPath() + " exec-loop 5 500");
   ASSERT_EQ(r.status, 0) << r.err;
   std::vector<std::string> files;
   for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {

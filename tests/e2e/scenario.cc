@@ -123,12 +123,15 @@ int ignoredStorm(long n) {
 
 // Keeps producing exec events with long, incompressible command lines for
 // SECONDS (fills disks quickly).
-int execLoop(long seconds) {
+// Execs /bin/true with a 2000-byte random argument for SECONDS and at
+// least COUNT times: a volume of data that does not depend on how fast the
+// machine is (an emulated guest kernel is several times slower).
+int execLoop(long seconds, long count = 0) {
   auto until = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
   long n = 0;
   unsigned seed = 12345;
   std::string big(2000, ' ');
-  while (std::chrono::steady_clock::now() < until) {
+  while (n < count || std::chrono::steady_clock::now() < until) {
     for (auto& ch : big) ch = static_cast<char>('!' + (seed = seed * 1103515245 + 12345) % 90);
     pid_t child = forkOrDie([&] { ::execl("/bin/true", "/bin/true", big.c_str(), nullptr); });
     reap(child);
@@ -144,6 +147,8 @@ int main(int argc, char** argv) {
   say("self", ::getpid());
   if (argc == 3 && std::string(argv[1]) == "ignored-storm") return ignoredStorm(std::atol(argv[2]));
   if (argc == 3 && std::string(argv[1]) == "exec-loop") return execLoop(std::atol(argv[2]));
+  if (argc == 4 && std::string(argv[1]) == "exec-loop")
+    return execLoop(std::atol(argv[2]), std::atol(argv[3]));
   const std::map<std::string, std::function<int()>> scenarios = {
       {"kill-from-child", killFromChild},
       {"tgkill-thread", tgkillThread},
@@ -155,7 +160,8 @@ int main(int argc, char** argv) {
       {"lineage", lineage},
   };
   if (argc != 2 || !scenarios.count(argv[1])) {
-    std::fprintf(stderr, "usage: scenario NAME | ignored-storm N | exec-loop SECONDS\n");
+    std::fprintf(stderr,
+                 "usage: scenario NAME | ignored-storm N | exec-loop SECONDS [MIN_COUNT]\n");
     return 2;
   }
   return scenarios.at(argv[1])();
