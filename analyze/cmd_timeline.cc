@@ -56,9 +56,9 @@ constexpr Source kSources[] = {
      " WHERE (x.ret < 0 OR x.signals = 0 OR x.returned = 0)",
      // Each side alone, so that each can use its partial index (SQLite's OR
      // of two indexes does not consider partial ones).
-     "x.id IN (SELECT id FROM kill_calls WHERE (ret < 0 OR signals = 0) AND caller_pid = ?1"
-     " UNION ALL SELECT id FROM kill_calls WHERE (ret < 0 OR signals = 0) AND target_host_pid = ?1"
-     " UNION ALL SELECT id FROM kill_calls WHERE returned = 0 AND caller_pid = ?1)",
+     "x.id IN (SELECT id FROM kill_calls WHERE (ret < 0 OR signals = 0 OR returned = 0)"
+     " AND caller_pid = ?1 UNION ALL SELECT id FROM kill_calls"
+     " WHERE (ret < 0 OR signals = 0 OR returned = 0) AND target_host_pid = ?1)",
      "x.signo = ?2"},
     {"deliver",
      "SELECT x.time_ns + c.boot_to_wall_ns, x.pid, x.tid, x.comm, NULL, NULL, x.signo,"

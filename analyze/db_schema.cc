@@ -71,12 +71,11 @@ CREATE INDEX IF NOT EXISTS processes_pid ON processes(pid, capture_id);
 CREATE INDEX IF NOT EXISTS processes_parent ON processes(parent_id);
 CREATE INDEX IF NOT EXISTS signals_target ON signals(target_id, signo, time_ns);
 CREATE INDEX IF NOT EXISTS signals_sender_pid ON signals(sender_pid);
-CREATE INDEX IF NOT EXISTS kill_calls_unsent_host_target ON kill_calls(target_host_pid)
-  WHERE ret < 0 OR signals = 0;
-CREATE INDEX IF NOT EXISTS kill_calls_unsent_caller ON kill_calls(caller_pid)
-  WHERE ret < 0 OR signals = 0;
+CREATE INDEX IF NOT EXISTS kill_calls_shown_target ON kill_calls(target_host_pid)
+  WHERE ret < 0 OR signals = 0 OR returned = 0;
+CREATE INDEX IF NOT EXISTS kill_calls_shown_caller ON kill_calls(caller_pid)
+  WHERE ret < 0 OR signals = 0 OR returned = 0;
 CREATE INDEX IF NOT EXISTS kill_calls_failed ON kill_calls(target_id) WHERE ret < 0;
-CREATE INDEX IF NOT EXISTS kill_calls_unreturned ON kill_calls(caller_pid) WHERE returned = 0;
 CREATE INDEX IF NOT EXISTS deliveries_pid ON deliveries(pid);
 CREATE INDEX IF NOT EXISTS execs_process ON execs(process_id, time_ns);
 CREATE INDEX IF NOT EXISTS execs_pid ON execs(pid);
@@ -136,6 +135,7 @@ int schemaVersion(const Db& db) {
 constexpr const char* kUpgradeTo2 = R"sql(
 UPDATE kill_calls SET target_host_pid = target_pid, target_host_tid = target_tid;
 DROP INDEX IF EXISTS kill_calls_unsent_target;
+DROP INDEX IF EXISTS kill_calls_unsent_caller;
 )sql";
 
 void upgrade(Db& db, int from) {

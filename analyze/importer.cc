@@ -5,18 +5,16 @@
 #include <kj/exception.h>
 
 #include <algorithm>
-#include <array>
-#include <deque>
 #include <memory>
-#include <memory_resource>
 #include <optional>
-#include <unordered_map>
 
 #include "analyze/attribution/exit_links.h"
-#include "analyze/attribution/kill_target.h"
 #include "analyze/db_schema.h"
 #include "analyze/frame_prefetcher.h"
 #include "analyze/import/capture_registry.h"
+#include "analyze/import/kill_calls.h"
+#include "analyze/import/signal_events.h"
+#include "analyze/import/process_events.h"
 #include "analyze/import/signal_tracker.h"
 #include "analyze/import_names.h"
 #include "analyze/process_resolver.h"
@@ -27,10 +25,7 @@
 namespace sigrec::analyze {
 namespace {
 
-using names::dispositionName;
-using names::infoKindName;
 using names::probeName;
-using names::syscallName;
 using schema::Event;
 
 // Writers never store empty records, but a hostile list of empty structs
@@ -57,22 +52,13 @@ class Importer {
   void batch(schema::EventBatch::Reader batch);
   void event(Event::Reader ev);
   // One per event kind. T: the event time; CAP: the capture's id.
-  void onGenerate(Event::Reader ev, uint64_t t);  // signals rows go through the window
-  void onDeliver(Event::Reader ev, uint64_t t, int64_t cap);
-  void onKillCall(Event::Reader ev, uint64_t t, int64_t cap);
-  void onFork(Event::Reader ev, uint64_t t, int64_t cap);
-  void onExec(Event::Reader ev, uint64_t t, int64_t cap);
-  void onExit(Event::Reader ev, uint64_t t, int64_t cap);
-  void onOomVictim(Event::Reader ev, uint64_t t, int64_t cap);
   void trailer(schema::Trailer::Reader t);
   void finish();
   void prepareStatements();
   void readFrames(std::optional<capture::Frame> first);
-  void relinkKillTargets();
   void writeProcesses();
   uint64_t writeDamage();
   ProcessInstance& actor(Event::Reader ev);
-  ProcessInstance& signalTarget(Event::SignalGenerate::Reader g, uint64_t t);
 
   Db& db_;
   std::filesystem::path path_;
@@ -84,102 +70,29 @@ class Importer {
   uint64_t snapshotNs_ = 0;
   uint64_t lossCount_ = 0;
 
-  SignalTracker signals_{[this](const SignalRow& row) { writeSignal(row); }};
-  void writeSignal(const SignalRow& row);
   NameCache names_;
 
   // Ids handed out here, as SQLite would (max + 1), so that rows can name
   // each other before the writer thread has inserted them.
   int64_t nextSignalId_ = 1;
   int64_t nextDeliveryId_ = 1;
-  int64_t nextKillId_ = 1;
+  int64_t nextKillId_ = 1;     // the first; KillCalls hands out the rest
   RowWriter* rows_ = nullptr;  // lives in run()
-  QueuedStatement *insSignal_ = nullptr, *insDelivery_ = nullptr, *updSignalDelivery_ = nullptr,
-                  *insKill_ = nullptr, *insFork_ = nullptr, *insExec_ = nullptr,
-                  *insExit_ = nullptr, *insThreadExit_ = nullptr, *insOom_ = nullptr,
-                  *insLoss_ = nullptr;
+  QueuedStatement* insLoss_ = nullptr;
+  std::optional<SignalEvents> signalEvents_;  // signals and deliveries
+  std::optional<KillCalls> killCalls_;
+  std::optional<ProcessEvents> processEvents_;  // forks, execs, exits, OOM kills
 };
-
-void Importer::writeSignal(const SignalRow& r) {
-  QueuedStatement& st = *insSignal_;
-  st.bind(1, r.id)
-      .bind(2, result_.captureId)
-      .bind(3, r.timeNs)
-      .bind(4, r.cpu)
-      .bind(5, r.signo)
-      .bindStatic(6, *r.signalName)
-      .bind(7, r.code)
-      .bindStatic(8, *r.codeName)
-      .bindStatic(9, r.origin)
-      .bind(10, r.senderId)
-      .bind(11, r.senderPid)
-      .bind(12, r.senderTid)
-      .bindStatic(13, r.senderComm)
-      .bind(14, r.senderUid)
-      .bind(15, r.targetId)
-      .bind(16, r.targetPid)
-      .bind(17, r.targetTid)
-      .bindStatic(18, r.targetComm)
-      .bind(19, r.targetCgroupId)
-      .bind(20, r.group)
-      .bind(21, r.result)
-      .bindStatic(22, *r.resultName);
-  if (r.bySyscall) st.bind(23, r.callEnterNs);
-  st.bind(24, r.killCallId);
-  st.bindStatic(25, r.infoKind);
-  if (r.siginfo) {
-    st.bind(26, r.infoPid).bind(27, r.infoUid).bind(28, r.infoStatus).bind(29, r.infoAddr);
-  }
-  if (r.deliveryId) {
-    st.bind(30, *r.deliveryId).bind(31, r.deliveredNs).bindStatic(32, r.disposition);
-  }
-  st.run();
-}
 
 // One statement per table, reused for every row; the positional values of
 // each row follow the column list given here (checked against store/).
 void Importer::prepareStatements() {
-  insSignal_ = &rows_->prepare(store::insertSql(
-      "signals",
-      "id capture_id time_ns cpu signo signal_name code code_name origin sender_id "
-      "sender_pid sender_tid sender_comm sender_uid target_id target_pid target_tid "
-      "target_comm target_cgroup_id group_directed result result_name call_enter_ns "
-      "kill_call_id info_kind info_pid info_uid info_status info_addr delivery_id "
-      "delivered_ns disposition"));
-  insDelivery_ = &rows_->prepare(
-      store::insertSql("deliveries",
-                       "capture_id time_ns cpu process_id pid tid comm signo signal_name code "
-                       "code_name disposition sa_flags info_kind signal_id id"));
-  updSignalDelivery_ =
-      &rows_->prepare("UPDATE signals SET delivery_id=?, delivered_ns=?, disposition=? WHERE id=?");
-  insKill_ = &rows_->prepare(store::insertSql(
-      "kill_calls",
-      "capture_id time_ns enter_ns cpu syscall caller_id caller_pid caller_tid "
-      "caller_comm caller_uid arg0 arg1 arg2 arg3 signo signal_name target_pid "
-      "target_tid ret errno_name signals target_id id target_host_pid target_host_tid "
-      "returned"));
-  insFork_ = &rows_->prepare(store::insertSql(
-      "forks",
-      "capture_id time_ns cpu parent_id parent_pid parent_tid parent_comm child_id "
-      "child_pid child_tid child_start_ns thread child_ns_pid child_ns_tid pid_ns "
-      "child_cgroup_id"));
-  insExec_ = &rows_->prepare(store::insertSql(
-      "execs",
-      "capture_id time_ns cpu process_id pid tid old_tid uid comm filename cmdline "
-      "argv args_truncated filename_truncated args_unreadable cgroup_id"));
-  insExit_ = &rows_->prepare(store::insertSql(
-      "exits",
-      "capture_id time_ns cpu process_id pid tid comm exit_code reason exit_status "
-      "signo signal_name core_dumped parent_pid parent_id"));
-  insThreadExit_ = &rows_->prepare(
-      store::insertSql("thread_exits", "capture_id time_ns cpu process_id pid tid comm exit_code"));
-  insOom_ = &rows_->prepare(
-      store::insertSql("oom_kills",
-                       "capture_id time_ns cpu victim_pid victim_uid trigger_id trigger_pid "
-                       "trigger_tid trigger_comm total_vm_kb anon_rss_kb file_rss_kb shmem_rss_kb "
-                       "pgtables_kb oom_score_adj"));
   insLoss_ =
       &rows_->prepare(store::insertSql("losses", "capture_id cpu probe count from_ns to_ns"));
+  processEvents_.emplace(*rows_, *procs_, names_, result_.captureId);
+  signalEvents_.emplace(*rows_, *procs_, names_, result_.captureId, nextSignalId_, nextDeliveryId_);
+  killCalls_.emplace(*rows_, *procs_, names_, signalEvents_->tracker(), result_.captureId,
+                     nextKillId_);
 }
 
 ImportResult Importer::run() {
@@ -327,292 +240,22 @@ void Importer::event(Event::Reader ev) {
   ++result_.events;
   const uint64_t t = ev.getTimeNs();
   lastEventNs_ = std::max(lastEventNs_, t);
-  const int64_t cap = result_.captureId;
   switch (ev.which()) {
     case Event::SIGNAL_GENERATE:
-      return onGenerate(ev, t);
+      return signalEvents_->generated(ev, actor(ev), t);
     case Event::SIGNAL_DELIVER:
-      return onDeliver(ev, t, cap);
+      return signalEvents_->delivered(ev, actor(ev), t);
     case Event::KILL_CALL:
-      return onKillCall(ev, t, cap);
+      return killCalls_->call(ev, actor(ev), t);
     case Event::FORK:
-      return onFork(ev, t, cap);
+      return processEvents_->fork(ev, actor(ev), t);
     case Event::EXEC:
-      return onExec(ev, t, cap);
+      return processEvents_->exec(ev, actor(ev), t);
     case Event::EXIT:
-      return onExit(ev, t, cap);
+      return processEvents_->exit(ev, actor(ev), t);
     case Event::OOM_VICTIM:
-      return onOomVictim(ev, t, cap);
+      return processEvents_->oomVictim(ev, actor(ev), t);
   }
-}
-
-// The target of a generated signal, with what the event says about it.
-ProcessInstance& Importer::signalTarget(Event::SignalGenerate::Reader g, uint64_t t) {
-  ProcessInstance& target = procs_->byStart(g.getTargetPid(), g.getTargetStartNs());
-  target.seen(t);
-  if (target.comm.empty() || g.getTargetTid() == g.getTargetPid()) {
-    if (target.comm.empty() || t >= target.commNs) {
-      target.comm = g.getTargetComm().cStr();
-      target.commNs = t;
-    }
-  }
-  if (!target.cgroupId) target.cgroupId = g.getTargetCgroupId();
-  return target;
-}
-
-void Importer::onGenerate(Event::Reader ev, uint64_t t) {
-  auto g = ev.getSignalGenerate();
-  ProcessInstance& sender = actor(ev);
-  ProcessInstance& target = signalTarget(g, t);
-  bool bySyscall = g.getSyscall() != schema::Syscall::NONE;
-  SignalRow r;
-  r.id = nextSignalId_++;
-  r.timeNs = t;
-  r.cpu = ev.getCpu();
-  r.signo = g.getSignal();
-  r.signalName = &names_.signal(r.signo);
-  r.code = g.getCode();
-  r.codeName = &names_.code(r.signo, r.code);
-  r.origin = bySyscall ? syscallName(g.getSyscall()) : "kernel";
-  r.senderId = sender.id;
-  r.senderPid = ev.getPid();
-  r.senderTid = ev.getTid();
-  r.senderComm = ev.getComm().cStr();
-  r.senderUid = ev.getUid();
-  r.targetId = target.id;
-  r.targetPid = g.getTargetPid();
-  r.targetTid = g.getTargetTid();
-  r.targetComm = g.getTargetComm().cStr();
-  r.targetCgroupId = g.getTargetCgroupId();
-  r.group = g.getGroup();
-  r.result = g.getResult();
-  r.resultName = &names_.result(r.result);
-  r.bySyscall = bySyscall;
-  r.callEnterNs = g.getCallEnterNs();
-  r.infoKind = infoKindName(g.getInfoKind());
-  r.siginfo = g.getInfoKind() == schema::InfoKind::SIGINFO;
-  r.infoPid = g.getInfoPid();
-  r.infoUid = g.getInfoUid();
-  r.infoStatus = g.getInfoStatus();
-  r.infoAddr = g.getInfoAddr();
-  signals_.generated(std::move(r));
-}
-
-void Importer::onDeliver(Event::Reader ev, uint64_t t, int64_t cap) {
-  auto d = ev.getSignalDeliver();
-  ProcessInstance& receiver = actor(ev);
-  std::optional<int64_t> signalId = signals_.matchDelivery(receiver.id, d.getSignal(), ev.getTid());
-  const char* disposition = dispositionName(d.getDisposition());
-  const int64_t deliveryId = nextDeliveryId_++;
-  insDelivery_->bind(1, cap)
-      .bind(2, t)
-      .bind(3, ev.getCpu())
-      .bind(4, receiver.id)
-      .bind(5, ev.getPid())
-      .bind(6, ev.getTid())
-      .bindStatic(7, ev.getComm().cStr())
-      .bind(8, d.getSignal())
-      .bindStatic(9, names_.signal(d.getSignal()))
-      .bind(10, d.getCode())
-      .bindStatic(11, names_.code(d.getSignal(), d.getCode()))
-      .bindStatic(12, disposition)
-      .bind(13, d.getSaFlags())
-      .bindStatic(14, infoKindName(d.getInfoKind()))
-      .bind(15, signalId)
-      .bind(16, deliveryId)
-      .run();
-  if (signalId && !signals_.delivered(*signalId, deliveryId, t, disposition)) {
-    updSignalDelivery_->bind(1, deliveryId)
-        .bind(2, t)
-        .bindStatic(3, disposition)
-        .bind(4, *signalId)
-        .run();
-  }
-}
-
-void Importer::onKillCall(Event::Reader ev, uint64_t t, int64_t cap) {
-  auto k = ev.getKillCall();
-  ProcessInstance& caller = actor(ev);
-  int64_t a0 = k.getArg0(), a1 = k.getArg1(), a2 = k.getArg2();
-  KillCallArgs args = killCallArgs(k.getSyscall(), a0, a1, a2);
-  auto [signo, targetPid, targetTid] = args;
-  // target_id: the instance holding that pid at entry, as known now;
-  // rows whose answer later events change are recomputed in finish().
-  KillTarget target = resolveKillTarget(*procs_, caller, args, k.getEnterNs(),
-                                        refusedAsNoProcess(k.getRet(), k.getNoReturn()));
-  // time_ns is the entry: what 2.x recorders stamp the event with; 1.x ones
-  // stamped the exit, so captures of both versions read the same.
-  insKill_->bind(1, cap)
-      .bind(2, k.getEnterNs() != 0 ? k.getEnterNs() : t)
-      .bind(3, k.getEnterNs())
-      .bind(4, ev.getCpu())
-      .bindStatic(5, syscallName(k.getSyscall()))
-      .bind(6, caller.id)
-      .bind(7, ev.getPid())
-      .bind(8, ev.getTid())
-      .bindStatic(9, ev.getComm().cStr())
-      .bind(10, ev.getUid())
-      .bind(11, a0)
-      .bind(12, a1)
-      .bind(13, a2)
-      .bind(14, k.getArg3())
-      .bind(15, signo);
-  if (signo) insKill_->bindStatic(16, names_.signal(static_cast<int>(*signo)));
-  insKill_->bind(17, targetPid).bind(18, targetTid).bind(19, k.getRet());
-  if (k.getRet() < 0) insKill_->bindStatic(20, names_.errnoName(static_cast<int>(-k.getRet())));
-  const int64_t killId = nextKillId_++;
-  insKill_->bind(21, k.getSignals())
-      .bind(22, target.id)
-      .bind(23, killId)
-      .bind(24, target.hostPid)
-      .bind(25, target.hostTid)
-      .bind(26, !k.getNoReturn())
-      .run();
-  signals_.killCall({ev.getTid(), k.getEnterNs()}, killId);
-}
-
-void Importer::onFork(Event::Reader ev, uint64_t t, int64_t cap) {
-  auto f = ev.getFork();
-  ProcessInstance& parent = actor(ev);
-  int64_t childId = parent.id;
-  if (!f.getThread()) {
-    ProcessInstance& child = procs_->byStart(f.getChildPid(), f.getChildStartNs());
-    child.seen(t);
-    child.ppid = parent.pid;
-    child.parentId = parent.id;
-    child.forkNs = t;
-    // A child runs its parent's program until it execs.
-    if (child.comm.empty()) {
-      child.comm = parent.comm;
-      child.commNs = t;
-    }
-    if (child.execCount == 0 && child.cmdline.empty()) {
-      child.cmdline = parent.cmdline;
-      child.cmdlineTruncated = parent.cmdlineTruncated;
-      child.exe = parent.exe;
-    }
-    if (!child.uid) child.uid = parent.uid;
-    child.cgroupId = f.getChildCgroupId();
-    procs_->setNamespace(child, f.getPidNs(), f.getChildNsPid(), true);
-    childId = child.id;
-  } else {
-    procs_->addThread(parent, f.getChildTid(), t, f.getPidNs(), f.getChildNsTid());
-  }
-  insFork_->bind(1, cap)
-      .bind(2, t)
-      .bind(3, ev.getCpu())
-      .bind(4, parent.id)
-      .bind(5, ev.getPid())
-      .bind(6, ev.getTid())
-      .bind(7, ev.getComm().cStr())
-      .bind(8, childId)
-      .bind(9, f.getChildPid())
-      .bind(10, f.getChildTid())
-      .bind(11, f.getChildStartNs())
-      .bind(12, f.getThread())
-      .bind(13, f.getChildNsPid())
-      .bind(14, f.getChildNsTid())
-      .bind(15, f.getPidNs())
-      .bind(16, f.getChildCgroupId())
-      .run();
-}
-
-void Importer::onExec(Event::Reader ev, uint64_t t, int64_t cap) {
-  auto x = ev.getExec();
-  ProcessInstance& p = actor(ev);
-  std::string cmdline = joinArgs(x.getArgv());
-  ++p.execCount;
-  if (t >= p.lastExecNs) {
-    p.lastExecNs = t;
-    p.exe = x.getFilename().cStr();
-    p.cmdline = cmdline;
-    p.cmdlineTruncated = x.getArgsTruncated();
-    p.comm = ev.getComm().cStr();
-    p.commNs = t;
-    if (x.getCgroupId()) p.cgroupId = x.getCgroupId();
-  }
-  insExec_->bind(1, cap)
-      .bind(2, t)
-      .bind(3, ev.getCpu())
-      .bind(4, p.id)
-      .bind(5, ev.getPid())
-      .bind(6, ev.getTid())
-      .bind(7, x.getOldTid())
-      .bind(8, ev.getUid())
-      .bind(9, ev.getComm().cStr())
-      .bind(10, x.getFilename().cStr())
-      .bind(11, cmdline)
-      .bind(12, argsJson(x.getArgv()))
-      .bind(13, x.getArgsTruncated())
-      .bind(14, x.getFilenameTruncated())
-      .bind(15, x.getArgsUnreadable())
-      .bind(16, x.getCgroupId())
-      .run();
-}
-
-void Importer::onExit(Event::Reader ev, uint64_t t, int64_t cap) {
-  auto x = ev.getExit();
-  ProcessInstance& p = actor(ev);
-  if (!x.getGroupDead()) {
-    insThreadExit_->bind(1, cap)
-        .bind(2, t)
-        .bind(3, ev.getCpu())
-        .bind(4, p.id)
-        .bind(5, ev.getPid())
-        .bind(6, ev.getTid())
-        .bind(7, ev.getComm().cStr())
-        .bind(8, x.getExitCode())
-        .run();
-    return;
-  }
-  procs_->setExit(p, t);
-  std::optional<int64_t> parentId;
-  if (x.getParentPid() != 0) {
-    parentId = procs_->byStart(x.getParentPid(), x.getParentStartNs()).id;
-    if (!p.ppid) {
-      p.ppid = x.getParentPid();
-      p.parentStartNs = x.getParentStartNs();
-    }
-  }
-  names::ExitStatus status = names::decodeExitCode(x.getExitCode());
-  insExit_->bind(1, cap)
-      .bind(2, t)
-      .bind(3, ev.getCpu())
-      .bind(4, p.id)
-      .bind(5, ev.getPid())
-      .bind(6, ev.getTid())
-      .bind(7, p.comm)
-      .bind(8, x.getExitCode())
-      .bindStatic(9, status.signaled ? "signal" : "exit");
-  if (status.signaled) {
-    insExit_->bind(11, status.signal)
-        .bindStatic(12, names_.signal(status.signal))
-        .bind(13, status.coreDumped);
-  } else {
-    insExit_->bind(10, status.status).bind(13, false);
-  }
-  insExit_->bind(14, x.getParentPid()).bind(15, parentId).run();
-}
-
-void Importer::onOomVictim(Event::Reader ev, uint64_t t, int64_t cap) {
-  auto o = ev.getOomVictim();
-  ProcessInstance& trigger = actor(ev);
-  insOom_->bind(1, cap)
-      .bind(2, t)
-      .bind(3, ev.getCpu())
-      .bind(4, o.getVictimPid())
-      .bind(5, o.getVictimUid())
-      .bind(6, trigger.id)
-      .bind(7, ev.getPid())
-      .bind(8, ev.getTid())
-      .bind(9, ev.getComm().cStr())
-      .bind(10, o.getTotalVmKb())
-      .bind(11, o.getAnonRssKb())
-      .bind(12, o.getFileRssKb())
-      .bind(13, o.getShmemRssKb())
-      .bind(14, o.getPgtablesKb())
-      .bind(15, o.getOomScoreAdj())
-      .run();
 }
 
 void Importer::trailer(schema::Trailer::Reader t) {
@@ -693,7 +336,7 @@ uint64_t Importer::writeDamage() {
 
 void Importer::finish() {
   const int64_t cap = result_.captureId;
-  signals_.finish();
+  signalEvents_->tracker().finish();
   rows_->flush();  // every row is in: the db is used directly from here on
   procs_->linkParents(snapshotNs_);
   writeProcesses();
@@ -712,52 +355,14 @@ void Importer::finish() {
   // signals written before their kill call was seen: every call is known
   // now.
   auto link = db_.prepare("UPDATE signals SET kill_call_id=? WHERE id=?");
-  for (const auto& [signalId, killId] : signals_.lateKillLinks())
+  for (const auto& [signalId, killId] : signalEvents_->tracker().lateKillLinks())
     link.bind(1, killId).bind(2, signalId).run();
-  relinkKillTargets();
+  killCalls_->relinkTargets(db_);
 
   linkExitCauses(db_, cap);
   // Statistics for the query planner; sampled (analysis_limit), so that it
   // costs milliseconds, not a pass over every index.
   db_.exec("PRAGMA analysis_limit=1000; ANALYZE");
-}
-
-// Targets of kill calls were written during the load from what was known at
-// that point; recomputed here, by the same rule, for the keys whose holders
-// changed afterwards and the callers whose namespace was learnt afterwards.
-void Importer::relinkKillTargets() {
-  const auto& keys = procs_->dirtyKeys();
-  const auto& callers = procs_->dirtyCallers();
-  if (keys.empty() && callers.empty()) return;
-  db_.exec("CREATE TEMP TABLE IF NOT EXISTS sigan_dirty_numbers (n INTEGER PRIMARY KEY)");
-  db_.exec("CREATE TEMP TABLE IF NOT EXISTS sigan_dirty_callers (id INTEGER PRIMARY KEY)");
-  auto addNumber = db_.prepare("INSERT OR IGNORE INTO temp.sigan_dirty_numbers VALUES (?)");
-  for (PidKey key : keys) addNumber.bind(1, key.number).run();
-  auto addCaller = db_.prepare("INSERT INTO temp.sigan_dirty_callers VALUES (?)");
-  for (int64_t id : callers) addCaller.bind(1, id).run();
-  struct Call {
-    int64_t id, callerId, enterNs, ret;
-    std::optional<int64_t> pid, tid;
-    bool returned;
-  };
-  std::vector<Call> calls;
-  auto select = db_.prepare(
-      "SELECT id, caller_id, enter_ns, ret, target_pid, target_tid, returned FROM kill_calls"
-      " WHERE capture_id = ? AND (target_pid IN temp.sigan_dirty_numbers"
-      " OR target_tid IN temp.sigan_dirty_numbers OR caller_id IN temp.sigan_dirty_callers)");
-  select.bind(1, result_.captureId);
-  while (select.step())
-    calls.push_back({select.getInt(0), select.getInt(1), select.getInt(2), select.getInt(3),
-                     select.getOptInt(4), select.getOptInt(5), select.getInt(6) != 0});
-  auto update = db_.prepare(
-      "UPDATE kill_calls SET target_id = ?, target_host_pid = ?, target_host_tid = ? WHERE id = ?");
-  for (const Call& c : calls) {
-    KillTarget target =
-        resolveKillTarget(*procs_, procs_->byId(c.callerId), {std::nullopt, c.pid, c.tid},
-                          static_cast<uint64_t>(c.enterNs), refusedAsNoProcess(c.ret, !c.returned));
-    update.bind(1, target.id).bind(2, target.hostPid).bind(3, target.hostTid).bind(4, c.id).run();
-  }
-  db_.exec("DROP TABLE temp.sigan_dirty_numbers; DROP TABLE temp.sigan_dirty_callers");
 }
 
 }  // namespace

@@ -216,7 +216,7 @@ TEST_F(KillTargetTest, AVersion1DatabaseIsUpgradedByTheNextImport) {
   first.killCall(kT0 + 10 * kMs, self, Syscall::KILL, kT0 + 10 * kMs, -ESRCH, {4321, 9}, 0);
   import(first);
   db_->exec(
-      "DROP INDEX kill_calls_unsent_host_target; DROP INDEX kill_calls_unreturned;"
+      "DROP INDEX kill_calls_shown_target; DROP INDEX kill_calls_shown_caller;"
       " ALTER TABLE kill_calls DROP COLUMN returned;"
       " ALTER TABLE kill_calls DROP COLUMN target_host_tid;"
       " ALTER TABLE kill_calls DROP COLUMN target_host_pid;"

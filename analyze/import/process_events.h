@@ -1,0 +1,32 @@
+// The rows of process life-cycle events (forks, execs, process and thread
+// exits, OOM kills) and what each tells the process tracker: a child
+// inherits its parent's program until it execs, a thread holds its tid, an
+// exit ends the instance and names its parent.
+#pragma once
+
+#include <cstdint>
+
+#include "analyze/import_names.h"
+#include "analyze/process_resolver.h"
+#include "analyze/row_writer.h"
+#include "schema/capture.capnp.h"
+
+namespace sigrec::analyze {
+
+class ProcessEvents {
+ public:
+  ProcessEvents(RowWriter& rows, ProcessResolver& procs, NameCache& names, int64_t captureId);
+  // Each takes the event, its acting instance and its time.
+  void fork(schema::Event::Reader ev, ProcessInstance& parent, uint64_t t);
+  void exec(schema::Event::Reader ev, ProcessInstance& p, uint64_t t);
+  void exit(schema::Event::Reader ev, ProcessInstance& p, uint64_t t);
+  void oomVictim(schema::Event::Reader ev, ProcessInstance& trigger, uint64_t t);
+
+ private:
+  ProcessResolver& procs_;
+  NameCache& names_;
+  int64_t captureId_;
+  QueuedStatement &insFork_, &insExec_, &insExit_, &insThreadExit_, &insOom_;
+};
+
+}  // namespace sigrec::analyze
