@@ -4,9 +4,9 @@
  * (record/). It includes nothing: plain C types with an explicit, padded
  * layout, so both compilers agree on every offset.
  *
- * Identity rule (docs/capture-format.md, "Process identity"): a process is (pid, start_ns), never pid alone.
- * Every pid the kernel side reports travels with the start time of its thread
- * group leader (task->group_leader->start_boottime, boot clock, ns).
+ * Identity rule (docs/capture-format.md, "Process identity"): a process is (pid, start_ns), never
+ * pid alone. Every pid the kernel side reports travels with the start time of its thread group
+ * leader (task->group_leader->start_boottime, boot clock, ns).
  */
 #ifndef SIGREC_BPF_EVENTS_H
 #define SIGREC_BPF_EVENTS_H

@@ -496,10 +496,10 @@ static __always_inline int call_exit(struct trace_event_raw_sys_exit *ctx)
 	{                                                                         \
 		return call_enter(ctx, nr, nargs, sig_arg, target_arg, info_arg); \
 	}                                                                         \
-	SEC("tracepoint/syscalls/sys_exit_" #name)                      \
-	int exit_##name(struct trace_event_raw_sys_exit *ctx)           \
-	{                                                               \
-		return call_exit(ctx);                                  \
+	SEC("tracepoint/syscalls/sys_exit_" #name)                                \
+	int exit_##name(struct trace_event_raw_sys_exit *ctx)                     \
+	{                                                                         \
+		return call_exit(ctx);                                            \
 	}
 
 /*          syscall            number                    nargs sig target siginfo */
