@@ -5,6 +5,7 @@
 #include <boost/program_options.hpp>
 #include <ctime>
 #include <filesystem>
+#include <initializer_list>
 #include <iostream>
 #include <sstream>
 #include <stdexcept>
@@ -40,8 +41,12 @@ uint64_t parseSignalList(const std::string& list) {
   return mask;
 }
 
-// "64K", "500M", "2G", or a plain number of MiB.
-uint64_t parseSize(const std::string& text, const char* option) {
+// A positive number with one of UNITS' suffixes (the empty suffix is the
+// default unit), times that unit's scale; else a one-line error for OPTION
+// that shows EXAMPLES.
+uint64_t parseScaled(const std::string& text, const char* option,
+                     std::initializer_list<std::pair<const char*, uint64_t>> units,
+                     const char* examples) {
   size_t used = 0;
   uint64_t n = 0;
   try {
@@ -49,38 +54,34 @@ uint64_t parseSize(const std::string& text, const char* option) {
   } catch (const std::exception&) {
     used = 0;
   }
-  std::string unit = text.substr(used);
-  uint64_t scale = unit.empty() || unit == "M" || unit == "MiB" ? 1ull << 20
-                   : unit == "K" || unit == "KiB"               ? 1ull << 10
-                   : unit == "G" || unit == "GiB"               ? 1ull << 30
-                                                                : 0;
+  const std::string unit = text.substr(used);
+  uint64_t scale = 0;
+  for (const auto& [suffix, value] : units) {
+    if (unit == suffix) scale = value;
+  }
   if (used == 0 || n == 0 || scale == 0) {
-    throw std::runtime_error(std::string(option) + ": '" + text +
-                             "' is not a size such as 64K, 500M or 2G");
+    throw std::runtime_error(std::string(option) + ": '" + text + "' is not " + examples);
   }
   return n * scale;
 }
 
+// "64K", "500M", "2G", or a plain number of MiB.
+uint64_t parseSize(const std::string& text, const char* option) {
+  return parseScaled(text, option,
+                     {{"", 1ull << 20},
+                      {"M", 1ull << 20},
+                      {"MiB", 1ull << 20},
+                      {"K", 1ull << 10},
+                      {"KiB", 1ull << 10},
+                      {"G", 1ull << 30},
+                      {"GiB", 1ull << 30}},
+                     "a size such as 64K, 500M or 2G");
+}
+
 // "90s", "30m", "12h", "14d", or a plain number of seconds.
 uint64_t parseAge(const std::string& text) {
-  size_t used = 0;
-  uint64_t n = 0;
-  try {
-    n = std::stoull(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  std::string unit = text.substr(used);
-  uint64_t scale = unit.empty() || unit == "s" ? 1
-                   : unit == "m"               ? 60
-                   : unit == "h"               ? 3600
-                   : unit == "d"               ? 86400
-                                               : 0;
-  if (used == 0 || n == 0 || scale == 0) {
-    throw std::runtime_error("--max-age: '" + text +
-                             "' is not an age such as 90s, 30m, 12h or 14d");
-  }
-  return n * scale;
+  return parseScaled(text, "--max-age", {{"", 1}, {"s", 1}, {"m", 60}, {"h", 3600}, {"d", 86400}},
+                     "an age such as 90s, 30m, 12h or 14d");
 }
 
 // --rotate and the retention limits that only make sense with it.
