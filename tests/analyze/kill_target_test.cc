@@ -7,6 +7,7 @@
 
 #include "analyze/db_schema.h"
 #include "analyze/importer.h"
+#include "analyze/store/tables.h"
 #include "tests/analyze/capture_builder.h"
 
 namespace sigrec::analyze {
@@ -215,14 +216,13 @@ TEST_F(KillTargetTest, AVersion1DatabaseIsUpgradedByTheNextImport) {
   CaptureBuilder first;
   first.killCall(kT0 + 10 * kMs, self, Syscall::KILL, kT0 + 10 * kMs, -ESRCH, {4321, 9}, 0);
   import(first);
-  db_->exec(
-      "DROP INDEX kill_calls_shown_target; DROP INDEX kill_calls_shown_caller;"
-      " ALTER TABLE kill_calls DROP COLUMN returned;"
-      " ALTER TABLE kill_calls DROP COLUMN target_host_tid;"
-      " ALTER TABLE kill_calls DROP COLUMN target_host_pid;"
-      " ALTER TABLE processes DROP COLUMN cmdline_truncated;"
-      " ALTER TABLE captures DROP COLUMN trailer_batches;"
-      " UPDATE sigan_meta SET value = '1' WHERE key = 'schema_version'");
+  // A version-1 database: without the columns the registry says version 2
+  // added (and the indexes on them).
+  db_->exec("DROP INDEX kill_calls_shown_target; DROP INDEX kill_calls_shown_caller;");
+  for (const store::Table& t : store::tables())
+    for (const store::Column& c : t.columns)
+      if (c.since > 1) db_->exec(std::string("ALTER TABLE ") + t.name + " DROP COLUMN " + c.name);
+  db_->exec("UPDATE sigan_meta SET value = '1' WHERE key = 'schema_version'");
   EXPECT_THROW(checkSchema(*db_), DbError);
   CaptureBuilder second;
   second.hostname = "host-b";
