@@ -47,6 +47,7 @@ pid_t killedWithThreads() {
   if (::pipe(fds) != 0) std::exit(100);
   pid_t child = forkOrDie([&] {
     std::vector<std::thread> threads;
+    threads.reserve(15);
     for (int i = 0; i < 15; ++i)
       threads.emplace_back([] {
         for (;;) ::pause();
