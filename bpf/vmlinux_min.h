@@ -79,8 +79,26 @@ struct cgroup {
 	struct kernfs_node *kn;
 };
 
+struct cgroup_subsys_state {
+	struct cgroup *cgroup;
+};
+
 struct css_set {
+	struct cgroup_subsys_state *subsys[1]; /* CGROUP_SUBSYS_COUNT in the kernel */
 	struct cgroup *dfl_cgrp;
+};
+
+/* Values relocated against the running kernel (bpf_core_enum_value). */
+enum cgroup_subsys_id {
+	memory_cgrp_id = 4,
+};
+
+enum bpf_func_id {
+	BPF_FUNC_task_pt_regs = 175,
+};
+
+struct pt_regs {
+	unsigned long orig_ax;
 };
 
 struct signal_struct {
@@ -93,6 +111,8 @@ struct mm_struct {
 };
 
 struct task_struct {
+	unsigned int flags;
+	int pdeath_signal;
 	int pid;
 	int tgid;
 	u64 start_boottime;
@@ -111,6 +131,7 @@ union __sifields {
 		int _pid;
 		unsigned int _uid;
 	} _kill;
+
 	struct {
 		int _pid;
 		unsigned int _uid;
