@@ -21,6 +21,9 @@ struct Source {
   const char* select;
   const char* pidFilter;     // with ?1 = pid; null = never matches a pid filter
   const char* signalFilter;  // with ?2 = signo; null = kind has no signal
+  // The processes.id of the instance the event is about, for --unit,
+  // --container and --cgroup; null: the kind matches them all (losses).
+  const char* processId;
 };
 
 constexpr Source kSources[] = {
@@ -29,12 +32,16 @@ constexpr Source kSources[] = {
      " x.target_pid, x.target_comm, x.signo,"
      " x.origin || ' ' || x.code_name || ' ' || x.result_name ||"
      " CASE WHEN x.group_directed THEN '' ELSE ' tid ' || x.target_tid END ||"
-     " CASE WHEN x.origin = 'kernel' THEN ' (context ' || x.sender_pid || ')' ELSE '' END,"
-     " c.hostname FROM signals x JOIN captures c ON c.id = x.capture_id",
+     " CASE WHEN x.origin = 'kernel' THEN ' (context ' || x.sender_pid || ')' ELSE '' END ||"
+     // A kernel signal's cause says who is behind it: "cause cgroup_kill 4250".
+     " CASE WHEN x.origin = 'kernel' AND x.cause IS NOT NULL THEN ' cause ' || x.cause ||"
+     "  COALESCE(' ' || x.cause_pid, '') ELSE '' END,"
+     " c.hostname, x.cause, x.cause_pid, x.cause_tid, x.cause_detail"
+     " FROM signals x JOIN captures c ON c.id = x.capture_id",
      // A signal's target instance always has its target_pid: the instance's
      // index (signals_target) serves, and no index on target_pid is built.
      "(x.sender_pid = ?1 OR x.target_id IN (SELECT id FROM processes WHERE pid = ?1))",
-     "x.signo = ?2"},
+     "x.signo = ?2", "x.target_id"},
     {"kill_call",
      "SELECT x.time_ns + c.boot_to_wall_ns, x.caller_pid, x.caller_tid, x.caller_comm,"
      " x.target_host_pid, NULL, x.signo,"
@@ -50,7 +57,7 @@ constexpr Source kSources[] = {
      " CASE WHEN x.returned = 0 THEN '" SIGAN_NO_RETURN_TEXT "' ELSE ' = ' ||"
      " CASE WHEN x.ret < 0 THEN '-1 ' || x.errno_name ELSE x.ret END END ||"
      " ', ' || x.signals || ' signal(s)',"
-     " c.hostname FROM kill_calls x JOIN captures c ON c.id = x.capture_id"
+     " c.hostname, NULL, NULL, NULL, NULL FROM kill_calls x JOIN captures c ON c.id = x.capture_id"
      // A call that never returned is shown too: it may have sent the
      // signal that ended its caller.
      " WHERE (x.ret < 0 OR x.signals = 0 OR x.returned = 0)",
@@ -59,42 +66,43 @@ constexpr Source kSources[] = {
      "x.id IN (SELECT id FROM kill_calls WHERE (ret < 0 OR signals = 0 OR returned = 0)"
      " AND caller_pid = ?1 UNION ALL SELECT id FROM kill_calls"
      " WHERE (ret < 0 OR signals = 0 OR returned = 0) AND target_host_pid = ?1)",
-     "x.signo = ?2"},
+     "x.signo = ?2", "x.target_id"},
     {"deliver",
      "SELECT x.time_ns + c.boot_to_wall_ns, x.pid, x.tid, x.comm, NULL, NULL, x.signo,"
      " x.disposition || ' ' || x.code_name,"
-     " c.hostname FROM deliveries x JOIN captures c ON c.id = x.capture_id",
-     "x.pid = ?1", "x.signo = ?2"},
+     " c.hostname, NULL, NULL, NULL, NULL FROM deliveries x JOIN captures c ON c.id = x.capture_id",
+     "x.pid = ?1", "x.signo = ?2", "x.process_id"},
     {"fork",
      "SELECT x.time_ns + c.boot_to_wall_ns, x.parent_pid, x.parent_tid, x.parent_comm,"
      " x.child_pid, NULL, NULL, 'child ' || x.child_pid,"
-     " c.hostname FROM forks x JOIN captures c ON c.id = x.capture_id WHERE x.thread = 0",
-     "(x.parent_pid = ?1 OR x.child_pid = ?1)", nullptr},
+     " c.hostname, NULL, NULL, NULL, NULL FROM forks x JOIN captures c ON c.id = x.capture_id "
+     "WHERE x.thread = 0",
+     "(x.parent_pid = ?1 OR x.child_pid = ?1)", nullptr, "x.child_id"},
     {"exec",
      "SELECT x.time_ns + c.boot_to_wall_ns, x.pid, x.tid, x.comm, NULL, NULL, NULL,"
      " x.cmdline || CASE WHEN x.args_truncated THEN '" SIGAN_TRUNCATED_MARK "' ELSE '' END,"
-     " c.hostname FROM execs x JOIN captures c ON c.id = x.capture_id",
-     "x.pid = ?1", nullptr},
+     " c.hostname, NULL, NULL, NULL, NULL FROM execs x JOIN captures c ON c.id = x.capture_id",
+     "x.pid = ?1", nullptr, "x.process_id"},
     {"exit",
      "SELECT x.time_ns + c.boot_to_wall_ns, x.pid, x.tid, x.comm, NULL, NULL, x.signo,"
      " x.reason || ' ' || CASE WHEN x.signo IS NULL THEN 'status ' || x.exit_status"
      " ELSE x.signal_name || CASE WHEN x.core_dumped THEN ' core dumped' ELSE '' END END,"
-     " c.hostname FROM exits x JOIN captures c ON c.id = x.capture_id",
-     "x.pid = ?1", "x.signo = ?2"},
+     " c.hostname, NULL, NULL, NULL, NULL FROM exits x JOIN captures c ON c.id = x.capture_id",
+     "x.pid = ?1", "x.signo = ?2", "x.process_id"},
     {"oom",
      "SELECT x.time_ns + c.boot_to_wall_ns, x.trigger_pid, x.trigger_tid, x.trigger_comm,"
      " x.victim_pid, NULL, NULL, 'victim ' || x.victim_pid || ' anon_rss ' || x.anon_rss_kb || ' "
      "kB',"
-     " c.hostname FROM oom_kills x JOIN captures c ON c.id = x.capture_id",
-     "(x.trigger_pid = ?1 OR x.victim_pid = ?1)", "9 = ?2"},
+     " c.hostname, NULL, NULL, NULL, NULL FROM oom_kills x JOIN captures c ON c.id = x.capture_id",
+     "(x.trigger_pid = ?1 OR x.victim_pid = ?1)", "9 = ?2", "x.victim_id"},
     {"loss",
      "SELECT x.to_ns + c.boot_to_wall_ns, NULL, NULL, NULL, NULL, NULL, NULL,"
      " x.count || ' ' || x.probe || ' event(s) lost on cpu ' || x.cpu || ' since ' ||"
      " strftime('%Y-%m-%dT%H:%M:%S', (x.from_ns + c.boot_to_wall_ns) / 1000000000, 'unixepoch')"
      " || printf('.%09dZ', (x.from_ns + c.boot_to_wall_ns) % 1000000000),"
-     " c.hostname FROM losses x JOIN captures c ON c.id = x.capture_id",
+     " c.hostname, NULL, NULL, NULL, NULL FROM losses x JOIN captures c ON c.id = x.capture_id",
      // Losses match every filter (binding still needs the parameters named).
-     "?1 = ?1", "?2 = ?2"},
+     "?1 = ?1", "?2 = ?2", nullptr},
 };
 
 // The SELECT of SOURCE with the filters' conditions (?1 pid, ?2 signal,
@@ -111,6 +119,9 @@ std::string sourceSql(const Source& source, const TimelineFilter& filter) {
   std::string wall = std::string(source.kind) == "loss" ? "x.to_ns" : "x.time_ns";
   if (filter.sinceWallNs) add(wall + " + c.boot_to_wall_ns >= ?3");
   if (filter.untilWallNs) add(wall + " + c.boot_to_wall_ns <= ?4");
+  if (filter.context.any() && source.processId)
+    add(std::string(source.processId) + " IN (SELECT p.id FROM processes p WHERE 1" +
+        filter.context.where("p", 5) + ")");
   // Row order as a table scan gives it (then stable-sorted by time below),
   // whichever index a pid filter uses.
   sql += " ORDER BY x.id";
@@ -132,6 +143,10 @@ Row timelineRow(const Source& source, const Statement& stmt) {
       stmt.isNull(6) ? Row() : Row(names::signalName(static_cast<int>(stmt.getInt(6))));
   row["detail"] = stmt.getText(7);
   row["hostname"] = stmt.getText(8);
+  row["cause"] = stmt.isNull(9) ? Row() : Row(stmt.getText(9));
+  row["cause_pid"] = stmt.isNull(10) ? Row() : Row(stmt.getInt(10));
+  row["cause_tid"] = stmt.isNull(11) ? Row() : Row(stmt.getInt(11));
+  row["cause_detail"] = stmt.isNull(12) ? Row() : Row(stmt.getText(12));
   return row;
 }
 
@@ -154,6 +169,10 @@ std::vector<Column> timelineColumns() {
       {"target_comm", ""},
       {"signal", ""},
       {"hostname", ""},
+      {"cause", ""},
+      {"cause_pid", ""},
+      {"cause_tid", ""},
+      {"cause_detail", ""},
   };
 }
 
@@ -173,6 +192,7 @@ int cmdTimeline(const Db& db, const TimelineFilter& filter, Format format, std::
     if (filter.signal) stmt.bind(2, *filter.signal);
     if (filter.sinceWallNs) stmt.bind(3, *filter.sinceWallNs);
     if (filter.untilWallNs) stmt.bind(4, *filter.untilWallNs);
+    if (source.processId) filter.context.bind(stmt, 5);
     while (stmt.step()) {
       Row row = timelineRow(source, stmt);
       int64_t wallNs = stmt.getInt(0);

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 
+#include "analyze/attribution/cgroup_context.h"
 #include "analyze/attribution/exit_links.h"
 #include "analyze/db_schema.h"
 #include "analyze/frame_prefetcher.h"
@@ -290,7 +291,7 @@ void Importer::writeProcesses() {
       "processes",
       "id capture_id pid start_ns start_exact ppid parent_id comm exe cmdline uid cgroup "
       "cgroup_id ns_pid pid_ns in_snapshot fork_ns exec_count exit_ns first_seen_ns "
-      "last_seen_ns cmdline_truncated"));
+      "last_seen_ns cmdline_truncated unit slice container_id pod_uid"));
   for (const ProcessInstance& p : procs_->all()) {
     ins.bind(1, p.id)
         .bind(2, result_.captureId)
@@ -312,7 +313,20 @@ void Importer::writeProcesses() {
         .bind(18, p.execCount)
         .bind(19, p.exitNs);
     if (p.firstSeenNs != UINT64_MAX) ins.bind(20, p.firstSeenNs).bind(21, p.lastSeenNs);
-    ins.bind(22, p.cmdlineTruncated).run();
+    ins.bind(22, p.cmdlineTruncated);
+    // Derived here, once per instance, from its latest path.
+    const CgroupContext context = cgroupContext(p.cgroup);
+    auto text = [&](int index, const std::string& value) {
+      if (value.empty())
+        ins.bindNull(index);
+      else
+        ins.bind(index, value);
+    };
+    text(23, context.unit);
+    text(24, context.slice);
+    text(25, context.containerId);
+    text(26, context.podUid);
+    ins.run();
   }
 }
 

@@ -17,11 +17,11 @@ ProcessEvents::ProcessEvents(RowWriter& rows, ProcessResolver& procs, NameCache&
           "forks",
           "capture_id time_ns cpu parent_id parent_pid parent_tid parent_comm child_id "
           "child_pid child_tid child_start_ns thread child_ns_pid child_ns_tid pid_ns "
-          "child_cgroup_id"))),
+          "child_cgroup_id child_cgroup"))),
       insExec_(rows.prepare(store::insertSql(
           "execs",
           "capture_id time_ns cpu process_id pid tid old_tid uid comm filename cmdline "
-          "argv args_truncated filename_truncated args_unreadable cgroup_id"))),
+          "argv args_truncated filename_truncated args_unreadable cgroup_id cgroup"))),
       insExit_(rows.prepare(store::insertSql(
           "exits",
           "capture_id time_ns cpu process_id pid tid comm exit_code reason exit_status "
@@ -55,6 +55,7 @@ void ProcessEvents::fork(Event::Reader ev, ProcessInstance& parent, uint64_t t) 
     }
     if (!child.uid) child.uid = parent.uid;
     child.cgroupId = f.getChildCgroupId();
+    if (f.hasChildCgroup() && f.getChildCgroup().size()) child.cgroup = f.getChildCgroup().cStr();
     procs_.setNamespace(child, f.getPidNs(), f.getChildNsPid(), true);
     childId = child.id;
   } else {
@@ -76,6 +77,7 @@ void ProcessEvents::fork(Event::Reader ev, ProcessInstance& parent, uint64_t t) 
       .bind(14, f.getChildNsTid())
       .bind(15, f.getPidNs())
       .bind(16, f.getChildCgroupId())
+      .bind(17, std::string_view(f.getChildCgroup().cStr()))
       .run();
 }
 
@@ -91,6 +93,7 @@ void ProcessEvents::exec(Event::Reader ev, ProcessInstance& p, uint64_t t) {
     p.comm = ev.getComm().cStr();
     p.commNs = t;
     if (x.getCgroupId()) p.cgroupId = x.getCgroupId();
+    if (x.getCgroup().size()) p.cgroup = x.getCgroup().cStr();
   }
   insExec_.bind(1, captureId_)
       .bind(2, t)
@@ -108,6 +111,7 @@ void ProcessEvents::exec(Event::Reader ev, ProcessInstance& p, uint64_t t) {
       .bind(14, x.getFilenameTruncated())
       .bind(15, x.getArgsUnreadable())
       .bind(16, x.getCgroupId())
+      .bind(17, std::string_view(x.getCgroup().cStr()))
       .run();
 }
 

@@ -1,5 +1,8 @@
 #include "analyze/import/signal_events.h"
 
+#include <nlohmann/json.hpp>
+
+#include "analyze/attribution/cause.h"
 #include "analyze/store/tables.h"
 #include "schema/names.h"
 
@@ -23,7 +26,10 @@ SignalEvents::SignalEvents(RowWriter& rows, ProcessResolver& procs, NameCache& n
           "sender_pid sender_tid sender_comm sender_uid target_id target_pid target_tid "
           "target_comm target_cgroup_id group_directed result result_name call_enter_ns "
           "kill_call_id info_kind info_pid info_uid info_status info_addr delivery_id "
-          "delivered_ns disposition"))),
+          "delivered_ns disposition cause cause_pid cause_tid cause_detail forged_siginfo "
+          "actor_exiting actor_ns_init target_pdeath actor_syscall actor_ns_pid "
+          "actor_cgroup_id actor_cgroup target_cgroup target_memory_cgroup kernel_stack "
+          "info_syscall info_arch"))),
       insDelivery_(rows.prepare(
           store::insertSql("deliveries",
                            "capture_id time_ns cpu process_id pid tid comm signo signal_name code "
@@ -64,6 +70,24 @@ void SignalEvents::write(const SignalRow& r) {
   if (r.deliveryId) {
     st.bind(30, *r.deliveryId).bind(31, r.deliveredNs).bindStatic(32, r.disposition);
   }
+  auto text = [&](int index, const std::string& value) {
+    if (!value.empty()) st.bind(index, value);
+  };
+  text(33, r.cause);
+  st.bind(34, r.causePid).bind(35, r.causeTid);
+  text(36, r.causeDetail);
+  st.bind(37, r.forged)
+      .bind(38, r.actorExiting)
+      .bind(39, r.actorNsInit)
+      .bind(40, r.targetPdeath)
+      .bind(41, r.actorSyscall)
+      .bind(42, r.actorNsPid)
+      .bind(43, r.actorCgroupId);
+  text(44, r.actorCgroup);
+  text(45, r.targetCgroup);
+  text(46, r.targetMemoryCgroup);
+  text(47, r.kernelStack);
+  if (r.signo == 31 && r.siginfo) st.bind(48, r.infoSyscall).bind(49, r.infoArch);
   st.run();
 }
 
@@ -78,7 +102,68 @@ ProcessInstance& SignalEvents::targetOf(Event::SignalGenerate::Reader g, uint64_
     }
   }
   if (!target.cgroupId) target.cgroupId = g.getTargetCgroupId();
+  if (g.getTargetCgroup().size()) target.cgroup = g.getTargetCgroup().cStr();
   return target;
+}
+
+namespace {
+
+SignalFacts factsOf(Event::Reader ev, const SignalRow& r) {
+  auto g = ev.getSignalGenerate();
+  SignalFacts f;
+  f.signo = r.signo;
+  f.code = r.code;
+  f.group = r.group;
+  f.info = g.getInfoKind() == schema::InfoKind::SIGINFO ? SignalFacts::Info::kSiginfo
+           : g.getInfoKind() == schema::InfoKind::PRIV  ? SignalFacts::Info::kPriv
+                                                        : SignalFacts::Info::kNone;
+  if (r.bySyscall) f.syscall = r.origin;
+  f.actorPid = r.senderPid;
+  f.actorTid = r.senderTid;
+  f.actorNsPid = g.getActorNsPid();
+  f.actorUid = r.senderUid;
+  f.targetPid = r.targetPid;
+  f.targetTid = r.targetTid;
+  f.actorExiting = g.getActorExiting();
+  f.actorNsInit = g.getActorNsInit();
+  f.targetPdeath = g.getTargetPdeath();
+  f.actorSyscall = g.getActorSyscall();
+  f.infoPid = r.infoPid;
+  f.infoUid = r.infoUid;
+  f.infoStatus = r.infoStatus;
+  f.infoAddr = r.infoAddr;
+  f.infoSyscall = g.getInfoSyscall();
+  f.codeName = *r.codeName;
+  f.targetCgroup = g.getTargetCgroup().cStr();
+  f.targetMemoryCgroup = g.getTargetMemoryCgroup().cStr();
+  for (auto frame : g.getKernelStack()) f.stack.emplace_back(frame.cStr());
+  return f;
+}
+
+}  // namespace
+
+// The facts as stored, and the cause decided from them.
+void SignalEvents::setCause(Event::Reader ev, SignalRow& r) {
+  auto g = ev.getSignalGenerate();
+  SignalFacts f = factsOf(ev, r);
+  Cause c = decideCause(f);
+  r.cause = std::move(c.cause);
+  r.causePid = c.pid;
+  r.causeTid = c.tid;
+  r.causeDetail = std::move(c.detail);
+  r.forged = c.forged;
+  r.actorExiting = f.actorExiting;
+  r.actorNsInit = f.actorNsInit;
+  r.targetPdeath = f.targetPdeath;
+  if (f.actorSyscall >= -1) r.actorSyscall = f.actorSyscall;
+  r.actorNsPid = g.getActorNsPid();
+  r.actorCgroupId = g.getActorCgroupId();
+  r.actorCgroup = g.getActorCgroup().cStr();
+  r.targetCgroup = std::move(f.targetCgroup);
+  r.targetMemoryCgroup = std::move(f.targetMemoryCgroup);
+  if (!f.stack.empty()) r.kernelStack = nlohmann::json(f.stack).dump();
+  r.infoSyscall = f.infoSyscall;
+  r.infoArch = g.getInfoArch();
 }
 
 void SignalEvents::generated(Event::Reader ev, ProcessInstance& sender, uint64_t t) {
@@ -115,6 +200,7 @@ void SignalEvents::generated(Event::Reader ev, ProcessInstance& sender, uint64_t
   r.infoUid = g.getInfoUid();
   r.infoStatus = g.getInfoStatus();
   r.infoAddr = g.getInfoAddr();
+  setCause(ev, r);
   tracker_.generated(std::move(r));
 }
 
