@@ -31,7 +31,7 @@ void waitReady(int fd) {
 }
 
 struct ThreadRun {
-  int ready;
+  int ready, readyIn;
   pid_t child = 0;
   pid_t tid = 0;
 };
@@ -40,6 +40,9 @@ void* forkingThread(void* arg) {
   auto* run = static_cast<ThreadRun*>(arg);
   run->tid = static_cast<pid_t>(::syscall(SYS_gettid));
   run->child = pdeathChild(run->ready);
+  // Not before the child asked: a child reparented to a sibling thread
+  // still sees the same getppid(), so it could not tell it was too late.
+  waitReady(run->readyIn);
   return nullptr;  // the thread exits: its children get their pdeath signal
 }
 
@@ -50,10 +53,9 @@ int main(int argc, char** argv) {
   int fds[2];
   if (::pipe(fds) != 0) return 100;
   if (m == "thread") {
-    ThreadRun run{fds[1]};
+    ThreadRun run{fds[1], fds[0]};
     pthread_t t;
     ::pthread_create(&t, nullptr, forkingThread, &run);
-    waitReady(fds[0]);
     ::pthread_join(t, nullptr);
     say("parent", ::getpid());
     say("thread", run.tid);
