@@ -24,9 +24,11 @@ std::string signalArg(int64_t signo) {
 }
 
 // The call as the program wrote it: "tgkill(1234, 1240, SIGTERM) = -1 EPERM".
-// One that never returned: "kill(2414, SIGKILL) — did not return: ...".
+// One that never returned: "kill(2414, SIGKILL) — did not return: ...";
+// one whose return was not seen (RET empty): "kill(2414, SIGKILL) — return
+// not recorded ...".
 std::string callText(const std::string& syscall, int64_t a0, int64_t a1, int64_t a2, int64_t a3,
-                     int64_t ret, const std::string& errnoName, bool returned) {
+                     std::optional<int64_t> ret, const std::string& errnoName, bool returned) {
   std::string args;
   if (syscall == "kill" || syscall == "tkill")
     args = fmt::format("{}, {}", a0, signalArg(a1));
@@ -39,7 +41,8 @@ std::string callText(const std::string& syscall, int64_t a0, int64_t a1, int64_t
   else if (syscall == "rt_tgsigqueueinfo")
     args = fmt::format("{}, {}, {}, info", a0, a1, signalArg(a2));
   if (!returned) return fmt::format("{}({}){}", syscall, args, kNoReturnText);
-  std::string result = ret < 0 ? fmt::format("-1 {}", errnoName) : std::to_string(ret);
+  if (!ret) return fmt::format("{}({}){}", syscall, args, kReturnUnseenText);
+  std::string result = *ret < 0 ? fmt::format("-1 {}", errnoName) : std::to_string(*ret);
   return fmt::format("{}({}) = {}", syscall, args, result);
 }
 
@@ -112,7 +115,7 @@ std::vector<Row> signalRows(const Db& db, const ProcessInfo& target, int64_t fat
                       ? Row()
                       : Row(callText(stmt.getText("syscall"), stmt.getInt("arg0"),
                                      stmt.getInt("arg1"), stmt.getInt("arg2"), stmt.getInt("arg3"),
-                                     stmt.getInt("ret"), stmt.getText("errno_name"), returned));
+                                     stmt.getOptInt("ret"), stmt.getText("errno_name"), returned));
     if (!stmt.isNull("syscall") && !returned) row["call_returned"] = false;
     row["errno"] = Row();
     row["disposition"] = stmt.isNull("disposition") ? Row() : Row(stmt.getText("disposition"));
@@ -172,7 +175,7 @@ std::vector<Row> failedCallRows(const Db& db, std::optional<int64_t> targetId, u
     addSender(db, row, stmt.getOptInt("caller_id"));
     bool returned = stmt.isNull("returned") || stmt.getInt("returned") != 0;
     row["call"] = callText(stmt.getText("syscall"), stmt.getInt("arg0"), stmt.getInt("arg1"),
-                           stmt.getInt("arg2"), stmt.getInt("arg3"), stmt.getInt("ret"),
+                           stmt.getInt("arg2"), stmt.getInt("arg3"), stmt.getOptInt("ret"),
                            stmt.getText("errno_name"), returned);
     if (!returned) row["call_returned"] = false;
     row["errno"] = stmt.getText("errno_name");

@@ -76,6 +76,7 @@ class Importer {
   // each other before the writer thread has inserted them.
   int64_t nextSignalId_ = 1;
   int64_t nextDeliveryId_ = 1;
+  bool killCallReturnsSeen_ = true;
   int64_t nextKillId_ = 1;     // the first; KillCalls hands out the rest
   RowWriter* rows_ = nullptr;  // lives in run()
   QueuedStatement* insLoss_ = nullptr;
@@ -90,7 +91,7 @@ void Importer::prepareStatements() {
   processEvents_.emplace(*rows_, *procs_, names_, result_.captureId);
   signalEvents_.emplace(*rows_, *procs_, names_, result_.captureId, nextSignalId_, nextDeliveryId_);
   killCalls_.emplace(*rows_, *procs_, names_, signalEvents_->tracker(), result_.captureId,
-                     nextKillId_);
+                     nextKillId_, killCallReturnsSeen_);
 }
 
 ImportResult Importer::run() {
@@ -164,6 +165,7 @@ void Importer::beginCapture(std::optional<capture::Frame>& first) {
                     {result_.key, path_.string(),
                      fmt::format("{}.{}", reader_.formatMajor(), reader_.formatMinor()), fileSize},
                     info);
+  killCallReturnsSeen_ = KillCalls::returnsSeen(info);
   uint64_t tickNs = 10'000'000;
   if (info && info->getClockTicksPerSecond() > 0)
     tickNs = 1'000'000'000ull / info->getClockTicksPerSecond();
