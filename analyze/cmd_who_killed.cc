@@ -7,6 +7,8 @@
 #include <ostream>
 #include <set>
 
+#include "analyze/attribution/kill_call_text.h"
+#include "analyze/attribution/sender.h"
 #include "analyze/display_text.h"
 #include "analyze/errors.h"
 #include "analyze/process_info.h"
@@ -17,34 +19,6 @@
 
 namespace sigrec::analyze {
 namespace {
-
-std::string signalArg(int64_t signo) {
-  return signo > 0 && signo <= 64 ? names::signalName(static_cast<int>(signo))
-                                  : std::to_string(signo);
-}
-
-// The call as the program wrote it: "tgkill(1234, 1240, SIGTERM) = -1 EPERM".
-// One that never returned: "kill(2414, SIGKILL) — did not return: ...";
-// one whose return was not seen (RET empty): "kill(2414, SIGKILL) — return
-// not recorded ...".
-std::string callText(const std::string& syscall, int64_t a0, int64_t a1, int64_t a2, int64_t a3,
-                     std::optional<int64_t> ret, const std::string& errnoName, bool returned) {
-  std::string args;
-  if (syscall == "kill" || syscall == "tkill")
-    args = fmt::format("{}, {}", a0, signalArg(a1));
-  else if (syscall == "tgkill")
-    args = fmt::format("{}, {}, {}", a0, a1, signalArg(a2));
-  else if (syscall == "pidfd_send_signal")
-    args = fmt::format("{}, {}, {}, {}", a0, signalArg(a1), a2 ? "info" : "NULL", a3);
-  else if (syscall == "rt_sigqueueinfo")
-    args = fmt::format("{}, {}, info", a0, signalArg(a1));
-  else if (syscall == "rt_tgsigqueueinfo")
-    args = fmt::format("{}, {}, {}, info", a0, a1, signalArg(a2));
-  if (!returned) return fmt::format("{}({}){}", syscall, args, kNoReturnText);
-  if (!ret) return fmt::format("{}({}){}", syscall, args, kReturnUnseenText);
-  std::string result = *ret < 0 ? fmt::format("-1 {}", errnoName) : std::to_string(*ret);
-  return fmt::format("{}({}) = {}", syscall, args, result);
-}
 
 struct Target {
   std::optional<ProcessInfo> process;  // none: a pid targeted while nothing had it
@@ -66,7 +40,9 @@ void addSender(const Db& db, Row& row, std::optional<int64_t> senderId) {
 
 std::vector<Row> signalRows(const Db& db, const ProcessInfo& target, int64_t fatalId) {
   auto stmt = db.prepare(
-      "SELECT s.time_ns + c.boot_to_wall_ns AS wall_ns, s.target_pid, s.target_tid, s.target_comm, "
+      "SELECT " + sentBySyscall("s") +
+      " AS by_syscall, s.time_ns + c.boot_to_wall_ns AS wall_ns, s.target_pid, s.target_tid, "
+      "s.target_comm, "
       "s.signo,"
       " s.signal_name, s.origin, s.code, s.code_name, s.sender_id, s.sender_pid, s.sender_tid,"
       " s.sender_comm, s.result_name, s.group_directed, s.disposition,"
@@ -79,7 +55,7 @@ std::vector<Row> signalRows(const Db& db, const ProcessInfo& target, int64_t fat
   stmt.bind(1, target.id);
   std::vector<Row> rows;
   while (stmt.step()) {
-    bool kernel = stmt.getText("origin") == "kernel";
+    bool kernel = stmt.getInt("by_syscall") == 0;
     int signo = static_cast<int>(stmt.getInt("signo"));
     Row row;
     row["time"] = formatTime(stmt.getInt("wall_ns"));
@@ -109,14 +85,13 @@ std::vector<Row> signalRows(const Db& db, const ProcessInfo& target, int64_t fat
       row["context_pid"] = stmt.getInt("sender_pid");
       row["context_comm"] = stmt.getText("sender_comm");
     }
-    // returned is null in rows of schema version 1: they read as returned.
-    bool returned = stmt.isNull("returned") || stmt.getInt("returned") != 0;
-    row["call"] = stmt.isNull("syscall")
-                      ? Row()
-                      : Row(callText(stmt.getText("syscall"), stmt.getInt("arg0"),
-                                     stmt.getInt("arg1"), stmt.getInt("arg2"), stmt.getInt("arg3"),
-                                     stmt.getOptInt("ret"), stmt.getText("errno_name"), returned));
-    if (!stmt.isNull("syscall") && !returned) row["call_returned"] = false;
+    if (!stmt.isNull("syscall")) {
+      KillCallView call = killCallView(stmt);
+      row["call"] = killCallText(call);
+      if (!call.returned) row["call_returned"] = false;
+    } else {
+      row["call"] = Row();
+    }
     row["errno"] = Row();
     row["disposition"] = stmt.isNull("disposition") ? Row() : Row(stmt.getText("disposition"));
     row["delivered_time"] = stmt.isNull("delivered_wall_ns")
@@ -173,11 +148,9 @@ std::vector<Row> failedCallRows(const Db& db, std::optional<int64_t> targetId, u
     row["thread_directed"] = !stmt.isNull("target_tid");
     row["sender_tid"] = stmt.getInt("caller_tid");
     addSender(db, row, stmt.getOptInt("caller_id"));
-    bool returned = stmt.isNull("returned") || stmt.getInt("returned") != 0;
-    row["call"] = callText(stmt.getText("syscall"), stmt.getInt("arg0"), stmt.getInt("arg1"),
-                           stmt.getInt("arg2"), stmt.getInt("arg3"), stmt.getOptInt("ret"),
-                           stmt.getText("errno_name"), returned);
-    if (!returned) row["call_returned"] = false;
+    KillCallView call = killCallView(stmt);
+    row["call"] = killCallText(call);
+    if (!call.returned) row["call_returned"] = false;
     row["errno"] = stmt.getText("errno_name");
     row["disposition"] = Row();
     row["delivered_time"] = Row();

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 
+#include "analyze/attribution/alive_at.h"
 #include "analyze/attribution/exit_links.h"
 #include "analyze/db_schema.h"
 #include "analyze/frame_prefetcher.h"
@@ -357,6 +358,7 @@ void Importer::finish() {
     link.bind("kill_call_id"_col, killId).bind("id"_col, signalId).run();
   killCalls_->relinkTargets(db_);
 
+  linkOomVictims(db_, *procs_, cap);
   linkExitCauses(db_, cap);
   // Statistics for the query planner; sampled (analysis_limit), so that it
   // costs milliseconds, not a pass over every index.
