@@ -92,7 +92,7 @@ void writeTable(std::ostream& out, const std::vector<Row>& rows) {
     if (!first) out << '\n';
     first = false;
     auto line = [&](const char* key, const std::string& value) {
-      out << fmt::format("{:<12} {}\n", std::string(key) + ":", value);
+      writeLine(out, fmt::format("{:<12} {}", std::string(key) + ":", value));
     };
     line("capture", fmt::format("{} ({}, format {})", plainText(r["capture_id"]),
                                 plainText(r["path"]), plainText(r["format_version"])));

@@ -210,10 +210,10 @@ void writeTable(std::ostream& out, const std::vector<Target>& targets, uint32_t 
     first = false;
     if (t.process) {
       const ProcessInfo& p = *t.process;
-      out << fmt::format("pid {} ({}) on {}, started {}\n", pid, p.comm, p.hostname,
-                         formatTime(p.startWallNs));
-      out << "  ended:   " << t.ending << '\n';
-      if (!p.cmdline.empty()) out << "  cmdline: " << p.cmdline << '\n';
+      writeLine(out, fmt::format("pid {} ({}) on {}, started {}", pid, p.comm, p.hostname,
+                                 formatTime(p.startWallNs)));
+      writeLine(out, "  ended:   " + t.ending);
+      if (!p.cmdline.empty()) writeLine(out, "  cmdline: " + p.cmdline);
     } else {
       out << fmt::format("pid {}: calls aimed at it while no process had it\n", pid);
     }
@@ -240,16 +240,16 @@ void writeTable(std::ostream& out, const std::vector<Target>& targets, uint32_t 
       std::string result = r["result"] == "failed" ? "failed " + plainText(r["errno"])
                                                    : r["result"].get<std::string>();
       std::string code = plainText(r["code"]);
-      out << fmt::format("  {:<30}  {:<{}}  {:<{}}  {:<{}}  {:<{}}  {}{}\n",
-                         r["time"].get<std::string>(), r["signal_name"].get<std::string>(),
-                         signalWidth, r["origin"].get<std::string>(), originWidth,
-                         code.empty() ? "-" : code, codeWidth, result, resultWidth, senderText(r),
-                         r["fatal"].get<bool>() ? "  <- FATAL" : "");
-      if (!r["call"].is_null()) out << "      call:     " << r["call"].get<std::string>() << '\n';
+      writeLine(out, fmt::format("  {:<30}  {:<{}}  {:<{}}  {:<{}}  {:<{}}  {}{}",
+                                 r["time"].get<std::string>(), r["signal_name"].get<std::string>(),
+                                 signalWidth, r["origin"].get<std::string>(), originWidth,
+                                 code.empty() ? "-" : code, codeWidth, result, resultWidth,
+                                 senderText(r), r["fatal"].get<bool>() ? "  <- FATAL" : ""));
+      if (!r["call"].is_null()) writeLine(out, "      call:     " + r["call"].get<std::string>());
       if (!r["sender_cmdline"].is_null())
-        out << "      cmdline:  " << r["sender_cmdline"].get<std::string>() << '\n';
+        writeLine(out, "      cmdline:  " + r["sender_cmdline"].get<std::string>());
       std::string ancestry = ancestryText(r["sender_ancestry"]);
-      if (!ancestry.empty()) out << "      ancestry: " << ancestry << '\n';
+      if (!ancestry.empty()) writeLine(out, "      ancestry: " + ancestry);
       if (r.contains("fault_addr"))
         out << "      address:  " << r["fault_addr"].get<std::string>() << '\n';
     }
