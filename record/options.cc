@@ -130,9 +130,12 @@ Options parseOptions(int argc, char** argv) {
       "duration,d", po::value<double>(), "stop after this many seconds")(
       "signal,s", po::value(&signals),
       "record only these signals, e.g. TERM,KILL,9 (kill calls with signal 0 are then dropped)")(
-      "pid,p", po::value(&opt.filterPid), "record only events whose actor or target is this pid")(
+      "pid,p", po::value(&opt.filterPid),
+      "record only signals and kill calls whose actor or target is this pid (forks, execs and "
+      "exits of every process are kept: they name the senders)")(
       "cgroup,c", po::value(&opt.filterCgroup),
-      "record only events whose actor or target is in this cgroup v2 directory")(
+      "record only signals and kill calls whose actor or target is in this cgroup v2 directory "
+      "(forks, execs and exits of every process are kept)")(
       "threads,t", po::bool_switch(&opt.threads), "also record thread creation and thread exits")(
       "no-syscall-hooks", po::bool_switch(&opt.noSyscallHooks),
       "hook no syscall: kill-family calls are seen only through the signals they send (failed "

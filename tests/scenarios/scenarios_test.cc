@@ -688,6 +688,21 @@ TEST_F(StressNg, KillOpsIncludeTheFailedCalls) {
 namespace sigrec::testing {
 namespace {
 
+// --- filters ------------------------------------------------------------------------
+
+// A pid filter keeps the signals to that pid, and the sender's exec and
+// fork, whoever it is: the answer still names it by command line and
+// ancestry.
+TEST_F(Scenario, APidFilterStillNamesTheSender) {
+  auto run = runScenario("sh -c 'sleep 0.3; kill -TERM $0; echo target=$0' $t", "-p $t",
+                         "sleep 30 & t=$!");
+  auto r = only(run.whoKilled(run["target"]), "signal_name", "SIGTERM");
+  EXPECT_EQ(r["origin"], "kill");
+  EXPECT_NE(r["sender_cmdline"].get<std::string>().find("kill -TERM"), std::string::npos)
+      << r.dump();
+  EXPECT_FALSE(r["sender_ancestry"].empty()) << r.dump();
+}
+
 // --- hostile recorded text ---------------------------------------------------------
 
 // No byte a recorded process chose may act on the reader's terminal: no
