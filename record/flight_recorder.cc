@@ -218,18 +218,26 @@ void FlightRecorder::closeDump(const std::string& reason, uint64_t nowNs,
                                const std::vector<sr_counters>& counters) {
   handOff(nowNs, counters);
   dump_->sink->finish(reason, -1);
+  std::error_code ec;
+  const uint64_t bytes = std::filesystem::file_size(dump_->path, ec);
+  if (!ec) closedDumpBytes_ += bytes;
   if (auto error = dump_->sink->error()) {
     std::fprintf(stderr, "sigrec: flight recorder: %s: %s; recording goes on\n",
                  dump_->path.c_str(), error->c_str());
   } else {
-    std::error_code ec;
-    const auto bytes = std::filesystem::file_size(dump_->path, ec);
     std::fprintf(stderr, "sigrec: flight recorder: wrote %s: %llu events, %.1f MiB\n",
                  dump_->path.c_str(), static_cast<unsigned long long>(dump_->sink->eventsWritten()),
                  static_cast<double>(ec ? 0 : bytes) / (1 << 20));
     ++dumpsWritten_;
   }
   dump_.reset();
+}
+
+uint64_t FlightRecorder::dumpBytes() const {
+  if (!dump_) return closedDumpBytes_;
+  std::error_code ec;
+  const uint64_t open = std::filesystem::file_size(dump_->path, ec);  // written by another thread
+  return closedDumpBytes_ + (ec ? 0 : open);
 }
 
 // DIR/sigrec-HOST-TIMESTAMP-KIND.sigrec, numbered -2, -3, ... if taken.

@@ -61,6 +61,8 @@ class FlightRecorder {
 
   size_t memoryBytes() const { return ring_.bytes() + table_.bytes(); }
   size_t dumpsWritten() const { return dumpsWritten_; }
+  // Bytes of the dumps written so far, the open one included.
+  uint64_t dumpBytes() const;
 
  private:
   struct Request {
@@ -95,6 +97,7 @@ class FlightRecorder {
   std::optional<Request> requested_;
   std::optional<Dump> dump_;
   size_t dumpsWritten_ = 0;
+  uint64_t closedDumpBytes_ = 0;
 };
 
 }  // namespace sigrec::record

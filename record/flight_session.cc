@@ -10,11 +10,14 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 #include "record/capture_header.h"
+#include "record/flight_metrics.h"
 #include "record/flight_recorder.h"
 #include "record/host_info.h"
 #include "record/loss_tracker.h"
+#include "record/metrics.h"
 #include "record/probe_settings.h"
 #include "record/probes.h"
 #include "record/record_error.h"
@@ -54,10 +57,18 @@ struct RingBufferFree {
   void operator()(ring_buffer* rb) const { ring_buffer__free(rb); }
 };
 
+struct Consumers {
+  FlightRecorder* recorder;
+  FlightMetrics* metrics;  // --metrics, else null
+};
+
+// A full batch (of the open dump, or for the metrics) ends the drain so that
+// the loop hands it off before more is read.
 int onSample(void* ctx, void* data, size_t size) {
-  auto* recorder = static_cast<FlightRecorder*>(ctx);
-  recorder->add(data, size);
-  return recorder->full() ? -EAGAIN : 0;
+  auto* to = static_cast<Consumers*>(ctx);
+  to->recorder->add(data, size);
+  if (to->metrics) to->metrics->add(data, size);
+  return to->recorder->full() || (to->metrics && to->metrics->full()) ? -EAGAIN : 0;
 }
 
 // The output directory exists and is writable before anything loads, so a
@@ -77,6 +88,12 @@ int runFlightSession(const Options& opt) {
   const ProbeSettings settings = probeSettings(opt, preflight());
   prepareDirectory(opt.output);
   installHandlers();
+  std::optional<Metrics> metrics;  // an unwritable metrics file fails before loading
+  std::optional<FlightMetrics> flightMetrics;
+  if (!opt.metricsPath.empty()) {
+    if (!metrics.emplace(opt.metricsPath).write(true)) throw RecordError(metrics->error());
+    flightMetrics.emplace(*metrics);
+  }
   Probes probes(settings);
   const uint64_t startNs = bootNowNs();
   FlightRecorder recorder(
@@ -88,8 +105,9 @@ int runFlightSession(const Options& opt) {
        .writeInfo = [&](capture::CaptureWriter& w,
                         uint64_t windowStartNs) { writeInfo(w, opt, settings, windowStartNs, 0); }},
       startNs);
+  Consumers consumers{&recorder, flightMetrics ? &*flightMetrics : nullptr};
   std::unique_ptr<ring_buffer, RingBufferFree> ring(
-      ring_buffer__new(probes.ringBufferFd(), onSample, &recorder, nullptr));
+      ring_buffer__new(probes.ringBufferFd(), onSample, &consumers, nullptr));
   if (!ring) throw RecordError(std::string("cannot open the ring buffer: ") + std::strerror(errno));
   std::fprintf(stderr,
                "sigrec: flight recorder: keeping the newest events in %.0f MiB; dumps go to %s "
@@ -114,6 +132,7 @@ int runFlightSession(const Options& opt) {
     recorder.addLosses(windows);
     if (gDumpRequested.exchange(false)) recorder.trigger("SIGUSR1", now);
     recorder.tick(now, counters);
+    if (flightMetrics) flightMetrics->flush(counters, recorder.dumpBytes());
     if (int sig = gStopSignal.exchange(0)) {
       reason = std::string("signal ") + sigabbrev_np(sig);
       break;
@@ -138,8 +157,10 @@ int runFlightSession(const Options& opt) {
     losses.check(counters, now, windows);
     recorder.addLosses(windows);
     recorder.tick(now, counters);
+    if (flightMetrics) flightMetrics->flush(counters, recorder.dumpBytes());
   }
   recorder.stop(reason, now, counters);
+  if (flightMetrics) flightMetrics->flush(counters, recorder.dumpBytes(), true);
   std::fprintf(stderr, "sigrec: stopped (%s): flight recorder, %zu dumps written to %s\n",
                reason.c_str(), recorder.dumpsWritten(), opt.output.c_str());
   return 0;

@@ -102,7 +102,7 @@ void checkFlightRecorder(Options& opt, const po::variables_map& vm) {
     return;
   }
   if (opt.flightBytes < (1u << 20)) throw std::runtime_error("--flight-recorder: at least 1M");
-  for (const char* name : {"max-size", "rotate", "max-total-size", "max-age", "metrics", "print"}) {
+  for (const char* name : {"max-size", "rotate", "max-total-size", "max-age", "print"}) {
     if (vm.count(name)) {
       throw std::runtime_error(std::string("--") + name + " cannot be used with --flight-recorder");
     }
@@ -110,7 +110,8 @@ void checkFlightRecorder(Options& opt, const po::variables_map& vm) {
   if (!opt.command.empty()) {
     throw std::runtime_error("--flight-recorder records the whole machine, not a command after --");
   }
-  if (opt.output.empty()) opt.output = ".";
+  if (opt.output.empty())
+    opt.output.assign(1, '.');  // not = ".": a false -Wrestrict in g++ 12 (GCC bug 105329)
 }
 
 // --rotate and the retention limits that only make sense with it.
