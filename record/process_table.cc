@@ -199,7 +199,7 @@ void ProcessTable::onExit(const void* data) {
   KnownProcess* p = live(s.h.pid, s.h.start_ns);
   if (!p) return;
   p->exitNs = s.h.ts_ns;
-  p->ppid = s.parent.pid;
+  if (s.parent.pid) p->ppid = s.parent.pid;  // reparented since its fork
   live_.erase(s.h.pid);
 }
 
