@@ -8,6 +8,7 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <regex>
 
 #include "record/event_encoder.h"
 #include "record/host_info.h"
@@ -39,6 +40,35 @@ FlightRecorder::FlightRecorder(FlightSettings settings, uint64_t startNs)
       table_(settings_.redaction, settings_.budgetBytes / 2, cgroups_),
       windowStartNs_(startNs) {
   table_.seed(readAllProcesses());
+  adoptEarlierDumps();
+}
+
+// A restarted recorder counts the dumps of its earlier runs in the same
+// directory for retention, so that a crash-looping service under
+// `--trigger-on death` cannot fill the disk across restarts.
+void FlightRecorder::adoptEarlierDumps() {
+  static const std::regex kDumpName(
+      R"(sigrec-.+-[0-9]{8}T[0-9]{6}Z-(death|oom|signal)(-[0-9]+)?\.sigrec)");
+  std::vector<std::pair<std::filesystem::file_time_type, std::string>> found;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(settings_.dir, ec)) {
+    std::error_code bad;
+    if (!entry.is_regular_file(bad) ||
+        !std::regex_match(entry.path().filename().string(), kDumpName)) {
+      continue;
+    }
+    found.emplace_back(entry.last_write_time(bad), entry.path().string());
+  }
+  std::sort(found.begin(), found.end());
+  for (auto& [time, path] : found) kept_.push_back(std::move(path));
+  applyRetention();
+}
+
+void FlightRecorder::applyRetention() {
+  while (settings_.keep && kept_.size() > settings_.keep) {
+    ::unlink(kept_.front().c_str());
+    kept_.pop_front();
+  }
 }
 
 FlightRecorder::~FlightRecorder() = default;
@@ -110,8 +140,11 @@ void FlightRecorder::checkDeath(const sr_exit& e) {
 
 void FlightRecorder::request(const std::string& kind, const std::string& why, uint64_t timeNs) {
   if (dump_ || requested_) {
-    std::fprintf(stderr, "sigrec: flight recorder: %s: in the dump already being written\n",
-                 why.c_str());
+    // Said once per dump: a storm of deaths must not flood the journal.
+    if (coveredTriggers_++ == 0) {
+      std::fprintf(stderr, "sigrec: flight recorder: %s: in the dump already being written\n",
+                   why.c_str());
+    }
     return;
   }
   requested_ = Request{kind, why, timeNs};
@@ -230,7 +263,14 @@ void FlightRecorder::closeDump(const std::string& reason, uint64_t nowNs,
                  static_cast<double>(ec ? 0 : bytes) / (1 << 20));
     ++dumpsWritten_;
   }
+  if (coveredTriggers_ > 1) {
+    std::fprintf(stderr, "sigrec: flight recorder: %zu triggers came while it was written\n",
+                 coveredTriggers_);
+  }
+  coveredTriggers_ = 0;
+  kept_.push_back(dump_->path);
   dump_.reset();
+  applyRetention();
 }
 
 uint64_t FlightRecorder::dumpBytes() const {

@@ -12,6 +12,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -33,6 +34,7 @@ struct FlightSettings {
   uint64_t afterNs = 0;
   FlightTriggers triggers;
   std::string dir;
+  uint32_t keep = 0;  // dumps kept in DIR, the newest (earlier runs' included)
   Redaction redaction = Redaction::kNone;
   // Writes a dump's info frame; its events may begin at WINDOW_START_NS.
   std::function<void(capture::CaptureWriter&, uint64_t windowStartNs)> writeInfo;
@@ -88,6 +90,8 @@ class FlightRecorder {
                  const std::vector<sr_counters>& counters);
   std::string dumpPath(const std::string& kind) const;
   void writeHeader(capture::CaptureWriter& writer, uint64_t windowStartNs);
+  void adoptEarlierDumps();
+  void applyRetention();
 
   FlightSettings settings_;
   CgroupPaths cgroups_;
@@ -98,6 +102,8 @@ class FlightRecorder {
   std::optional<Dump> dump_;
   size_t dumpsWritten_ = 0;
   uint64_t closedDumpBytes_ = 0;
+  size_t coveredTriggers_ = 0;    // triggers that came while a dump was open
+  std::deque<std::string> kept_;  // dumps in DIR, oldest first
 };
 
 }  // namespace sigrec::record

@@ -101,6 +101,7 @@ int runFlightSession(const Options& opt) {
        .afterNs = opt.flightAfterMs * 1'000'000,
        .triggers = opt.triggers,
        .dir = opt.output,
+       .keep = opt.flightKeep,
        .redaction = opt.redaction,
        .writeInfo = [&](capture::CaptureWriter& w,
                         uint64_t windowStartNs) { writeInfo(w, opt, settings, windowStartNs, 0); }},

@@ -95,13 +95,14 @@ uint64_t parseAfterMs(const std::string& text) {
 // directory: the options of a recording to one file do not apply.
 void checkFlightRecorder(Options& opt, const po::variables_map& vm) {
   if (!opt.flightBytes) {
-    for (const char* name : {"trigger-on", "flight-after"}) {
+    for (const char* name : {"trigger-on", "flight-after", "flight-keep"}) {
       if (vm.count(name))
         throw std::runtime_error(std::string("--") + name + " needs --flight-recorder");
     }
     return;
   }
   if (opt.flightBytes < (1u << 20)) throw std::runtime_error("--flight-recorder: at least 1M");
+  if (opt.flightKeep == 0) throw std::runtime_error("--flight-keep must be at least 1");
   for (const char* name : {"max-size", "rotate", "max-total-size", "max-age", "print"}) {
     if (vm.count(name)) {
       throw std::runtime_error(std::string("--") + name + " cannot be used with --flight-recorder");
@@ -186,6 +187,9 @@ Options parseOptions(int argc, char** argv) {
       "death:comm=NAME,signal=SIG,cgroup=PATH,unit=NAME (all must hold), or oom; repeatable")(
       "flight-after", po::value(&flightAfter),
       "with --flight-recorder: keep writing a dump this long after its trigger (default 5s)")(
+      "flight-keep", po::value(&opt.flightKeep),
+      "with --flight-recorder: keep the newest N dumps in the -o directory, earlier runs' "
+      "included (default 20)")(
       "redact", po::value(&redact),
       "command lines: none (default), args (keep argv[0] only), values (mask NAME=VALUE and "
       "secret-looking flags)")(

@@ -30,6 +30,7 @@ struct Options {
   uint64_t flightBytes =
       0;  // --flight-recorder SIZE; 0 = record to a file; output is then a directory
   uint64_t flightAfterMs = 5000;  // --flight-after: a dump's time after its trigger
+  uint32_t flightKeep = 20;       // --flight-keep: dumps kept in the output directory
   FlightTriggers triggers;        // --trigger-on, besides SIGUSR1
   bool verbose = false;
   bool check = false;             // --check: test every program, record nothing
