@@ -160,6 +160,7 @@ void FlightRecorder::tick(uint64_t nowNs, const std::vector<sr_counters>& counte
   if (auto error = dump_->sink->error()) {
     std::fprintf(stderr, "sigrec: flight recorder: %s: %s; recording goes on\n",
                  dump_->path.c_str(), error->c_str());
+    kept_.push_back(dump_->path);  // readable up to its last whole frame; counted for retention
     dump_.reset();
     return;
   }

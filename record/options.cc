@@ -184,7 +184,8 @@ Options parseOptions(int argc, char** argv) {
       "directory (default .) only on SIGUSR1 or a --trigger-on")(
       "trigger-on", po::value(&triggers)->composing(),
       "with --flight-recorder, also dump on: death (a process dies of a signal), "
-      "death:comm=NAME,signal=SIG,cgroup=PATH,unit=NAME (all must hold), or oom; repeatable")(
+      "death:KEY=VALUE,... with keys comm, signal, cgroup and unit (all must hold, e.g. "
+      "death:comm=nginx,signal=KILL), or oom; repeatable")(
       "flight-after", po::value(&flightAfter),
       "with --flight-recorder: keep writing a dump this long after its trigger (default 5s)")(
       "flight-keep", po::value(&opt.flightKeep),
