@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string>
 
-#include "analyze/db.h"
+#include "analyze/store/db.h"
 
 namespace sigrec::analyze {
 
