@@ -4,14 +4,11 @@
 // is otherwise one thread on a machine with more than one core.
 #pragma once
 
-#include <condition_variable>
 #include <cstddef>
-#include <deque>
-#include <exception>
-#include <mutex>
 #include <optional>
 #include <thread>
 
+#include "analyze/store/bounded_queue.h"
 #include "schema/capture_reader.h"
 
 namespace sigrec::analyze {
@@ -34,12 +31,7 @@ class FramePrefetcher {
   void produce(const std::stop_token& stop);
 
   capture::CaptureReader& reader_;
-  size_t depth_;
-  std::mutex mutex_;
-  std::condition_variable_any changed_;
-  std::deque<capture::Frame> frames_;
-  bool done_ = false;
-  std::exception_ptr error_;
+  BoundedQueue<capture::Frame> frames_;
   std::jthread thread_;  // last: started once everything above exists
 };
 

@@ -27,13 +27,10 @@ void QueuedStatement::run() {
   text_.clear();
 }
 
-RowWriter::RowWriter(Db& db)
-    : db_(db), thread_([this](const std::stop_token& stop) { loop(stop); }) {}
+RowWriter::RowWriter(Db& db) : db_(db), thread_([this] { loop(); }) {}
 
 RowWriter::~RowWriter() {
-  thread_.request_stop();
-  changed_.notify_all();
-  thread_.join();
+  chunks_.cancel();  // jthread then joins the writer
 }
 
 QueuedStatement& RowWriter::prepare(std::string_view sql) {
@@ -60,57 +57,28 @@ void RowWriter::append(const QueuedStatement& row) {
 
 void RowWriter::submit() {
   if (filling_.statements.empty()) return;
-  std::unique_lock lock(mutex_);
-  changed_.wait(lock, [this] { return full_.size() < kQueuedChunks || error_; });
-  rethrow();
-  Chunk next;
-  if (!spare_.empty()) {
-    next = std::move(spare_.back());
-    spare_.pop_back();
-  }
-  full_.push_back(std::exchange(filling_, std::move(next)));
-  changed_.notify_all();
+  // False only once cancelled (the destructor): the rows are dropped then.
+  chunks_.push(std::exchange(filling_, chunks_.spare()));
 }
 
 void RowWriter::flush() {
   submit();
-  std::unique_lock lock(mutex_);
-  changed_.wait(lock, [this] { return (full_.empty() && !busy_) || error_; });
-  rethrow();
+  chunks_.drained();
 }
 
-void RowWriter::rethrow() {
-  if (error_) std::rethrow_exception(error_);
-}
-
-void RowWriter::loop(const std::stop_token& stop) {
-  for (;;) {
-    Chunk chunk;
-    {
-      std::unique_lock lock(mutex_);
-      busy_ = false;
-      changed_.notify_all();
-      if (!changed_.wait(lock, stop, [this] { return !full_.empty(); })) return;
-      chunk = std::move(full_.front());
-      full_.pop_front();
-      busy_ = true;
-      changed_.notify_all();
-    }
+void RowWriter::loop() {
+  while (std::optional<Chunk> chunk = chunks_.pop()) {
     try {
-      write(chunk);
-      chunk.statements.clear();
-      chunk.cells.clear();
-      chunk.text.clear();
-      std::lock_guard lock(mutex_);
-      spare_.push_back(std::move(chunk));
+      write(*chunk);
     } catch (...) {
-      std::lock_guard lock(mutex_);
-      error_ = std::current_exception();
-      full_.clear();
-      busy_ = false;
-      changed_.notify_all();
+      chunks_.fail(std::current_exception());
       return;
     }
+    chunk->statements.clear();
+    chunk->cells.clear();
+    chunk->text.clear();
+    chunks_.recycle(std::move(*chunk));
+    chunks_.done();
   }
 }
 

@@ -10,18 +10,16 @@
 // Db itself.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
-#include <exception>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
 
+#include "analyze/store/bounded_queue.h"
 #include "analyze/store/db.h"
 
 namespace sigrec::analyze {
@@ -118,8 +116,7 @@ class RowWriter {
   void append(const QueuedStatement& row);
   void submit();
   void write(Chunk& chunk);
-  void loop(const std::stop_token& stop);
-  void rethrow();
+  void loop();
 
   Db& db_;
   std::vector<Statement> statements_;
@@ -134,14 +131,10 @@ class RowWriter {
   std::vector<Bound> bound_;
   std::deque<std::unique_ptr<QueuedStatement>> queued_;  // stable addresses
   Chunk filling_;
-  std::mutex mutex_;
-  std::condition_variable_any changed_;
-  std::deque<Chunk> full_;
-  // Written chunks, cleared, for reuse: fresh ones would be grown, and their
-  // pages faulted in, over again for every few thousand rows.
-  std::vector<Chunk> spare_;
-  bool busy_ = false;  // the writer holds a chunk
-  std::exception_ptr error_;
+  // Full chunks to the writer; written ones come back cleared for reuse
+  // (fresh ones would be grown, and their pages faulted in, over again for
+  // every few thousand rows).
+  BoundedQueue<Chunk> chunks_{kQueuedChunks};
   std::jthread thread_;  // last: started once everything above exists
 };
 
