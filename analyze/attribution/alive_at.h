@@ -11,8 +11,8 @@
 
 #include <cstdint>
 
-#include "analyze/db.h"
-#include "analyze/process_resolver.h"
+#include "analyze/store/db.h"
+#include "analyze/import/process_resolver.h"
 
 namespace sigrec::analyze {
 

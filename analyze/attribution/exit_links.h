@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-#include "analyze/db.h"
+#include "analyze/store/db.h"
 
 namespace sigrec::analyze {
 

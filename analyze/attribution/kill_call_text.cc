@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "analyze/display_text.h"
+#include "analyze/query/display_text.h"
 #include "schema/names.h"
 
 namespace sigrec::analyze {

@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-#include "analyze/db.h"
+#include "analyze/store/db.h"
 
 namespace sigrec::analyze {
 

@@ -5,7 +5,7 @@
 
 #include <ctime>
 
-#include "analyze/import_names.h"
+#include "analyze/import/import_names.h"
 #include "analyze/store/tables.h"
 
 namespace sigrec::analyze {

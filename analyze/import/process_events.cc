@@ -1,6 +1,6 @@
 #include "analyze/import/process_events.h"
 
-#include "analyze/import_names.h"
+#include "analyze/import/import_names.h"
 #include "analyze/store/tables.h"
 #include "schema/names.h"
 

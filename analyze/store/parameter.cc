@@ -20,7 +20,9 @@ ParameterIndex::ParameterIndex(sqlite3_stmt* stmt) {
     const uint64_t hash = parameterHash(name);
     size_t i = hash & mask_;
     while (slots_[i].position != 0) {
-      if (slots_[i].name == name) break;  // the same name twice: one parameter in SQLite
+      if (slots_[i].hash == hash)
+        throw std::logic_error("parameters :" + std::string(slots_[i].name) +
+                               " and :" + std::string(name) + " have the same hash");
       i = (i + 1) & mask_;
     }
     slots_[i] = {hash, name, position};

@@ -4,6 +4,10 @@
 // binding by name costs the import's hot path no more than binding by
 // position did; a name the statement does not have is a programming error
 // (std::logic_error), caught by the first test that runs the statement.
+// Lookups compare the 64-bit hashes only (comparing the names too cost the
+// import 1-2 % of its CPU): two parameters of one statement with the same
+// hash are refused when it is prepared, and a wrong name that hashes like a
+// right one is a 2^-64 chance.
 #pragma once
 
 #include <sqlite3.h>
@@ -41,7 +45,7 @@ class ParameterIndex {
       for (size_t i = key.hash & mask_;; i = (i + 1) & mask_) {
         const Slot& slot = slots_[i];
         if (slot.position == 0) break;
-        if (slot.hash == key.hash && slot.name == key.name) return slot.position;
+        if (slot.hash == key.hash) return slot.position;
       }
     }
     unknown(key);

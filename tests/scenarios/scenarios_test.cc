@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <sstream>
 
-#include "analyze/display_text.h"
+#include "analyze/query/display_text.h"
 #include "tests/scenarios/scenario_fixture.h"
 #include "tests/support/bpf_guard.h"
 #include "tests/support/paths.h"
