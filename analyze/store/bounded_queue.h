@@ -31,6 +31,9 @@ class BoundedQueue {
   explicit BoundedQueue(size_t capacity) : capacity_(capacity > 0 ? capacity : 1) {}
   BoundedQueue(const BoundedQueue&) = delete;
   BoundedQueue& operator=(const BoundedQueue&) = delete;
+  BoundedQueue(BoundedQueue&&) = delete;
+  BoundedQueue& operator=(BoundedQueue&&) = delete;
+  ~BoundedQueue() = default;
 
   // Producer. False when the queue was cancelled or closed (ITEM dropped);
   // rethrows an error the consumer reported.
