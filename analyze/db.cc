@@ -75,6 +75,7 @@ Statement::Statement(sqlite3* db, std::string_view sql) {
     fail(db, "");
   if (tail) tail_.assign(tail, sql.data() + sql.size() - tail);
   if (!stmt_) throw DbError("empty SQL statement");
+  params_ = store::ParameterIndex(stmt_);
 }
 
 Statement::~Statement() {

@@ -12,6 +12,8 @@
 #include <vector>
 #include <string_view>
 
+#include "analyze/store/parameter.h"
+
 namespace sigrec::analyze {
 
 class DbError : public std::runtime_error {
@@ -50,7 +52,10 @@ class Statement {
  public:
   Statement(sqlite3* db, std::string_view sql);
   Statement(Statement&& other) noexcept
-      : stmt_(other.stmt_), tail_(std::move(other.tail_)), names_(std::move(other.names_)) {
+      : stmt_(other.stmt_),
+        tail_(std::move(other.tail_)),
+        names_(std::move(other.names_)),
+        params_(std::move(other.params_)) {
     other.stmt_ = nullptr;
   }
   Statement& operator=(Statement&&) = delete;
@@ -85,6 +90,16 @@ class Statement {
   Statement& bind(int index, const std::string& value) {
     return bind(index, std::string_view(value));
   }
+  // The same by name, for SQL that names its parameters (":pid"): bind("pid"_col, 7).
+  template <typename T>
+  Statement& bind(store::ParameterKey key, const T& value) {
+    return bind(params_.at(key), value);
+  }
+  template <typename T>
+  Statement& bindStatic(store::ParameterKey key, const T& value) {
+    return bindStatic(params_.at(key), value);
+  }
+  Statement& bindNull(store::ParameterKey key) { return bindNull(params_.at(key)); }
 
   // True while a row is available.
   bool step();
@@ -121,6 +136,7 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
   std::string tail_;
   mutable std::vector<std::string> names_;  // result column names, on first use
+  store::ParameterIndex params_;
 };
 
 // Rolls back unless commit() was called: an exception mid-import leaves the

@@ -84,11 +84,9 @@ class Importer {
   std::optional<ProcessEvents> processEvents_;  // forks, execs, exits, OOM kills
 };
 
-// One statement per table, reused for every row; the positional values of
-// each row follow the column list given here (checked against store/).
+// One statement per table, reused for every row, bound by column name.
 void Importer::prepareStatements() {
-  insLoss_ =
-      &rows_->prepare(store::insertSql("losses", "capture_id cpu probe count from_ns to_ns"));
+  insLoss_ = &rows_->prepare(store::insertSql("losses"));
   processEvents_.emplace(*rows_, *procs_, names_, result_.captureId);
   signalEvents_.emplace(*rows_, *procs_, names_, result_.captureId, nextSignalId_, nextDeliveryId_);
   killCalls_.emplace(*rows_, *procs_, names_, signalEvents_->tracker(), result_.captureId,
@@ -184,11 +182,12 @@ void Importer::snapshot(schema::ProcessSnapshot::Reader snap) {
   rows_->flush();  // the db is used directly below
   snapshotNs_ = snap.getTakenBootNs();
   auto upd = db_.prepare(
-      "UPDATE captures SET snapshot_ns=?, snapshot_processes=?, snapshot_unreadable=? WHERE id=?");
-  upd.bind(1, snapshotNs_)
-      .bind(2, snap.getProcesses().size())
-      .bind(3, snap.getUnreadable())
-      .bind(4, result_.captureId)
+      "UPDATE captures SET snapshot_ns = :snapshot_ns, snapshot_processes = :snapshot_processes,"
+      " snapshot_unreadable = :snapshot_unreadable WHERE id = :id");
+  upd.bind("snapshot_ns"_col, snapshotNs_)
+      .bind("snapshot_processes"_col, snap.getProcesses().size())
+      .bind("snapshot_unreadable"_col, snap.getUnreadable())
+      .bind("id"_col, result_.captureId)
       .run();
   for (auto proc : snap.getProcesses()) {
     ProcessInstance& p = procs_->addSnapshot(proc.getPid(), proc.getStartNs());
@@ -213,12 +212,12 @@ void Importer::batch(schema::EventBatch::Reader batch) {
   for (auto ev : batch.getEvents()) event(ev);
   for (auto loss : batch.getLosses()) {
     lossCount_ += loss.getCount();
-    insLoss_->bind(1, result_.captureId)
-        .bind(2, loss.getCpu())
-        .bind(3, probeName(loss.getProbe()))
-        .bind(4, loss.getCount())
-        .bind(5, loss.getFromNs())
-        .bind(6, loss.getToNs())
+    insLoss_->bind("capture_id"_col, result_.captureId)
+        .bind("cpu"_col, loss.getCpu())
+        .bind("probe"_col, probeName(loss.getProbe()))
+        .bind("count"_col, loss.getCount())
+        .bind("from_ns"_col, loss.getFromNs())
+        .bind("to_ns"_col, loss.getToNs())
         .run();
   }
 }
@@ -263,72 +262,69 @@ void Importer::trailer(schema::Trailer::Reader t) {
   rows_->flush();  // the db is used directly below
   result_.trailer = true;
   auto upd = db_.prepare(
-      "UPDATE captures SET trailer=1, end_ns=?, stop_reason=?, command_exit_status=?,"
-      " trailer_events=?, trailer_lost=?, user_dropped=?, trailer_batches=? WHERE id=?");
-  upd.bind(1, t.getStopBootNs())
-      .bind(2, t.getStopReason().cStr())
-      .bind(3, t.getCommandExitStatus())
-      .bind(4, t.getEvents())
-      .bind(5, t.getLost())
-      .bind(6, t.getUserDropped())
-      .bind(7, t.getBatches())
-      .bind(8, result_.captureId)
+      "UPDATE captures SET trailer = 1, end_ns = :end_ns, stop_reason = :stop_reason,"
+      " command_exit_status = :command_exit_status, trailer_events = :trailer_events,"
+      " trailer_lost = :trailer_lost, user_dropped = :user_dropped,"
+      " trailer_batches = :trailer_batches WHERE id = :id");
+  upd.bind("end_ns"_col, t.getStopBootNs())
+      .bind("stop_reason"_col, t.getStopReason().cStr())
+      .bind("command_exit_status"_col, t.getCommandExitStatus())
+      .bind("trailer_events"_col, t.getEvents())
+      .bind("trailer_lost"_col, t.getLost())
+      .bind("user_dropped"_col, t.getUserDropped())
+      .bind("trailer_batches"_col, t.getBatches())
+      .bind("id"_col, result_.captureId)
       .run();
-  auto ins = db_.prepare(
-      "INSERT INTO probe_counters (capture_id, probe, cpu, emitted, lost) VALUES (?,?,?,?,?)");
+  auto ins = db_.prepare(store::insertSql("probe_counters"));
   for (auto c : t.getCounters())
-    ins.bind(1, result_.captureId)
-        .bind(2, probeName(c.getProbe()))
-        .bind(3, c.getCpu())
-        .bind(4, c.getEmitted())
-        .bind(5, c.getLost())
+    ins.bind("capture_id"_col, result_.captureId)
+        .bind("probe"_col, probeName(c.getProbe()))
+        .bind("cpu"_col, c.getCpu())
+        .bind("emitted"_col, c.getEmitted())
+        .bind("lost"_col, c.getLost())
         .run();
 }
 
 void Importer::writeProcesses() {
-  auto ins = db_.prepare(store::insertSql(
-      "processes",
-      "id capture_id pid start_ns start_exact ppid parent_id comm exe cmdline uid cgroup "
-      "cgroup_id ns_pid pid_ns in_snapshot fork_ns exec_count exit_ns first_seen_ns "
-      "last_seen_ns cmdline_truncated"));
+  auto ins = db_.prepare(store::insertSql("processes"));
   for (const ProcessInstance& p : procs_->all()) {
-    ins.bind(1, p.id)
-        .bind(2, result_.captureId)
-        .bind(3, p.pid)
-        .bind(4, p.startNs)
-        .bind(5, p.startExact)
-        .bind(6, p.ppid)
-        .bind(7, p.parentId)
-        .bind(8, p.comm)
-        .bind(9, p.exe)
-        .bind(10, p.cmdline)
-        .bind(11, p.uid)
-        .bind(12, p.cgroup)
-        .bind(13, p.cgroupId)
-        .bind(14, p.nsPid)
-        .bind(15, p.pidNs)
-        .bind(16, p.inSnapshot)
-        .bind(17, p.forkNs)
-        .bind(18, p.execCount)
-        .bind(19, p.exitNs);
-    if (p.firstSeenNs != UINT64_MAX) ins.bind(20, p.firstSeenNs).bind(21, p.lastSeenNs);
-    ins.bind(22, p.cmdlineTruncated).run();
+    ins.bind("id"_col, p.id)
+        .bind("capture_id"_col, result_.captureId)
+        .bind("pid"_col, p.pid)
+        .bind("start_ns"_col, p.startNs)
+        .bind("start_exact"_col, p.startExact)
+        .bind("ppid"_col, p.ppid)
+        .bind("parent_id"_col, p.parentId)
+        .bind("comm"_col, p.comm)
+        .bind("exe"_col, p.exe)
+        .bind("cmdline"_col, p.cmdline)
+        .bind("uid"_col, p.uid)
+        .bind("cgroup"_col, p.cgroup)
+        .bind("cgroup_id"_col, p.cgroupId)
+        .bind("ns_pid"_col, p.nsPid)
+        .bind("pid_ns"_col, p.pidNs)
+        .bind("in_snapshot"_col, p.inSnapshot)
+        .bind("fork_ns"_col, p.forkNs)
+        .bind("exec_count"_col, p.execCount)
+        .bind("exit_ns"_col, p.exitNs);
+    if (p.firstSeenNs != UINT64_MAX)
+      ins.bind("first_seen_ns"_col, p.firstSeenNs).bind("last_seen_ns"_col, p.lastSeenNs);
+    ins.bind("cmdline_truncated"_col, p.cmdlineTruncated).run();
   }
 }
 
 uint64_t Importer::writeDamage() {
   result_.damage = reader_.damage();
   result_.damage.insert(result_.damage.end(), decodeDamage_.begin(), decodeDamage_.end());
-  auto dmg = db_.prepare(
-      "INSERT INTO damage (capture_id, offset, bytes, what, truncation) VALUES (?,?,?,?,?)");
+  auto dmg = db_.prepare(store::insertSql("damage"));
   uint64_t damagedBytes = 0;
   for (const auto& d : result_.damage) {
     damagedBytes += d.bytes;
-    dmg.bind(1, result_.captureId)
-        .bind(2, d.offset)
-        .bind(3, d.bytes)
-        .bind(4, d.what)
-        .bind(5, d.truncation)
+    dmg.bind("capture_id"_col, result_.captureId)
+        .bind("offset"_col, d.offset)
+        .bind("bytes"_col, d.bytes)
+        .bind("what"_col, d.what)
+        .bind("truncation"_col, d.truncation)
         .run();
   }
   return damagedBytes;
@@ -342,21 +338,21 @@ void Importer::finish() {
   writeProcesses();
   uint64_t damagedBytes = writeDamage();
   auto upd = db_.prepare(
-      "UPDATE captures SET events=?, lost=MAX(?, COALESCE(trailer_lost, 0)), damaged_bytes=?,"
-      " end_ns=COALESCE(end_ns, ?) WHERE id=?");
-  upd.bind(1, result_.events)
-      .bind(2, lossCount_)
-      .bind(3, damagedBytes)
-      .bind(4, std::max(lastEventNs_, snapshotNs_))
-      .bind(5, cap)
+      "UPDATE captures SET events = :events, lost = MAX(:lost, COALESCE(trailer_lost, 0)),"
+      " damaged_bytes = :damaged_bytes, end_ns = COALESCE(end_ns, :end_ns) WHERE id = :id");
+  upd.bind("events"_col, result_.events)
+      .bind("lost"_col, lossCount_)
+      .bind("damaged_bytes"_col, damagedBytes)
+      .bind("end_ns"_col, std::max(lastEventNs_, snapshotNs_))
+      .bind("id"_col, cap)
       .run();
   ensureIndexes(db_);
   // The call that generated a signal (same thread, same syscall entry) for
   // signals written before their kill call was seen: every call is known
   // now.
-  auto link = db_.prepare("UPDATE signals SET kill_call_id=? WHERE id=?");
+  auto link = db_.prepare("UPDATE signals SET kill_call_id = :kill_call_id WHERE id = :id");
   for (const auto& [signalId, killId] : signalEvents_->tracker().lateKillLinks())
-    link.bind(1, killId).bind(2, signalId).run();
+    link.bind("kill_call_id"_col, killId).bind("id"_col, signalId).run();
   killCalls_->relinkTargets(db_);
 
   linkExitCauses(db_, cap);

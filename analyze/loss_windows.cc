@@ -11,10 +11,12 @@ namespace sigrec::analyze {
 
 LossWindows::LossWindows(const Db& db) {
   auto stmt = db.prepare(
-      "SELECT l.capture_id, l.count, l.from_ns + c.boot_to_wall_ns, l.to_ns + c.boot_to_wall_ns"
+      "SELECT l.capture_id, l.count, l.from_ns + c.boot_to_wall_ns AS from_wall_ns,"
+      " l.to_ns + c.boot_to_wall_ns AS to_wall_ns"
       " FROM losses l JOIN captures c ON c.id = l.capture_id");
   while (stmt.step()) {
-    windows_.push_back({stmt.getInt(0), stmt.getInt(1), stmt.getInt(2), stmt.getInt(3)});
+    windows_.push_back({stmt.getInt("capture_id"), stmt.getInt("count"),
+                        stmt.getInt("from_wall_ns"), stmt.getInt("to_wall_ns")});
   }
 }
 

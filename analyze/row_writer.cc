@@ -43,7 +43,7 @@ QueuedStatement& RowWriter::prepare(std::string_view sql) {
   bound_.push_back({std::vector<QueuedStatement::Cell>(static_cast<size_t>(parameters)),
                     std::vector<std::string>(static_cast<size_t>(parameters))});
   queued_.push_back(std::unique_ptr<QueuedStatement>(
-      new QueuedStatement(*this, statements_.size() - 1, parameters)));
+      new QueuedStatement(*this, statements_.size() - 1, statements_.back().handle())));
   return *queued_.back();
 }
 

@@ -55,6 +55,16 @@ class QueuedStatement {
     return bind(index, std::string_view(text));
   }
   QueuedStatement& bindNull(int index) { return set(index, Cell::kNull, 0); }
+  // The same by name, for SQL that names its parameters (store::insertSql).
+  template <typename T>
+  QueuedStatement& bind(store::ParameterKey key, const T& value) {
+    return bind(params_.at(key), value);
+  }
+  template <typename T>
+  QueuedStatement& bindStatic(store::ParameterKey key, const T& text) {
+    return bind(params_.at(key), std::string_view(text));
+  }
+  QueuedStatement& bindNull(store::ParameterKey key) { return bindNull(params_.at(key)); }
   // Queues the row; may block while the writer is behind (bounded memory).
   void run();
 
@@ -65,14 +75,18 @@ class QueuedStatement {
     uint32_t textSize = 0;
     int64_t value = 0;  // the integer, or the text's offset in the chunk
   };
-  QueuedStatement(RowWriter& writer, size_t index, int parameters)
-      : writer_(writer), index_(index), cells_(static_cast<size_t>(parameters)) {}
+  QueuedStatement(RowWriter& writer, size_t index, sqlite3_stmt* stmt)
+      : writer_(writer),
+        index_(index),
+        cells_(static_cast<size_t>(sqlite3_bind_parameter_count(stmt))),
+        params_(stmt) {}
   QueuedStatement& set(int index, Cell::Kind kind, int64_t value);
 
   RowWriter& writer_;
   size_t index_;
   std::vector<Cell> cells_;  // the row being bound (1-based index - 1)
   std::string text_;         // its texts
+  store::ParameterIndex params_;
 };
 
 class RowWriter {

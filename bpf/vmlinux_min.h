@@ -92,7 +92,13 @@ struct mm_struct {
 	unsigned long arg_end;
 };
 
+/* x86's thread_info, the first member of task_struct. */
+struct thread_info {
+	u32 status;
+};
+
 struct task_struct {
+	struct thread_info thread_info;
 	int pid;
 	int tgid;
 	u64 start_boottime;
@@ -132,6 +138,18 @@ struct sigaction {
 
 struct k_sigaction {
 	struct sigaction sa;
+};
+
+/* x86-64's saved user registers (the kill-family calls read their
+ * arguments from them: docs/kernels.md, "Kill-family calls"). */
+struct pt_regs {
+	unsigned long r10;
+	unsigned long bx;
+	unsigned long cx;
+	unsigned long dx;
+	unsigned long si;
+	unsigned long di;
+	unsigned long orig_ax;
 };
 
 struct linux_binprm {

@@ -134,6 +134,9 @@ Options parseOptions(int argc, char** argv) {
       "cgroup,c", po::value(&opt.filterCgroup),
       "record only events whose actor or target is in this cgroup v2 directory")(
       "threads,t", po::bool_switch(&opt.threads), "also record thread creation and thread exits")(
+      "no-syscall-hooks", po::bool_switch(&opt.noSyscallHooks),
+      "hook no syscall: kill-family calls are seen only through the signals they send (failed "
+      "calls and kill(pid, 0) probes are not recorded)")(
       "ring-buffer-mb", po::value(&opt.ringBufferMb),
       "ring buffer size in MiB, a power of two (default 16)")(
       "max-size", po::value(&maxSize),

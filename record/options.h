@@ -16,8 +16,9 @@ struct Options {
   std::vector<std::string> command;   // run this under recording, then stop
   uint64_t signalMask = ~0ULL;        // bit n-1 = record signal n
   uint32_t filterPid = 0;
-  std::string filterCgroup;  // cgroup v2 path; resolved to an id later
-  bool threads = false;      // per-thread exits and clones too
+  std::string filterCgroup;     // cgroup v2 path; resolved to an id later
+  bool threads = false;         // per-thread exits and clones too
+  bool noSyscallHooks = false;  // kill-family calls only from their signals
   uint32_t ringBufferMb = 16;
   uint64_t maxSizeBytes = 0;   // per file; 0 = unlimited
   uint32_t rotate = 0;         // keep this many files (>= 2) instead of stopping

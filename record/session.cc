@@ -146,7 +146,7 @@ void printSummary(const std::string& reason, uint64_t events, uint64_t lost,
 }  // namespace
 
 int runSession(const Options& opt) {
-  const ProbeSettings settings = probeSettings(opt, preflight());
+  const ProbeSettings settings = probeSettings(opt, preflight(opt.noSyscallHooks));
 
   // The file is created before the probes load, so an unwritable path fails
   // fast; it is removed again if loading fails.
