@@ -115,8 +115,8 @@ TEST_F(ExportE2eTest, DuckdbGivesWhoKilledsAnswerWithPlainSql) {
       << "run scripts/setup-export-tests (scripts/setup does)";
   std::string dir = dir_->file("export");
   sigan("export --format ndjson -o " + dir + " " + capture());
-  CommandResult duck = runCommand("node " + node + "/who_killed.mjs " + dir + " " + sourceDir() +
-                                  "/docs/fleet.md " + std::to_string(victim_));
+  CommandResult duck = runCommand("node " + node + "/who_killed.mjs " + dir +
+                                  " " SIGAN_FLEET_DOC " " + std::to_string(victim_));
   ASSERT_EQ(duck.status, 0) << duck.err;
   auto sql = lines(duck.out);
   auto answer = lines(

@@ -4,10 +4,11 @@
 // usage: node who_killed.mjs EXPORT_DIR FLEET_MD PID
 import { DuckDBInstance } from '@duckdb/node-api';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
-const [dir, fleetDoc, pid] = process.argv.slice(2);
-if (!dir || !fleetDoc || !pid) {
+const [dir, doc, pid] = process.argv.slice(2);
+const fleetDoc = doc && resolve(doc);  // before the chdir below
+if (!dir || !doc || !pid) {
   console.error('usage: node who_killed.mjs EXPORT_DIR FLEET_MD PID');
   process.exit(2);
 }
