@@ -137,7 +137,7 @@ void writeReportHtml(const ReportData& d, std::ostream& out) {
   std::string title = fmt::format("Who killed pid {}? (sigan report)", d.pid);
   out << fmt::format(kHead, htmlEscape(title));
   out << "<h1>" << htmlEscape(title) << "</h1>\n";
-  out << "<p class=\"answer\" id=\"answer\">" << answer(d) << "</p>\n";
+  out << R"(<p class="answer" id="answer">)" << answer(d) << "</p>\n";
   auto leftOut = [](size_t n, const char* what, const std::string& command) {
     return n ? fmt::format(
                    "<p class=\"left-out\">{} more {} not shown: <code>{}</code> lists "

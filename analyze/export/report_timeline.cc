@@ -143,7 +143,7 @@ std::string timelineSvg(const ReportData& d) {
   int height = static_cast<int>(labels.size()) * kRow;
   std::string svg =
       fmt::format("<svg width=\"{}\" height=\"{}\" role=\"img\">\n", kWidth, height + kTop + 10);
-  svg += fmt::format("<text class=\"axis\" x=\"{}\" y=\"16\">{}</text>", kLabel,
+  svg += fmt::format(R"(<text class="axis" x="{}" y="16">{}</text>)", kLabel,
                      htmlEscape(formatTime(s.from)));
   svg += fmt::format("<text class=\"axis end\" x=\"{}\" y=\"16\">{}</text>\n", kWidth - 20,
                      htmlEscape(formatTime(s.to)));

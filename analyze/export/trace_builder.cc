@@ -9,7 +9,9 @@ namespace sigrec::analyze::exporting {
 double traceMicros(int64_t wallNs) {
   // A double holds about 16 digits: at today's epoch that is ~0.25 us, which
   // is why every event also carries its exact RFC 3339 time in args.
-  return static_cast<double>(wallNs / 1000) + static_cast<double>(wallNs % 1000) / 1000.0;
+  // Whole microseconds first: a double of the ns themselves is only exact to 256 ns.
+  int64_t micros = wallNs / 1000, nanos = wallNs % 1000;
+  return static_cast<double>(micros) + static_cast<double>(nanos) / 1000.0;
 }
 
 Track TraceBuilder::threadTrack(int64_t instance, int64_t pid, int64_t tid) {

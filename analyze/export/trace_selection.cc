@@ -74,8 +74,18 @@ std::set<int64_t> selectInstances(const Db& db, const TraceFilter& filter) {
                             "SELECT caller_id FROM kill_calls WHERE signo = ?"})
       for (int64_t id : ids(db, sql, *filter.signal)) shown.insert(id);
   } else {
-    for (int64_t id :
-         ids(db, "SELECT id FROM processes WHERE first_seen_ns IS NOT NULL", std::nullopt))
+    // The instances an event row names (a kernel signal's acting task is
+    // only context: any task a timer interrupted).
+    for (int64_t id : ids(db,
+                          "SELECT parent_id FROM forks UNION SELECT child_id FROM forks"
+                          " UNION SELECT process_id FROM execs UNION SELECT process_id FROM exits"
+                          " UNION SELECT target_id FROM signals"
+                          " UNION SELECT sender_id FROM signals WHERE origin <> 'kernel'"
+                          " UNION SELECT caller_id FROM kill_calls UNION SELECT target_id FROM "
+                          "kill_calls UNION SELECT process_id FROM deliveries"
+                          " UNION SELECT process_id FROM thread_exits"
+                          " UNION SELECT victim_id FROM oom_kills",
+                          std::nullopt))
       shown.insert(id);
   }
   addAncestry(db, shown);

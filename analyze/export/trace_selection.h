@@ -2,7 +2,7 @@
 // "Perfetto"): with --pid P, every instance of P, its ancestry, its
 // descendants and every process that signalled it (or tried to); with only
 // --signal S, the senders and targets of S; otherwise every instance that
-// an event mentions, with its ancestry (a box capture's snapshot holds
+// an event row names, with its ancestry (a box capture's snapshot holds
 // hundreds of idle processes that would only bury the incident).
 #pragma once
 

@@ -165,6 +165,16 @@ TEST_F(PerfettoExportTest, SignalAndTimeFiltersNarrowTheTrace) {
   EXPECT_TRUE(tracePids(w, "crashy").empty());
 }
 
+TEST_F(PerfettoExportTest, IdleSnapshotProcessesAreLeftOut) {
+  testing::CaptureBuilder b = testing::Scenario().build();
+  b.process({777, 1, 50 * testing::kSec, "idle", "/usr/sbin/idle", {"idle"}});
+  b.write(*dir_ / "idle.sigrec");
+  json t = trace({}, "idle.sigrec");
+  EXPECT_TRUE(tracePids(t, "idle 777").empty());
+  EXPECT_EQ(tracePids(t, "daemon 6100").size(), 1u);  // in the snapshot too, but signalled
+  EXPECT_EQ(tracePids(t, "systemd 1").size(), 1u);    // an ancestor
+}
+
 TEST_F(PerfettoExportTest, SigchldStormIsDecimatedUnlessAsked) {
   testing::CaptureBuilder b;
   testing::Task shell{1000, 1000, 500 * testing::kSec, "bash"};
