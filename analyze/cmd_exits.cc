@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <ostream>
 
+#include "analyze/attribution/sender.h"
 #include "analyze/display_text.h"
 #include "analyze/loss_windows.h"
 #include "analyze/queries.h"
@@ -14,7 +15,6 @@ namespace sigrec::analyze {
 namespace {
 
 Row exitRow(const Statement& stmt) {
-  bool kernel = !stmt.isNull("origin") && stmt.getText("origin") == "kernel";
   Row row;
   row["pid"] = stmt.getInt("pid");
   row["ppid"] = stmt.isNull("ppid") ? Row() : Row(stmt.getInt("ppid"));
@@ -31,15 +31,14 @@ Row exitRow(const Statement& stmt) {
   row["signal"] = stmt.isNull("signo") ? Row() : Row(stmt.getInt("signo"));
   row["signal_name"] = stmt.isNull("signal_name") ? Row() : Row(stmt.getText("signal_name"));
   row["core_dumped"] = stmt.getInt("core_dumped") != 0;
-  row["killer_pid"] = stmt.isNull("sender_pid") || kernel ? Row() : Row(stmt.getInt("sender_pid"));
-  row["killer_comm"] =
-      stmt.isNull("sender_comm") || kernel ? Row() : Row(stmt.getText("sender_comm"));
+  row["killer_pid"] = stmt.isNull("killer_pid") ? Row() : Row(stmt.getInt("killer_pid"));
+  row["killer_comm"] = stmt.isNull("killer_comm") ? Row() : Row(stmt.getText("killer_comm"));
   row["origin"] = stmt.isNull("origin") ? Row() : Row(stmt.getText("origin"));
   // Extras.
   row["lifetime"] = stmt.isNull("lifetime_ns")
                         ? Row()
                         : Row(static_cast<double>(stmt.getInt("lifetime_ns")) / 1e9);
-  row["killer_cmdline"] = stmt.isNull("killer_cmdline") || kernel
+  row["killer_cmdline"] = stmt.isNull("killer_cmdline")
                               ? Row()
                               : Row(shownCmdline(stmt.getText("killer_cmdline"),
                                                  stmt.getInt("killer_cmdline_truncated") != 0));
@@ -103,20 +102,23 @@ std::vector<Column> exitColumns() {
 
 int cmdExits(const Db& db, const ExitsFilter& filter, Format format, std::ostream& out) {
   std::string sql =
-      "SELECT e.pid, COALESCE(p.ppid, e.parent_pid) AS ppid, COALESCE(p.comm, e.comm) AS comm,"
+      "SELECT " + senderColumn("s", "sender_pid") + " AS killer_pid, " +
+      senderColumn("s", "sender_comm") +
+      " AS killer_comm, e.pid, COALESCE(p.ppid, e.parent_pid) AS ppid, COALESCE(p.comm, e.comm) AS "
+      "comm,"
       " p.cmdline,"
       " p.start_ns + c.boot_to_wall_ns AS start_wall_ns, e.time_ns + c.boot_to_wall_ns AS "
       "exit_wall_ns,"
       " e.time_ns - p.start_ns AS lifetime_ns,"
-      " e.reason, e.exit_status, e.signo, e.signal_name, e.core_dumped, s.origin, s.sender_pid,"
-      " s.sender_comm, sp.cmdline AS killer_cmdline, s.code_name, c.hostname, e.tid, "
+      " e.reason, e.exit_status, e.signo, e.signal_name, e.core_dumped, s.origin,"
+      " sp.cmdline AS killer_cmdline, s.code_name, c.hostname, e.tid, "
       "o.trigger_pid, o.trigger_comm,"
       " e.exit_code, e.capture_id, p.cmdline_truncated,"
       " sp.cmdline_truncated AS killer_cmdline_truncated"
       " FROM exits e JOIN captures c ON c.id = e.capture_id"
       " LEFT JOIN processes p ON p.id = e.process_id LEFT JOIN signals s ON s.id = e.signal_id"
-      " LEFT JOIN processes sp ON sp.id = s.sender_id LEFT JOIN oom_kills o ON o.id = e.oom_id"
-      " WHERE 1";
+      " LEFT JOIN processes sp ON sp.id = s.sender_id AND " +
+      sentBySyscall("s") + " LEFT JOIN oom_kills o ON o.id = e.oom_id WHERE 1";
   if (filter.failed) sql += " AND (e.reason <> 'exit' OR e.exit_status <> 0)";
   if (filter.pid) sql += " AND e.pid = ?1";
   sql += " ORDER BY e.time_ns + c.boot_to_wall_ns, e.id";

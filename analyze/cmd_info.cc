@@ -3,8 +3,13 @@
 #include <fmt/format.h>
 
 #include <ostream>
+#include <string>
+#include <vector>
+
+#include <fmt/ranges.h>
 
 #include "analyze/queries.h"
+#include "schema/names.h"
 #include "schema/time_format.h"
 
 namespace sigrec::analyze {
@@ -14,6 +19,29 @@ int64_t count(const Db& db, const std::string& sql, int64_t captureId) {
   auto stmt = db.prepare(sql);
   stmt.bind(1, captureId);
   return stmt.step() ? stmt.getInt(0) : 0;
+}
+
+// What the capture holds by design: the recorder's filters and kill-call
+// mechanism. "complete" means complete for this (docs/sigan.md, "info").
+std::string recordedScope(const Statement& s, const Row& features) {
+  std::string scope = "every process's forks, execs and exits";
+  scope += s.getInt("threads") ? ", threads included; " : "; ";
+  const auto mask = static_cast<uint64_t>(s.getInt("signal_mask"));
+  std::vector<std::string> only;
+  if (mask != ~uint64_t{0}) {
+    std::vector<std::string> names;
+    for (int signo = 1; signo <= 64; ++signo)
+      if (mask & (uint64_t{1} << (signo - 1))) names.push_back(names::signalName(signo));
+    only.push_back(fmt::format("{}", fmt::join(names, ", ")));
+  }
+  if (s.getInt("filter_pid")) only.push_back(fmt::format("pid {}", s.getInt("filter_pid")));
+  if (s.getInt("filter_cgroup_id"))
+    only.push_back(fmt::format("cgroup id {}", s.getInt("filter_cgroup_id")));
+  scope += only.empty() ? "all signals and kill calls"
+                        : fmt::format("signals and kill calls of {} only", fmt::join(only, ", "));
+  if (features.value("kill_calls", "") == "none")
+    scope += "; kill calls only through their signals (no syscall hooks)";
+  return scope;
 }
 
 Row captureRow(const Db& db, const Statement& s) {
@@ -34,6 +62,7 @@ Row captureRow(const Db& db, const Statement& s) {
       Row::parse(s.isNull("kernel_features") ? std::string("{}") : s.getText("kernel_features"),
                  nullptr, false);
   if (row["kernel_features"].is_discarded()) row["kernel_features"] = Row::object();
+  row["recorded"] = recordedScope(s, row["kernel_features"]);
   row["start_time"] = s.isNull("start_ns") ? Row() : Row(formatTime(s.getInt("start_ns") + wall));
   row["end_time"] = s.isNull("end_ns") ? Row() : Row(formatTime(s.getInt("end_ns") + wall));
   row["duration"] = s.isNull("start_ns") || s.isNull("end_ns")
@@ -92,7 +121,7 @@ void writeTable(std::ostream& out, const std::vector<Row>& rows) {
     if (!first) out << '\n';
     first = false;
     auto line = [&](const char* key, const std::string& value) {
-      out << fmt::format("{:<12} {}\n", std::string(key) + ":", value);
+      writeLine(out, fmt::format("{:<12} {}", std::string(key) + ":", value));
     };
     line("capture", fmt::format("{} ({}, format {})", plainText(r["capture_id"]),
                                 plainText(r["path"]), plainText(r["format_version"])));
@@ -105,6 +134,7 @@ void writeTable(std::ostream& out, const std::vector<Row>& rows) {
     if (!features.empty()) line("kernel paths", features);
     line("recorder", plainText(r["recorder_version"]) +
                          (r["command"].empty() ? "" : ", command: " + plainText(r["command"])));
+    line("recorded", plainText(r["recorded"]));
     line("start", plainText(r["start_time"]));
     line("end", plainText(r["end_time"]));
     line("duration", r["duration"].is_null()
@@ -135,7 +165,7 @@ void writeTable(std::ostream& out, const std::vector<Row>& rows) {
     for (const auto& d : r["damage"])
       out << fmt::format("  offset {}: {} ({} bytes skipped)\n", d["offset"].get<int64_t>(),
                          d["what"].get<std::string>(), d["bytes"].get<int64_t>());
-    line("complete", r["complete"].get<bool>() ? "yes" : "no");
+    line("complete", r["complete"].get<bool>() ? "yes, for what was recorded" : "no");
   }
 }
 
@@ -147,7 +177,7 @@ int cmdInfo(const Db& db, Format format, std::ostream& out) {
       " format_version, boot_to_wall_ns, start_ns, end_ns, trailer, stop_reason,"
       " COALESCE(events, 0) AS events, snapshot_processes, COALESCE(lost, 0) AS lost,"
       " COALESCE(user_dropped, 0) AS user_dropped, COALESCE(file_size, 0) AS file_size,"
-      " kernel_features"
+      " kernel_features, signal_mask, filter_pid, filter_cgroup_id, threads"
       " FROM captures ORDER BY hostname, start_ns + boot_to_wall_ns, id");
   std::vector<Row> rows;
   while (stmt.step()) rows.push_back(captureRow(db, stmt));
@@ -156,26 +186,13 @@ int cmdInfo(const Db& db, Format format, std::ostream& out) {
     return 0;
   }
   std::vector<Column> columns;
-  for (const char* key : {"capture_id",
-                          "hostname",
-                          "kernel",
-                          "machine",
-                          "boot_id",
-                          "recorder_version",
-                          "command",
-                          "path",
-                          "format_version",
-                          "start_time",
-                          "end_time",
-                          "duration",
-                          "trailer",
-                          "stop_reason",
-                          "events",
-                          "processes",
-                          "snapshot_processes",
-                          "lost",
-                          "complete",
-                          "user_dropped",
+  for (const char* key : {"capture_id",     "hostname",   "kernel",
+                          "machine",        "boot_id",    "recorder_version",
+                          "command",        "recorded",   "path",
+                          "format_version", "start_time", "end_time",
+                          "duration",       "trailer",    "stop_reason",
+                          "events",         "processes",  "snapshot_processes",
+                          "lost",           "complete",   "user_dropped",
                           "file_size"})
     columns.push_back({key, ""});
   // CSV has one line per capture: the lists are given as counts.

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <ostream>
 
+#include "analyze/attribution/kill_call_text.h"
 #include "analyze/display_text.h"
 #include "analyze/queries.h"
 #include "schema/time_format.h"
@@ -17,39 +18,36 @@ namespace {
 
 struct Source {
   const char* kind;
-  // Columns: wall ns, pid, tid, comm, target pid, target comm, signo, detail, hostname.
+  // Columns: wall_ns, pid, tid, comm, target_pid, target_comm, signo,
+  // hostname, and detail (or, for kill calls, what detail() reads).
   const char* select;
   const char* pidFilter;     // with ?1 = pid; null = never matches a pid filter
   const char* signalFilter;  // with ?2 = signo; null = kind has no signal
+  std::string (*detail)(const Statement& row) = nullptr;  // null: the detail column
 };
+
+// The call as who-killed prints it (kill(4242, SIGKILL) = -1 EPERM), and
+// how many signals it generated.
+std::string killCallDetail(const Statement& row) {
+  return fmt::format("{}, {} signal(s)", killCallText(killCallView(row)), row.getInt("signals"));
+}
 
 constexpr Source kSources[] = {
     {"signal",
-     "SELECT x.time_ns + c.boot_to_wall_ns, x.sender_pid, x.sender_tid, x.sender_comm,"
-     " x.target_pid, x.target_comm, x.signo,"
+     "SELECT x.time_ns + c.boot_to_wall_ns AS wall_ns, x.sender_pid AS pid, x.sender_tid AS tid,"
+     " x.sender_comm AS comm, x.target_pid, x.target_comm, x.signo,"
      " x.origin || ' ' || x.code_name || ' ' || x.result_name ||"
      " CASE WHEN x.group_directed THEN '' ELSE ' tid ' || x.target_tid END ||"
-     " CASE WHEN x.origin = 'kernel' THEN ' (context ' || x.sender_pid || ')' ELSE '' END,"
-     " c.hostname FROM signals x JOIN captures c ON c.id = x.capture_id",
+     " CASE WHEN x.origin = 'kernel' THEN ' (context ' || x.sender_pid || ')' ELSE '' END"
+     " AS detail, c.hostname FROM signals x JOIN captures c ON c.id = x.capture_id",
      // A signal's target instance always has its target_pid: the instance's
      // index (signals_target) serves, and no index on target_pid is built.
      "(x.sender_pid = ?1 OR x.target_id IN (SELECT id FROM processes WHERE pid = ?1))",
      "x.signo = ?2"},
     {"kill_call",
-     "SELECT x.time_ns + c.boot_to_wall_ns, x.caller_pid, x.caller_tid, x.caller_comm,"
-     " x.target_host_pid, NULL, x.signo,"
-     // The call as written, as who-killed prints it: kill(4242, SIGKILL) = -1 EPERM.
-     " x.syscall || '(' || CASE x.syscall"
-     "  WHEN 'kill' THEN x.arg0 || ', ' || x.signal_name"
-     "  WHEN 'tkill' THEN x.arg0 || ', ' || x.signal_name"
-     "  WHEN 'tgkill' THEN x.arg0 || ', ' || x.arg1 || ', ' || x.signal_name"
-     "  WHEN 'pidfd_send_signal' THEN x.arg0 || ', ' || x.signal_name || ', ' ||"
-     "   CASE WHEN x.arg2 = 0 THEN 'NULL' ELSE 'info' END || ', ' || x.arg3"
-     "  WHEN 'rt_sigqueueinfo' THEN x.arg0 || ', ' || x.signal_name || ', info'"
-     "  ELSE x.arg0 || ', ' || x.arg1 || ', ' || x.signal_name || ', info' END || ')' ||"
-     " CASE WHEN x.returned = 0 THEN '" SIGAN_NO_RETURN_TEXT "' ELSE ' = ' ||"
-     " CASE WHEN x.ret < 0 THEN '-1 ' || x.errno_name ELSE x.ret END END ||"
-     " ', ' || x.signals || ' signal(s)',"
+     "SELECT x.time_ns + c.boot_to_wall_ns AS wall_ns, x.caller_pid AS pid, x.caller_tid AS tid,"
+     " x.caller_comm AS comm, x.target_host_pid AS target_pid, NULL AS target_comm, x.signo,"
+     " x.syscall, x.arg0, x.arg1, x.arg2, x.arg3, x.ret, x.errno_name, x.returned, x.signals,"
      " c.hostname FROM kill_calls x JOIN captures c ON c.id = x.capture_id"
      // A call that never returned is shown too: it may have sent the
      // signal that ended its caller.
@@ -59,39 +57,45 @@ constexpr Source kSources[] = {
      "x.id IN (SELECT id FROM kill_calls WHERE (ret < 0 OR signals = 0 OR returned = 0)"
      " AND caller_pid = ?1 UNION ALL SELECT id FROM kill_calls"
      " WHERE (ret < 0 OR signals = 0 OR returned = 0) AND target_host_pid = ?1)",
-     "x.signo = ?2"},
+     "x.signo = ?2", killCallDetail},
     {"deliver",
-     "SELECT x.time_ns + c.boot_to_wall_ns, x.pid, x.tid, x.comm, NULL, NULL, x.signo,"
-     " x.disposition || ' ' || x.code_name,"
+     "SELECT x.time_ns + c.boot_to_wall_ns AS wall_ns, x.pid, x.tid, x.comm,"
+     " NULL AS target_pid, NULL AS target_comm, x.signo,"
+     " x.disposition || ' ' || x.code_name AS detail,"
      " c.hostname FROM deliveries x JOIN captures c ON c.id = x.capture_id",
      "x.pid = ?1", "x.signo = ?2"},
     {"fork",
-     "SELECT x.time_ns + c.boot_to_wall_ns, x.parent_pid, x.parent_tid, x.parent_comm,"
-     " x.child_pid, NULL, NULL, 'child ' || x.child_pid,"
+     "SELECT x.time_ns + c.boot_to_wall_ns AS wall_ns, x.parent_pid AS pid, x.parent_tid AS tid,"
+     " x.parent_comm AS comm, x.child_pid AS target_pid, NULL AS target_comm, NULL AS signo,"
+     " 'child ' || x.child_pid AS detail,"
      " c.hostname FROM forks x JOIN captures c ON c.id = x.capture_id WHERE x.thread = 0",
      "(x.parent_pid = ?1 OR x.child_pid = ?1)", nullptr},
     {"exec",
-     "SELECT x.time_ns + c.boot_to_wall_ns, x.pid, x.tid, x.comm, NULL, NULL, NULL,"
-     " x.cmdline || CASE WHEN x.args_truncated THEN '" SIGAN_TRUNCATED_MARK "' ELSE '' END,"
-     " c.hostname FROM execs x JOIN captures c ON c.id = x.capture_id",
+     "SELECT x.time_ns + c.boot_to_wall_ns AS wall_ns, x.pid, x.tid, x.comm,"
+     " NULL AS target_pid, NULL AS target_comm, NULL AS signo,"
+     " x.cmdline || CASE WHEN x.args_truncated THEN '" SIGAN_TRUNCATED_MARK "' ELSE '' END"
+     " AS detail, c.hostname FROM execs x JOIN captures c ON c.id = x.capture_id",
      "x.pid = ?1", nullptr},
     {"exit",
-     "SELECT x.time_ns + c.boot_to_wall_ns, x.pid, x.tid, x.comm, NULL, NULL, x.signo,"
+     "SELECT x.time_ns + c.boot_to_wall_ns AS wall_ns, x.pid, x.tid, x.comm,"
+     " NULL AS target_pid, NULL AS target_comm, x.signo,"
      " x.reason || ' ' || CASE WHEN x.signo IS NULL THEN 'status ' || x.exit_status"
-     " ELSE x.signal_name || CASE WHEN x.core_dumped THEN ' core dumped' ELSE '' END END,"
-     " c.hostname FROM exits x JOIN captures c ON c.id = x.capture_id",
+     " ELSE x.signal_name || CASE WHEN x.core_dumped THEN ' core dumped' ELSE '' END END"
+     " AS detail, c.hostname FROM exits x JOIN captures c ON c.id = x.capture_id",
      "x.pid = ?1", "x.signo = ?2"},
     {"oom",
-     "SELECT x.time_ns + c.boot_to_wall_ns, x.trigger_pid, x.trigger_tid, x.trigger_comm,"
-     " x.victim_pid, NULL, NULL, 'victim ' || x.victim_pid || ' anon_rss ' || x.anon_rss_kb || ' "
-     "kB',"
+     "SELECT x.time_ns + c.boot_to_wall_ns AS wall_ns, x.trigger_pid AS pid,"
+     " x.trigger_tid AS tid, x.trigger_comm AS comm, x.victim_pid AS target_pid,"
+     " NULL AS target_comm, NULL AS signo,"
+     " 'victim ' || x.victim_pid || ' anon_rss ' || x.anon_rss_kb || ' kB' AS detail,"
      " c.hostname FROM oom_kills x JOIN captures c ON c.id = x.capture_id",
      "(x.trigger_pid = ?1 OR x.victim_pid = ?1)", "9 = ?2"},
     {"loss",
-     "SELECT x.to_ns + c.boot_to_wall_ns, NULL, NULL, NULL, NULL, NULL, NULL,"
+     "SELECT x.to_ns + c.boot_to_wall_ns AS wall_ns, NULL AS pid, NULL AS tid, NULL AS comm,"
+     " NULL AS target_pid, NULL AS target_comm, NULL AS signo,"
      " x.count || ' ' || x.probe || ' event(s) lost on cpu ' || x.cpu || ' since ' ||"
      " strftime('%Y-%m-%dT%H:%M:%S', (x.from_ns + c.boot_to_wall_ns) / 1000000000, 'unixepoch')"
-     " || printf('.%09dZ', (x.from_ns + c.boot_to_wall_ns) % 1000000000),"
+     " || printf('.%09dZ', (x.from_ns + c.boot_to_wall_ns) % 1000000000) AS detail,"
      " c.hostname FROM losses x JOIN captures c ON c.id = x.capture_id",
      // Losses match every filter (binding still needs the parameters named).
      "?1 = ?1", "?2 = ?2"},
@@ -118,20 +122,22 @@ std::string sourceSql(const Source& source, const TimelineFilter& filter) {
 }
 
 Row timelineRow(const Source& source, const Statement& stmt) {
+  auto optInt = [&](const char* name) {
+    return stmt.isNull(name) ? Row() : Row(stmt.getInt(name));
+  };
   Row row;
-  int64_t wallNs = stmt.getInt(0);
-  row["time"] = formatTime(wallNs);
+  row["time"] = formatTime(stmt.getInt("wall_ns"));
   row["kind"] = source.kind;
-  row["pid"] = stmt.isNull(1) ? Row() : Row(stmt.getInt(1));
-  row["tid"] = stmt.isNull(2) ? Row() : Row(stmt.getInt(2));
-  row["comm"] = stmt.isNull(3) ? Row() : Row(stmt.getText(3));
-  row["target_pid"] = stmt.isNull(4) ? Row() : Row(stmt.getInt(4));
-  row["target_comm"] = stmt.isNull(5) ? Row() : Row(stmt.getText(5));
-  row["signal"] = stmt.isNull(6) ? Row() : Row(stmt.getInt(6));
+  row["pid"] = optInt("pid");
+  row["tid"] = optInt("tid");
+  row["comm"] = stmt.isNull("comm") ? Row() : Row(stmt.getText("comm"));
+  row["target_pid"] = optInt("target_pid");
+  row["target_comm"] = stmt.isNull("target_comm") ? Row() : Row(stmt.getText("target_comm"));
+  row["signal"] = optInt("signo");
   row["signal_name"] =
-      stmt.isNull(6) ? Row() : Row(names::signalName(static_cast<int>(stmt.getInt(6))));
-  row["detail"] = stmt.getText(7);
-  row["hostname"] = stmt.getText(8);
+      stmt.isNull("signo") ? Row() : Row(names::signalName(static_cast<int>(stmt.getInt("signo"))));
+  row["detail"] = source.detail ? source.detail(stmt) : stmt.getText("detail");
+  row["hostname"] = stmt.getText("hostname");
   return row;
 }
 
@@ -175,7 +181,7 @@ int cmdTimeline(const Db& db, const TimelineFilter& filter, Format format, std::
     if (filter.untilWallNs) stmt.bind(4, *filter.untilWallNs);
     while (stmt.step()) {
       Row row = timelineRow(source, stmt);
-      int64_t wallNs = stmt.getInt(0);
+      int64_t wallNs = stmt.getInt("wall_ns");
       entries.push_back({wallNs, std::move(row)});
     }
   }

@@ -7,6 +7,8 @@
 #include <ostream>
 #include <set>
 
+#include "analyze/attribution/kill_call_text.h"
+#include "analyze/attribution/sender.h"
 #include "analyze/display_text.h"
 #include "analyze/errors.h"
 #include "analyze/process_info.h"
@@ -17,31 +19,6 @@
 
 namespace sigrec::analyze {
 namespace {
-
-std::string signalArg(int64_t signo) {
-  return signo > 0 && signo <= 64 ? names::signalName(static_cast<int>(signo))
-                                  : std::to_string(signo);
-}
-
-// The call as the program wrote it: "tgkill(1234, 1240, SIGTERM) = -1 EPERM".
-// One that never returned: "kill(2414, SIGKILL) — did not return: ...".
-std::string callText(const std::string& syscall, int64_t a0, int64_t a1, int64_t a2, int64_t a3,
-                     int64_t ret, const std::string& errnoName, bool returned) {
-  std::string args;
-  if (syscall == "kill" || syscall == "tkill")
-    args = fmt::format("{}, {}", a0, signalArg(a1));
-  else if (syscall == "tgkill")
-    args = fmt::format("{}, {}, {}", a0, a1, signalArg(a2));
-  else if (syscall == "pidfd_send_signal")
-    args = fmt::format("{}, {}, {}, {}", a0, signalArg(a1), a2 ? "info" : "NULL", a3);
-  else if (syscall == "rt_sigqueueinfo")
-    args = fmt::format("{}, {}, info", a0, signalArg(a1));
-  else if (syscall == "rt_tgsigqueueinfo")
-    args = fmt::format("{}, {}, {}, info", a0, a1, signalArg(a2));
-  if (!returned) return fmt::format("{}({}){}", syscall, args, kNoReturnText);
-  std::string result = ret < 0 ? fmt::format("-1 {}", errnoName) : std::to_string(ret);
-  return fmt::format("{}({}) = {}", syscall, args, result);
-}
 
 struct Target {
   std::optional<ProcessInfo> process;  // none: a pid targeted while nothing had it
@@ -63,7 +40,9 @@ void addSender(const Db& db, Row& row, std::optional<int64_t> senderId) {
 
 std::vector<Row> signalRows(const Db& db, const ProcessInfo& target, int64_t fatalId) {
   auto stmt = db.prepare(
-      "SELECT s.time_ns + c.boot_to_wall_ns AS wall_ns, s.target_pid, s.target_tid, s.target_comm, "
+      "SELECT " + sentBySyscall("s") +
+      " AS by_syscall, s.time_ns + c.boot_to_wall_ns AS wall_ns, s.target_pid, s.target_tid, "
+      "s.target_comm, "
       "s.signo,"
       " s.signal_name, s.origin, s.code, s.code_name, s.sender_id, s.sender_pid, s.sender_tid,"
       " s.sender_comm, s.result_name, s.group_directed, s.disposition,"
@@ -76,7 +55,7 @@ std::vector<Row> signalRows(const Db& db, const ProcessInfo& target, int64_t fat
   stmt.bind(1, target.id);
   std::vector<Row> rows;
   while (stmt.step()) {
-    bool kernel = stmt.getText("origin") == "kernel";
+    bool kernel = stmt.getInt("by_syscall") == 0;
     int signo = static_cast<int>(stmt.getInt("signo"));
     Row row;
     row["time"] = formatTime(stmt.getInt("wall_ns"));
@@ -106,14 +85,13 @@ std::vector<Row> signalRows(const Db& db, const ProcessInfo& target, int64_t fat
       row["context_pid"] = stmt.getInt("sender_pid");
       row["context_comm"] = stmt.getText("sender_comm");
     }
-    // returned is null in rows of schema version 1: they read as returned.
-    bool returned = stmt.isNull("returned") || stmt.getInt("returned") != 0;
-    row["call"] = stmt.isNull("syscall")
-                      ? Row()
-                      : Row(callText(stmt.getText("syscall"), stmt.getInt("arg0"),
-                                     stmt.getInt("arg1"), stmt.getInt("arg2"), stmt.getInt("arg3"),
-                                     stmt.getInt("ret"), stmt.getText("errno_name"), returned));
-    if (!stmt.isNull("syscall") && !returned) row["call_returned"] = false;
+    if (!stmt.isNull("syscall")) {
+      KillCallView call = killCallView(stmt);
+      row["call"] = killCallText(call);
+      if (!call.returned) row["call_returned"] = false;
+    } else {
+      row["call"] = Row();
+    }
     row["errno"] = Row();
     row["disposition"] = stmt.isNull("disposition") ? Row() : Row(stmt.getText("disposition"));
     row["delivered_time"] = stmt.isNull("delivered_wall_ns")
@@ -170,11 +148,9 @@ std::vector<Row> failedCallRows(const Db& db, std::optional<int64_t> targetId, u
     row["thread_directed"] = !stmt.isNull("target_tid");
     row["sender_tid"] = stmt.getInt("caller_tid");
     addSender(db, row, stmt.getOptInt("caller_id"));
-    bool returned = stmt.isNull("returned") || stmt.getInt("returned") != 0;
-    row["call"] = callText(stmt.getText("syscall"), stmt.getInt("arg0"), stmt.getInt("arg1"),
-                           stmt.getInt("arg2"), stmt.getInt("arg3"), stmt.getInt("ret"),
-                           stmt.getText("errno_name"), returned);
-    if (!returned) row["call_returned"] = false;
+    KillCallView call = killCallView(stmt);
+    row["call"] = killCallText(call);
+    if (!call.returned) row["call_returned"] = false;
     row["errno"] = stmt.getText("errno_name");
     row["disposition"] = Row();
     row["delivered_time"] = Row();
@@ -234,10 +210,10 @@ void writeTable(std::ostream& out, const std::vector<Target>& targets, uint32_t 
     first = false;
     if (t.process) {
       const ProcessInfo& p = *t.process;
-      out << fmt::format("pid {} ({}) on {}, started {}\n", pid, p.comm, p.hostname,
-                         formatTime(p.startWallNs));
-      out << "  ended:   " << t.ending << '\n';
-      if (!p.cmdline.empty()) out << "  cmdline: " << p.cmdline << '\n';
+      writeLine(out, fmt::format("pid {} ({}) on {}, started {}", pid, p.comm, p.hostname,
+                                 formatTime(p.startWallNs)));
+      writeLine(out, "  ended:   " + t.ending);
+      if (!p.cmdline.empty()) writeLine(out, "  cmdline: " + p.cmdline);
     } else {
       out << fmt::format("pid {}: calls aimed at it while no process had it\n", pid);
     }
@@ -264,16 +240,16 @@ void writeTable(std::ostream& out, const std::vector<Target>& targets, uint32_t 
       std::string result = r["result"] == "failed" ? "failed " + plainText(r["errno"])
                                                    : r["result"].get<std::string>();
       std::string code = plainText(r["code"]);
-      out << fmt::format("  {:<30}  {:<{}}  {:<{}}  {:<{}}  {:<{}}  {}{}\n",
-                         r["time"].get<std::string>(), r["signal_name"].get<std::string>(),
-                         signalWidth, r["origin"].get<std::string>(), originWidth,
-                         code.empty() ? "-" : code, codeWidth, result, resultWidth, senderText(r),
-                         r["fatal"].get<bool>() ? "  <- FATAL" : "");
-      if (!r["call"].is_null()) out << "      call:     " << r["call"].get<std::string>() << '\n';
+      writeLine(out, fmt::format("  {:<30}  {:<{}}  {:<{}}  {:<{}}  {:<{}}  {}{}",
+                                 r["time"].get<std::string>(), r["signal_name"].get<std::string>(),
+                                 signalWidth, r["origin"].get<std::string>(), originWidth,
+                                 code.empty() ? "-" : code, codeWidth, result, resultWidth,
+                                 senderText(r), r["fatal"].get<bool>() ? "  <- FATAL" : ""));
+      if (!r["call"].is_null()) writeLine(out, "      call:     " + r["call"].get<std::string>());
       if (!r["sender_cmdline"].is_null())
-        out << "      cmdline:  " << r["sender_cmdline"].get<std::string>() << '\n';
+        writeLine(out, "      cmdline:  " + r["sender_cmdline"].get<std::string>());
       std::string ancestry = ancestryText(r["sender_ancestry"]);
-      if (!ancestry.empty()) out << "      ancestry: " << ancestry << '\n';
+      if (!ancestry.empty()) writeLine(out, "      ancestry: " + ancestry);
       if (r.contains("fault_addr"))
         out << "      address:  " << r["fault_addr"].get<std::string>() << '\n';
     }

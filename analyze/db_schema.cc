@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "analyze/attribution/sender.h"
 #include "analyze/store/tables.h"
 
 namespace sigrec::analyze {
@@ -41,12 +42,15 @@ SELECT e.id, c.hostname, e.capture_id, e.pid, p.ppid, e.comm, p.cmdline,
                            R"sql( AS exit_time,
   (e.time_ns - p.start_ns) / 1e9 AS lifetime_s, e.reason, e.exit_status, e.signo,
   e.signal_name, e.core_dumped, s.origin, s.code_name,
-  CASE WHEN s.origin = 'kernel' THEN NULL ELSE s.sender_pid END AS killer_pid,
-  CASE WHEN s.origin = 'kernel' THEN NULL ELSE s.sender_comm END AS killer_comm,
+  )sql" + senderColumn("s", "sender_pid") +
+                           R"sql( AS killer_pid,
+  )sql" + senderColumn("s", "sender_comm") +
+                           R"sql( AS killer_comm,
   kp.cmdline AS killer_cmdline, e.process_id, e.signal_id, e.oom_id
 FROM exits e JOIN captures c ON c.id = e.capture_id
   LEFT JOIN processes p ON p.id = e.process_id LEFT JOIN signals s ON s.id = e.signal_id
-  LEFT JOIN processes kp ON kp.id = s.sender_id AND s.origin <> 'kernel';
+  LEFT JOIN processes kp ON kp.id = s.sender_id AND )sql" +
+                           sentBySyscall("s") + R"sql(;
 CREATE VIEW IF NOT EXISTS v_failed_kills AS
 SELECT k.id, c.hostname, k.capture_id, )sql" +
                            WALL("k.time_ns + c.boot_to_wall_ns") + R"sql( AS time,

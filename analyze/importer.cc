@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 
+#include "analyze/attribution/alive_at.h"
 #include "analyze/attribution/exit_links.h"
 #include "analyze/db_schema.h"
 #include "analyze/frame_prefetcher.h"
@@ -76,6 +77,7 @@ class Importer {
   // each other before the writer thread has inserted them.
   int64_t nextSignalId_ = 1;
   int64_t nextDeliveryId_ = 1;
+  bool killCallReturnsSeen_ = true;
   int64_t nextKillId_ = 1;     // the first; KillCalls hands out the rest
   RowWriter* rows_ = nullptr;  // lives in run()
   QueuedStatement* insLoss_ = nullptr;
@@ -90,7 +92,7 @@ void Importer::prepareStatements() {
   processEvents_.emplace(*rows_, *procs_, names_, result_.captureId);
   signalEvents_.emplace(*rows_, *procs_, names_, result_.captureId, nextSignalId_, nextDeliveryId_);
   killCalls_.emplace(*rows_, *procs_, names_, signalEvents_->tracker(), result_.captureId,
-                     nextKillId_);
+                     nextKillId_, killCallReturnsSeen_);
 }
 
 ImportResult Importer::run() {
@@ -164,6 +166,7 @@ void Importer::beginCapture(std::optional<capture::Frame>& first) {
                     {result_.key, path_.string(),
                      fmt::format("{}.{}", reader_.formatMajor(), reader_.formatMinor()), fileSize},
                     info);
+  killCallReturnsSeen_ = KillCalls::returnsSeen(info);
   uint64_t tickNs = 10'000'000;
   if (info && info->getClockTicksPerSecond() > 0)
     tickNs = 1'000'000'000ull / info->getClockTicksPerSecond();
@@ -355,6 +358,7 @@ void Importer::finish() {
     link.bind("kill_call_id"_col, killId).bind("id"_col, signalId).run();
   killCalls_->relinkTargets(db_);
 
+  linkOomVictims(db_, *procs_, cap);
   linkExitCauses(db_, cap);
   // Statistics for the query planner; sampled (analysis_limit), so that it
   // costs milliseconds, not a pass over every index.

@@ -3,15 +3,15 @@
 #include <algorithm>
 #include <ostream>
 
+#include "schema/visible_text.h"
+
 namespace sigrec::analyze {
 namespace {
 
-// Table cells are single-line: newlines or tabs in a cmdline would break the
-// alignment.
-std::string oneLine(std::string text) {
-  for (char& c : text)
-    if (c == '\n' || c == '\t' || c == '\r') c = ' ';
-  return text;
+// Table cells are recorded text: shown escaped, so that they stay on their
+// line and never act on the terminal (schema/visible_text.h).
+std::string oneLine(const std::string& text) {
+  return names::visibleText(text);
 }
 
 // Display width, counting UTF-8 continuation bytes as nothing.
@@ -63,7 +63,16 @@ std::string plainText(const nlohmann::ordered_json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-std::string csvField(const std::string& text) {
+void writeLine(std::ostream& out, std::string_view line) {
+  out << names::visibleText(line) << '\n';
+}
+
+// RFC 4180 quoting of text shown escaped (CSV is read by people and
+// spreadsheets; JSON is the exact form), with a formula-looking field
+// defused by a leading quote, as spreadsheet guidance advises.
+std::string csvField(const std::string& raw) {
+  std::string text = names::visibleText(raw);
+  if (names::looksLikeFormula(text)) text.insert(0, 1, '\'');
   if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
   std::string out = "\"";
   for (char c : text) {

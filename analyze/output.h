@@ -9,6 +9,7 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sigrec::analyze {
@@ -40,5 +41,7 @@ void writeRows(std::ostream& out, Format format, const std::vector<Column>& colu
                const std::vector<Row>& rows);
 void writeJsonLine(std::ostream& out, const Row& row);
 std::string csvField(const std::string& text);
+// One line of free text that holds recorded text, shown escaped.
+void writeLine(std::ostream& out, std::string_view line);
 
 }  // namespace sigrec::analyze

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "analyze/attribution/alive_at.h"
+
 namespace sigrec::analyze {
 
 void ProcessInstance::seen(uint64_t timeNs) {
@@ -56,8 +58,7 @@ ProcessInstance* ProcessResolver::atTime(uint32_t pid, uint64_t timeNs) {
   if (found == byPid_.end()) return nullptr;
   ProcessInstance* best = nullptr;
   for (ProcessInstance* p : found->second) {
-    if (p->startNs > timeNs) continue;
-    if (p->exitNs && *p->exitNs < timeNs) continue;
+    if (!aliveAt(*p, timeNs)) continue;
     if (!best || p->startNs > best->startNs) best = p;
   }
   return best;

@@ -82,8 +82,8 @@ class ProcessResolver {
   // The instance with this exact start, merging with a snapshot entry of the
   // same tick, or a new one.
   ProcessInstance& byStart(uint32_t pid, uint64_t exactStartNs);
-  // The instance that had PID at TIMENS (started before, not yet exited), or
-  // null: used for parents found in /proc.
+  // The instance of PID alive at TIMENS (attribution/alive_at.h), or null:
+  // for parents found in /proc and OOM victims.
   ProcessInstance* atTime(uint32_t pid, uint64_t timeNs);
   // Records P's pid namespace (from /proc or its fork); keeps values already
   // known unless OVERRIDE. Processes outside the initial namespace then also

@@ -159,8 +159,11 @@ static __always_inline bool want_signal(long sig)
 	return sig >= 1 && sig <= 64 && (cfg_signal_mask & (1ULL << (sig - 1)));
 }
 
-/* Pid and cgroup filters keep an event if the acting process or, for
- * signals and kill calls, the target matches. */
+/* Pid and cgroup filters keep a signal, delivery or kill call if the acting
+ * process or the target matches. They never drop fork, exec and exit: a
+ * sender is any process, and who-killed names it by its command line and
+ * ancestry, which only its exec and fork give (they are a small share of
+ * a recording; signals are the storms). */
 static __always_inline bool want_task(u32 other_pid, u64 other_cgroup)
 {
 	if (cfg_filter_pid) {
@@ -290,7 +293,7 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 
 	SR_TP_TASK(parent);
 	SR_TP_TASK(child);
-	if ((thread && !cfg_threads) || !want_task(0, 0))
+	if (thread && !cfg_threads)
 		return 0;
 	e = reserve(sizeof(*e), SR_PROBE_FORK);
 	if (!e)
@@ -322,7 +325,7 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binp
 	long name_len, args_len;
 
 	SR_TP_TASK(task);
-	if (!e || !want_task(0, 0))
+	if (!e)
 		return 0;
 	fill_header(&e->h, SR_EV_EXEC, task);
 	e->cgroup = bpf_get_current_cgroup_id();
@@ -408,7 +411,7 @@ int BPF_PROG(on_exit, struct task_struct *task)
 	}
 
 	group_dead = exit_ends_process(ctx, task);
-	if ((!group_dead && !cfg_threads) || !want_task(0, 0))
+	if (!group_dead && !cfg_threads)
 		return 0;
 
 	e = reserve(sizeof(*e), SR_PROBE_EXIT);

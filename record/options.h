@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "record/flight_trigger.h"
 #include "record/redaction.h"
 
 namespace sigrec::record {
@@ -27,6 +28,11 @@ struct Options {
   Redaction redaction = Redaction::kNone;
   std::string print;        // "" = off, else table | logfmt | json
   std::string metricsPath;  // --metrics FILE.prom; "" = off
+  uint64_t flightBytes =
+      0;  // --flight-recorder SIZE; 0 = record to a file; output is then a directory
+  uint64_t flightAfterMs = 5000;  // --flight-after: a dump's time after its trigger
+  uint32_t flightKeep = 20;       // --flight-keep: dumps kept in the output directory
+  FlightTriggers triggers;        // --trigger-on, besides SIGUSR1
   bool verbose = false;
   bool check = false;             // --check: test every program, record nothing
   bool force = false;             // --force: overwrite an existing capture

@@ -10,12 +10,13 @@ using names::syscallName;
 using schema::Event;
 
 KillCalls::KillCalls(RowWriter& rows, ProcessResolver& procs, NameCache& names,
-                     SignalTracker& signals, int64_t captureId, int64_t nextId)
+                     SignalTracker& signals, int64_t captureId, int64_t nextId, bool returnsSeen)
     : procs_(procs),
       names_(names),
       signals_(signals),
       captureId_(captureId),
       nextId_(nextId),
+      returnsSeen_(returnsSeen),
       insKill_(rows.prepare(store::insertSql("kill_calls"))) {}
 
 void KillCalls::call(Event::Reader ev, ProcessInstance& caller, uint64_t t) {
@@ -45,10 +46,9 @@ void KillCalls::call(Event::Reader ev, ProcessInstance& caller, uint64_t t) {
       .bind("arg3"_col, k.getArg3())
       .bind("signo"_col, signo);
   if (signo) insKill_.bindStatic("signal_name"_col, names_.signal(static_cast<int>(*signo)));
-  insKill_.bind("target_pid"_col, targetPid)
-      .bind("target_tid"_col, targetTid)
-      .bind("ret"_col, k.getRet());
-  if (k.getRet() < 0)
+  insKill_.bind("target_pid"_col, targetPid).bind("target_tid"_col, targetTid);
+  if (returnsSeen_) insKill_.bind("ret"_col, k.getRet());  // else NULL: not seen
+  if (returnsSeen_ && k.getRet() < 0)
     insKill_.bindStatic("errno_name"_col, names_.errnoName(static_cast<int>(-k.getRet())));
   const int64_t killId = nextId_++;
   insKill_.bind("signals"_col, k.getSignals())
@@ -59,6 +59,14 @@ void KillCalls::call(Event::Reader ev, ProcessInstance& caller, uint64_t t) {
       .bind("returned"_col, !k.getNoReturn())
       .run();
   signals_.killCall({ev.getTid(), k.getEnterNs()}, killId);
+}
+
+bool KillCalls::returnsSeen(std::optional<schema::CaptureInfo::Reader> info) {
+  if (!info) return true;
+  for (auto f : info->getKernelFeatures()) {
+    if (f.getName() == "kill_calls") return f.getValue() != "none";
+  }
+  return true;
 }
 
 // Targets of kill calls were written during the load from what was known at
