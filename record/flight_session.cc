@@ -85,7 +85,7 @@ void prepareDirectory(const std::string& dir) {
 }  // namespace
 
 int runFlightSession(const Options& opt) {
-  const ProbeSettings settings = probeSettings(opt, preflight());
+  const ProbeSettings settings = probeSettings(opt, preflight(opt.noSyscallHooks));
   prepareDirectory(opt.output);
   installHandlers();
   std::optional<Metrics> metrics;  // an unwritable metrics file fails before loading
