@@ -13,6 +13,7 @@
 #include "analyze/import/importer.h"
 #include "analyze/query/queries.h"
 #include "analyze/cli/sources.h"
+#include "analyze/export/export_cli.h"
 #include "schema/time_format.h"
 #include "schema/capture_error.h"
 #include "schema/capture_reader.h"
@@ -34,6 +35,10 @@ constexpr const char* kUsage = R"(usage: sigan COMMAND [OPTIONS] [ARGS]
   sigan exits SOURCE... [--failed] [--pid P]  how each process ended
   sigan tree PID SOURCE... [--start-time T]   ancestry and descendants
   sigan sql "SELECT ..." SOURCE...          SQL on a read-only connection
+  sigan export --perfetto -o OUT.json SOURCE...  a trace for Perfetto's UI
+        [--pid P] [--signal S] [--since T] [--until T] [--no-decimate]
+  sigan export --format ndjson|csv -o DIR SOURCE...  every table, for DuckDB & co.
+  sigan report -o INCIDENT.html SOURCE... [--pid P]  one HTML page for a bug report
 
 SOURCE is a capture file or a sigan database (told apart by content).
 Query commands take --format table|json|csv (json = JSON Lines).
@@ -171,6 +176,8 @@ int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
     out << "sigan " << SIGREC_VERSION_STRING << '\n';
     return 0;
   }
+  if (command == "export" || command == "report")
+    return exporting::runExportCommand(command, {args.begin() + 1, args.end()}, out, err);
   Options o;
   po::options_description options = commandOptions(command, o);
   po::positional_options_description positional;
