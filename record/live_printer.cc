@@ -36,7 +36,7 @@ std::string origin(schema::Syscall call) {
 
 // Values hold recorded text (comms): shown escaped (schema/visible_text.h).
 std::string logfmtValue(const std::string& raw) {
-  const std::string v = names::visibleText(raw);
+  std::string v = names::visibleText(raw);
   if (!v.empty() && v.find_first_of(" \"=") == std::string::npos) return v;
   std::string out = "\"";
   for (char c : v) out += c == '"' ? std::string("\\\"") : std::string(1, c);

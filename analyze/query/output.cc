@@ -70,12 +70,12 @@ void writeLine(std::ostream& out, std::string_view line) {
 // RFC 4180 quoting of text shown escaped (CSV is read by people and
 // spreadsheets; JSON is the exact form), with a formula-looking field
 // defused by a leading quote, as spreadsheet guidance advises.
-std::string csvField(const std::string& raw) {
-  std::string text = names::visibleText(raw);
-  if (names::looksLikeFormula(text)) text.insert(0, 1, '\'');
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+std::string csvField(const std::string& text) {
+  std::string shown = names::visibleText(text);
+  if (names::looksLikeFormula(shown)) shown.insert(0, 1, '\'');
+  if (shown.find_first_of(",\"\n\r") == std::string::npos) return shown;
   std::string out = "\"";
-  for (char c : text) {
+  for (char c : shown) {
     if (c == '"') out += '"';
     out += c;
   }

@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
   if (argc > 1 && std::string(argv[1]) == "victim") return victim();
   // 128 KiB of arguments, in two: one argument may not reach 128 KiB
   // (MAX_ARG_STRLEN, E2BIG).
-  const std::string half(64 * 1024, 'A');
+  const std::string half(size_t{64} * 1024, 'A');
   pid_t child = forkOrDie([&] {
     ::execl("/proc/self/exe", "hostile_names", "victim", kForged, half.c_str(), half.c_str(),
             nullptr);
