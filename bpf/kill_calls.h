@@ -360,10 +360,18 @@ const volatile bool cfg_ia32_calls = false;
  * leave out. */
 static __always_inline bool call_from_regs(struct inflight *call)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
-	bool ia32 = task->thread_info.status & SR_TS_COMPAT;
+	struct task_struct *task;
+	struct pt_regs *regs;
+	bool ia32;
 	s64 args[4];
+
+	/* Kernels before v5.15 have no bpf_task_pt_regs(): the loader then
+	 * keeps the tracepoints, and this is never reached. */
+	if (!bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_task_pt_regs))
+		return false;
+	task = bpf_get_current_task_btf();
+	regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	ia32 = task->thread_info.status & SR_TS_COMPAT;
 
 	if (!ia32) {
 		switch (regs->orig_ax) {

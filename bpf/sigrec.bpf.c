@@ -192,10 +192,6 @@ static __always_inline bool want_task(u32 other_pid, u64 other_cgroup)
 static __always_inline void read_siginfo(struct kernel_siginfo *info, int *code, unsigned int *kind,
 					 u32 *fields)
 {
-	struct {
-		int signo, errno, code;
-		u32 fields[3];
-	} raw;
 	unsigned long addr;
 
 	__builtin_memset(fields, 0, SR_SIFIELDS_LEN);
@@ -204,14 +200,18 @@ static __always_inline void read_siginfo(struct kernel_siginfo *info, int *code,
 		*code = *kind == SR_INFO_PRIV ? SR_SI_KERNEL : SR_SI_USER;
 		return;
 	}
-	if (bpf_probe_read_kernel(&raw, sizeof(raw), (void *)addr)) {
+	/* The union is 8-byte aligned on 64-bit kernels (it holds pointers):
+	 * it starts at 16, not right after si_code at 12. Read at the
+	 * offsets the kernel's BTF gives. */
+	if (bpf_probe_read_kernel(code, sizeof(*code),
+				  (void *)addr +
+					  bpf_core_field_offset(struct kernel_siginfo, si_code))) {
 		*code = SR_SI_KERNEL;
 		return;
 	}
-	*code = raw.code;
-	fields[0] = raw.fields[0];
-	fields[1] = raw.fields[1];
-	fields[2] = raw.fields[2];
+	bpf_probe_read_kernel(fields, SR_SIFIELDS_LEN,
+			      (void *)addr +
+				      bpf_core_field_offset(struct kernel_siginfo, _sifields));
 }
 
 #include "kill_calls.h"

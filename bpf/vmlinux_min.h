@@ -140,6 +140,12 @@ struct k_sigaction {
 	struct sigaction sa;
 };
 
+/* Relocated against the running kernel's BTF (bpf_core_enum_value_exists):
+ * whether it has the helper. */
+enum bpf_func_id {
+	BPF_FUNC_task_pt_regs = 175,
+};
+
 /* x86-64's saved user registers (the kill-family calls read their
  * arguments from them: docs/kernels.md, "Kill-family calls"). */
 struct pt_regs {
