@@ -21,6 +21,7 @@
 #include "record/probe_settings.h"
 #include "record/probes.h"
 #include "record/record_error.h"
+#include "record/ring_drain.h"
 #include "record/service_notify.h"
 
 namespace sigrec::record {
@@ -30,9 +31,6 @@ std::atomic<int> gStopSignal{0};
 std::atomic<bool> gDumpRequested{false};
 
 // The same drain cadence as a recording to disk (record/session.cc).
-constexpr int kIdleDrainMs = 50;
-constexpr int kBusyDrainMs = 5;
-constexpr int kBusyDrainRecords = 4096;
 
 void onSignal(int sig) {
   if (sig == SIGUSR1) {
@@ -52,10 +50,6 @@ void installHandlers() {
   ::signal(SIGHUP, SIG_IGN);
   ::signal(SIGPIPE, SIG_IGN);
 }
-
-struct RingBufferFree {
-  void operator()(ring_buffer* rb) const { ring_buffer__free(rb); }
-};
 
 struct Consumers {
   FlightRecorder* recorder;
@@ -107,8 +101,7 @@ int runFlightSession(const Options& opt) {
                         uint64_t windowStartNs) { writeInfo(w, opt, settings, windowStartNs, 0); }},
       startNs);
   Consumers consumers{&recorder, flightMetrics ? &*flightMetrics : nullptr};
-  std::unique_ptr<ring_buffer, RingBufferFree> ring(
-      ring_buffer__new(probes.ringBufferFd(), onSample, &consumers, nullptr));
+  RingBuffer ring(ring_buffer__new(probes.ringBufferFd(), onSample, &consumers, nullptr));
   if (!ring) throw RecordError(std::string("cannot open the ring buffer: ") + std::strerror(errno));
   std::fprintf(stderr,
                "sigrec: flight recorder: keeping the newest events in %.0f MiB; dumps go to %s "
@@ -121,11 +114,9 @@ int runFlightSession(const Options& opt) {
   LossTracker losses(startNs);
   std::vector<LossRecord> windows;
   std::string reason;
-  int drainMs = kIdleDrainMs;
+  RingDrain drain(ring.get());
   for (;;) {
-    ring_buffer__poll(ring.get(), drainMs);
-    const int drained = ring_buffer__consume(ring.get());
-    drainMs = drained < 0 ? 0 : drained > kBusyDrainRecords ? kBusyDrainMs : kIdleDrainMs;
+    drain.drain();
     const uint64_t now = bootNowNs();
     const auto counters = probes.readCounters();
     windows.clear();

@@ -30,6 +30,7 @@
 #include "record/probes.h"
 #include "record/procfs_snapshot.h"
 #include "record/record_error.h"
+#include "record/ring_drain.h"
 #include "record/service_notify.h"
 #include "record/version.h"
 #include "schema/capture_writer.h"
@@ -38,12 +39,6 @@ namespace sigrec::record {
 namespace {
 
 std::atomic<int> gStopSignal{0};
-
-// Drain cadence: every 50 ms, or every 5 ms after a drain of more than 4096
-// records (about 0.5 MiB: at that rate a 16 MiB buffer would last ~1.5 s).
-constexpr int kIdleDrainMs = 50;
-constexpr int kBusyDrainMs = 5;
-constexpr int kBusyDrainRecords = 4096;
 
 void onStopSignal(int sig) {
   gStopSignal.store(sig);
@@ -56,10 +51,6 @@ void installStopHandlers() {
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) ::sigaction(sig, &sa, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
 }
-
-struct RingBufferFree {
-  void operator()(ring_buffer* rb) const { ring_buffer__free(rb); }
-};
 
 // Once the batch is full, stop this drain (a negative return makes libbpf
 // stop consuming): the batch is handed off before more is read, so one
@@ -147,8 +138,7 @@ int runSession(const Options& opt) {
   }
   if (metrics) sinkSettings.metrics = &*metrics;
   CaptureSink sink(files, sinkSettings);
-  std::unique_ptr<ring_buffer, RingBufferFree> ring(
-      ring_buffer__new(probes.ringBufferFd(), onSample, &sink, nullptr));
+  RingBuffer ring(ring_buffer__new(probes.ringBufferFd(), onSample, &sink, nullptr));
   if (!ring) throw RecordError(std::string("cannot open the ring buffer: ") + std::strerror(errno));
   std::fprintf(stderr, "sigrec: recording to %s\n", files.currentPath().c_str());
   notifyReady(files.currentPath());
@@ -161,14 +151,9 @@ int runSession(const Options& opt) {
   LossTracker losses(startNs);
   std::string reason;
   std::optional<int> commandStatus;
-  int drainMs = kIdleDrainMs;
+  RingDrain drain(ring.get());
   for (;;) {
-    // The BPF side never wakes us: this timeout is the drain cadence, short
-    // while events pour in so that a burst cannot fill the ring buffer.
-    ring_buffer__poll(ring.get(), drainMs);
-    int drained = ring_buffer__consume(ring.get());
-    // A full batch (negative) or a large drain: come back at once or soon.
-    drainMs = drained < 0 ? 0 : drained > kBusyDrainRecords ? kBusyDrainMs : kIdleDrainMs;
+    drain.drain();
     const uint64_t now = bootNowNs();
     if (sink.due(now)) {
       auto counters = probes.readCounters();
