@@ -185,6 +185,13 @@ void killZero(const std::string& comm, long n, int jobs, double rate, Expected& 
   ex["sg." + comm + ".none.17"] += jobs;
 }
 
+// A syscall no recorder hooks: what it costs under a tracer is the tax the
+// tracer puts on every syscall of the box (a syscall tracepoint, once
+// enabled, sends all of them through the kernel's slow path).
+void unrelatedSyscalls(long n) {
+  for (long i = 0; i < n; ++i) ::syscall(SYS_getppid);
+}
+
 void forkExit(const std::string& comm, long n, Expected& ex) {
   for (long i = 0; i < n; ++i) {
     pid_t pid = ::fork();
@@ -274,7 +281,7 @@ double cpuSeconds() {
 
 int usage() {
   std::fprintf(stderr,
-               "usage: bench_workload kill|tgkill|kill0|fork|exec|thread|mixed N "
+               "usage: bench_workload kill|tgkill|kill0|getppid|fork|exec|thread|mixed N "
                "[--true PATH] [--jobs J] [--rate OPS_PER_S]\n");
   return 2;
 }
@@ -315,6 +322,8 @@ int main(int argc, char** argv) {
     run("bw-tgkill", [&](auto c) { pingPong(c, true, (n + 1) / 2, ex); });
   else if (workload == "kill0")
     run("bw-kill0", [&](auto c) { killZero(c, n, jobs, rate, ex); });
+  else if (workload == "getppid")
+    run("bw-getppid", [&](auto) { unrelatedSyscalls(n); });
   else if (workload == "fork")
     run("bw-fork", [&](auto c) { forkExit(c, n, ex); });
   else if (workload == "exec")

@@ -57,6 +57,14 @@ enum sr_syscall {
 	SR_SYS_RT_TGSIGQUEUEINFO = 6,
 };
 
+/* How kill-family calls are hooked (bpf/kill_calls.h): chosen by the
+ * loader, a load-time constant of the programs. */
+enum sr_calls_mechanism {
+	SR_CALLS_TRACEPOINTS = 0,
+	SR_CALLS_FEXIT = 1,
+	SR_CALLS_NONE = 2,
+};
+
 /* How signal_generate/deliver received its siginfo: the kernel passes the
  * constants SEND_SIG_NOINFO (0) and SEND_SIG_PRIV (1) instead of a pointer. */
 enum sr_info_kind {

@@ -28,36 +28,6 @@ struct {
 	__uint(max_entries, 16 << 20); /* resized by the loader */
 } events SEC(".maps");
 
-/* A thread inside a kill-family syscall, from enter to exit; enter_ns == 0
- * when it is not inside one. */
-struct inflight {
-	u64 enter_ns;
-	s64 args[4];
-	u32 nr;
-	u32 signals;
-	s32 sig;
-	s32 code; /* the si_code the call's signal carries */
-};
-
-/* Where that state lives. Task storage (v5.11+) is a slot in the task
- * itself: no hash, no bucket lock, freed with the task; the slot stays
- * between calls and is only marked idle. Older kernels use a plain hash,
- * not LRU: an eviction would silently drop a tag, a full map is counted.
- * The loader creates only the one it uses (cfg_task_storage). */
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct inflight);
-} inflight_task SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, u32);
-	__type(value, struct inflight);
-} inflight SEC(".maps");
-
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -103,48 +73,6 @@ static __always_inline void count_loss(int probe)
 		c->lost[probe]++;
 		c->last_loss_ns[probe] = bpf_ktime_get_boot_ns();
 	}
-}
-
-/* The calling thread's in-call state, or NULL when it is not inside a
- * kill-family call. */
-static __always_inline struct inflight *current_call(void)
-{
-	struct inflight *call;
-
-	if (cfg_task_storage) {
-		call = bpf_task_storage_get(&inflight_task, bpf_get_current_task_btf(), 0, 0);
-	} else {
-		u32 tid = (u32)bpf_get_current_pid_tgid();
-
-		call = bpf_map_lookup_elem(&inflight, &tid);
-	}
-	return call && call->enter_ns ? call : NULL;
-}
-
-/* A slot for a call starting now: created on the thread's first call. */
-static __always_inline struct inflight *start_call(void)
-{
-	static const struct inflight idle = {};
-	u32 tid;
-
-	if (cfg_task_storage)
-		return bpf_task_storage_get(&inflight_task, bpf_get_current_task_btf(), 0,
-					    BPF_LOCAL_STORAGE_GET_F_CREATE);
-	tid = (u32)bpf_get_current_pid_tgid();
-	if (bpf_map_update_elem(&inflight, &tid, &idle, BPF_ANY))
-		return NULL;
-	return bpf_map_lookup_elem(&inflight, &tid);
-}
-
-static __always_inline void end_call(struct inflight *call)
-{
-	u32 tid;
-
-	call->enter_ns = 0;
-	if (cfg_task_storage)
-		return;
-	tid = (u32)bpf_get_current_pid_tgid();
-	bpf_map_delete_elem(&inflight, &tid);
 }
 
 /* Never wake the reader: it drains on its own timer, sooner when busy.
@@ -231,8 +159,11 @@ static __always_inline bool want_signal(long sig)
 	return sig >= 1 && sig <= 64 && (cfg_signal_mask & (1ULL << (sig - 1)));
 }
 
-/* Pid and cgroup filters keep an event if the acting process or, for
- * signals and kill calls, the target matches. */
+/* Pid and cgroup filters keep a signal, delivery or kill call if the acting
+ * process or the target matches. They never drop fork, exec and exit: a
+ * sender is any process, and who-killed names it by its command line and
+ * ancestry, which only its exec and fork give (they are a small share of
+ * a recording; signals are the storms). */
 static __always_inline bool want_task(u32 other_pid, u64 other_cgroup)
 {
 	if (cfg_filter_pid) {
@@ -283,59 +214,7 @@ static __always_inline void read_siginfo(struct kernel_siginfo *info, int *code,
 				      bpf_core_field_offset(struct kernel_siginfo, _sifields));
 }
 
-/* Whether TARGET is the process or thread numbered TGID / TID (0: any) in
- * the pid namespace of the calling task, as a kill-family call names it. */
-static __always_inline bool call_targets(struct task_struct *target, int tgid, int tid)
-{
-	struct task_struct *cur = (struct task_struct *)bpf_get_current_task();
-	struct pid *mine = BPF_CORE_READ(cur, thread_pid);
-	unsigned int level = BPF_CORE_READ(mine, level);
-	struct pid_namespace *ns = BPF_CORE_READ(sr_upid_at(mine, level), ns);
-
-	if (tgid && sr_pid_nr_in(target->group_leader->thread_pid, level, ns) != tgid)
-		return false;
-	return !tid || sr_pid_nr_in(target->thread_pid, level, ns) == tid;
-}
-
-/*
- * Whether the signal being generated is the one the kill-family call CALL
- * sends. The kernel builds a call's signal from its arguments: the call's
- * signo, a siginfo with the si_code it sets (SI_USER for kill, SI_TKILL for
- * [t]tgkill, the caller's own for the sigqueueinfo calls), to a target the
- * arguments name in the caller's pid namespace. Anything else generated
- * while the thread is inside the call is not the call's: a timer's or a
- * driver's signal from an interrupt that borrowed the caller as current
- * (SI_TIMER, SEND_SIG_PRIV, another signo or target). Untagged, it is a
- * kernel signal, as it is. (A check of the preempt count for interrupt
- * context would need a per-CPU kernel symbol that kernels built without
- * CONFIG_KALLSYMS_ALL, this machine's among them, do not resolve; the
- * siginfo test needs nothing, and interrupts never send a struct siginfo
- * with SI_USER or SI_TKILL.)
- */
-static __always_inline bool call_sent_signal(const struct inflight *call, int sig,
-					     unsigned int info_kind, int code,
-					     struct task_struct *target)
-{
-	int a0 = (int)call->args[0], a1 = (int)call->args[1];
-
-	if (call->sig != sig || info_kind != SR_INFO_STRUCT || call->code != code)
-		return false;
-	switch (call->nr) {
-	case SR_SYS_KILL:
-		/* pid <= 0 names a process group or every process; a pid
-		 * that is a thread's id names that thread's process. */
-		return a0 <= 0 || call_targets(target, a0, 0) || call_targets(target, 0, a0);
-	case SR_SYS_TKILL:
-		return call_targets(target, 0, a0);
-	case SR_SYS_TGKILL:
-	case SR_SYS_RT_TGSIGQUEUEINFO:
-		return call_targets(target, a0, a1);
-	case SR_SYS_RT_SIGQUEUEINFO:
-		return call_targets(target, a0, 0);
-	default: /* pidfd_send_signal: the descriptor names the target */
-		return true;
-	}
-}
+#include "kill_calls.h"
 
 #define SR_PF_EXITING 0x00000004
 
@@ -375,7 +254,7 @@ static __always_inline void read_cause_facts(struct sr_signal_generate *e, struc
 
 struct generate_args {
 	struct task_struct *task;
-	struct inflight *call;
+	const struct inflight *call;
 	u32 fields[SR_SIFIELDS_LEN / 4];
 	unsigned int info_kind;
 	int sig, code, group, result;
@@ -410,6 +289,7 @@ int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct ta
 {
 	struct generate_args a = {.task = task, .sig = sig, .group = group, .result = result};
 	struct sr_signal_generate *e;
+	struct inflight scratch;
 	long frames;
 
 	SR_TP_TASK(task);
@@ -421,9 +301,7 @@ int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct ta
 
 	/* Tag the signal with the kill-family call that sent it, in the
 	 * kernel, so that the analyzer never guesses its origin. */
-	a.call = current_call();
-	if (a.call && !call_sent_signal(a.call, sig, a.info_kind, a.code, task))
-		a.call = NULL;
+	a.call = signal_call(&scratch, sig, a.info_kind, a.code, task);
 
 	if (a.call || a.info_kind == SR_INFO_STRUCT) {
 		e = reserve(SR_GENERATE_SHORT, SR_PROBE_SIGNAL_GENERATE);
@@ -440,8 +318,6 @@ int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct ta
 		frames = bpf_get_stack(ctx, e->stack, sizeof(e->stack), 0);
 		e->stack_len = frames > 0 ? (u64)frames / 8 : 0;
 	}
-	if (a.call)
-		a.call->signals++;
 	submit(e);
 	return 0;
 }
@@ -469,111 +345,6 @@ int BPF_PROG(on_signal_deliver, int sig, struct kernel_siginfo *info, struct k_s
 	return 0;
 }
 
-/* --- kill-family syscalls: enter remembers the call, exit records it. --- */
-
-/* NARGS matters: the kernel refuses to attach a program that reads past
- * the end of a syscall's record (-EACCES), and kill() has only two args. */
-/* The si_code of the signal a call sends: fixed by the kernel for kill and
- * tkill/tgkill (and pidfd_send_signal without a siginfo), else the one in
- * the caller's siginfo, read now. An unreadable siginfo fails the call
- * (EFAULT): it sends nothing. */
-static __always_inline int call_code(u32 nr, struct trace_event_raw_sys_enter *ctx, int info_arg)
-{
-	const struct kernel_siginfo *uinfo;
-	int code = SR_SI_USER;
-
-	if (nr == SR_SYS_TKILL || nr == SR_SYS_TGKILL)
-		return SR_SI_TKILL;
-	if (info_arg < 0)
-		return SR_SI_USER;
-	uinfo = (const void *)ctx->args[info_arg & 3];
-	if (uinfo)
-		bpf_probe_read_user(&code, sizeof(code), &uinfo->si_code);
-	return code;
-}
-
-static __always_inline int call_enter(struct trace_event_raw_sys_enter *ctx, u32 nr, int nargs,
-				      int sig_arg, int target_arg, int info_arg)
-{
-	struct inflight *call;
-	long sig = (int)ctx->args[sig_arg];
-
-	/* Signal 0 only probes for existence: kept unless a signal filter is set. */
-	if (!(sig == 0 && cfg_signal_mask == ~0ULL) && !want_signal(sig))
-		return 0;
-	if (!want_task(target_arg >= 0 ? (u32)(int)ctx->args[target_arg] : 0, 0))
-		return 0;
-	call = start_call();
-	if (!call) {
-		count_loss(SR_PROBE_INFLIGHT_MAP);
-		return 0;
-	}
-	call->enter_ns = bpf_ktime_get_boot_ns();
-	call->nr = nr;
-	call->sig = sig;
-	call->code = call_code(nr, ctx, info_arg);
-	call->signals = 0;
-	call->args[0] = ctx->args[0];
-	call->args[1] = ctx->args[1];
-	call->args[2] = nargs > 2 ? ctx->args[2] : 0;
-	call->args[3] = nargs > 3 ? ctx->args[3] : 0;
-	return 0;
-}
-
-static __always_inline void emit_call(struct inflight *call, long ret, unsigned int flags)
-{
-	struct sr_kill_call *e = reserve(sizeof(*e), SR_PROBE_KILL_CALL);
-
-	if (!e)
-		return;
-	/* Stamped with the call's entry: a second clock read at exit costs as
-	 * much as the rest of the record on some VMs, and the entry is what
-	 * orders the call before the signals it made. */
-	fill_header_current_at(&e->h, SR_EV_KILL_CALL, call->enter_ns);
-	e->enter_ns = call->enter_ns;
-	e->ret = ret;
-	e->args[0] = call->args[0];
-	e->args[1] = call->args[1];
-	e->args[2] = call->args[2];
-	e->args[3] = call->args[3];
-	e->nr = call->nr;
-	e->signals = call->signals;
-	e->flags = flags;
-	e->pad = 0;
-	submit(e);
-}
-
-static __always_inline int call_exit(struct trace_event_raw_sys_exit *ctx)
-{
-	struct inflight *call = current_call();
-
-	if (!call)
-		return 0;
-	emit_call(call, ctx->ret, 0);
-	end_call(call);
-	return 0;
-}
-
-#define KILL_FAMILY(name, nr, nargs, sig_arg, target_arg, info_arg)               \
-	SEC("tracepoint/syscalls/sys_enter_" #name)                               \
-	int enter_##name(struct trace_event_raw_sys_enter *ctx)                   \
-	{                                                                         \
-		return call_enter(ctx, nr, nargs, sig_arg, target_arg, info_arg); \
-	}                                                                         \
-	SEC("tracepoint/syscalls/sys_exit_" #name)                                \
-	int exit_##name(struct trace_event_raw_sys_exit *ctx)                     \
-	{                                                                         \
-		return call_exit(ctx);                                            \
-	}
-
-/*          syscall            number                    nargs sig target siginfo */
-KILL_FAMILY(kill, SR_SYS_KILL, 2, 1, 0, -1)
-KILL_FAMILY(tkill, SR_SYS_TKILL, 2, 1, -1, -1)
-KILL_FAMILY(tgkill, SR_SYS_TGKILL, 3, 2, 0, -1)
-KILL_FAMILY(pidfd_send_signal, SR_SYS_PIDFD_SEND_SIGNAL, 4, 1, -1, 2)
-KILL_FAMILY(rt_sigqueueinfo, SR_SYS_RT_SIGQUEUEINFO, 3, 1, 0, 2)
-KILL_FAMILY(rt_tgsigqueueinfo, SR_SYS_RT_TGSIGQUEUEINFO, 4, 2, 0, 3)
-
 /* --- process lifecycle --- */
 
 SEC("tp_btf/sched_process_fork")
@@ -586,7 +357,7 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 
 	SR_TP_TASK(parent);
 	SR_TP_TASK(child);
-	if ((thread && !cfg_threads) || !want_task(0, 0))
+	if (thread && !cfg_threads)
 		return 0;
 	e = reserve(sizeof(*e), SR_PROBE_FORK);
 	if (!e)
@@ -618,7 +389,7 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binp
 	long name_len, args_len;
 
 	SR_TP_TASK(task);
-	if (!e || !want_task(0, 0))
+	if (!e)
 		return 0;
 	fill_header(&e->h, SR_EV_EXEC, task);
 	e->cgroup = bpf_get_current_cgroup_id();
@@ -704,7 +475,7 @@ int BPF_PROG(on_exit, struct task_struct *task)
 	}
 
 	group_dead = exit_ends_process(ctx, task);
-	if ((!group_dead && !cfg_threads) || !want_task(0, 0))
+	if (!group_dead && !cfg_threads)
 		return 0;
 
 	e = reserve(sizeof(*e), SR_PROBE_EXIT);

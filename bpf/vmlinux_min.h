@@ -93,14 +93,6 @@ enum cgroup_subsys_id {
 	memory_cgrp_id = 4,
 };
 
-enum bpf_func_id {
-	BPF_FUNC_task_pt_regs = 175,
-};
-
-struct pt_regs {
-	unsigned long orig_ax;
-};
-
 struct signal_struct {
 	atomic_t live;
 };
@@ -110,7 +102,13 @@ struct mm_struct {
 	unsigned long arg_end;
 };
 
+/* x86's thread_info, the first member of task_struct. */
+struct thread_info {
+	u32 status;
+};
+
 struct task_struct {
+	struct thread_info thread_info;
 	unsigned int flags;
 	int pdeath_signal;
 	int pid;
@@ -153,6 +151,24 @@ struct sigaction {
 
 struct k_sigaction {
 	struct sigaction sa;
+};
+
+/* Relocated against the running kernel's BTF (bpf_core_enum_value_exists):
+ * whether it has the helper. */
+enum bpf_func_id {
+	BPF_FUNC_task_pt_regs = 175,
+};
+
+/* x86-64's saved user registers (the kill-family calls read their
+ * arguments from them: docs/kernels.md, "Kill-family calls"). */
+struct pt_regs {
+	unsigned long r10;
+	unsigned long bx;
+	unsigned long cx;
+	unsigned long dx;
+	unsigned long si;
+	unsigned long di;
+	unsigned long orig_ax;
 };
 
 struct linux_binprm {

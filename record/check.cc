@@ -17,7 +17,7 @@ int runCheck(const Options& opt) {
   std::printf("sigrec --check: kernel %s (%s)\n", uts.release, uts.machine);
   ProbeSettings settings;
   try {
-    settings = probeSettings(opt, preflight());
+    settings = probeSettings(opt, preflight(opt.noSyscallHooks));
   } catch (const std::exception& e) {
     std::printf("FAIL  preflight: %s\nresult: nothing can be recorded here\n", e.what());
     return 1;

@@ -10,6 +10,7 @@
 #include "schema/enum_names.h"
 #include "schema/names.h"
 #include "schema/time_format.h"
+#include "schema/visible_text.h"
 
 namespace sigrec::record {
 
@@ -33,7 +34,9 @@ std::string origin(schema::Syscall call) {
   return call == schema::Syscall::NONE ? "kernel" : names::syscallName(call);
 }
 
-std::string logfmtValue(const std::string& v) {
+// Values hold recorded text (comms): shown escaped (schema/visible_text.h).
+std::string logfmtValue(const std::string& raw) {
+  std::string v = names::visibleText(raw);
   if (!v.empty() && v.find_first_of(" \"=") == std::string::npos) return v;
   std::string out = "\"";
   for (char c : v) out += c == '"' ? std::string("\\\"") : std::string(1, c);
@@ -111,7 +114,9 @@ void LivePrinter::emit(const Line& line) {
   if (format_ == Format::kJson) {
     nlohmann::ordered_json row{{"time", line.time}, {"kind", line.kind}};
     for (const auto& [key, value] : line.fields) row[key] = value;
-    fmt::print(out_, "{}\n", row.dump());
+    // JSON escapes control characters itself; bytes that are not UTF-8
+    // become U+FFFD, as in sigan's JSON (docs/sigan.md, "Recorded text").
+    fmt::print(out_, "{}\n", row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   } else if (format_ == Format::kLogfmt) {
     std::string text = "time=" + line.time + " kind=" + line.kind;
     for (const auto& [key, value] : line.fields) text += " " + key + "=" + logfmtValue(value);
@@ -125,7 +130,7 @@ void LivePrinter::emit(const Line& line) {
     for (const auto& [key, value] : line.fields) {
       if (line.table.empty()) detail += (detail.empty() ? "" : "  ") + value;
     }
-    fmt::print(out_, "{:<31} {:<6} {}\n", line.time, line.kind, detail);
+    fmt::print(out_, "{:<31} {:<6} {}\n", line.time, line.kind, names::visibleText(detail));
   }
 }
 

@@ -18,6 +18,8 @@ class LossTracker {
   // previous check: the losses happened after that check and no later than
   // the kernel's last-loss timestamp.
   void check(const std::vector<sr_counters>& perCpu, uint64_t nowNs, CaptureSink& sink);
+  // The same, appending the windows to OUT.
+  void check(const std::vector<sr_counters>& perCpu, uint64_t nowNs, std::vector<LossRecord>& out);
 
  private:
   std::vector<std::array<uint64_t, SR_PROBE_COUNT>> seen_;

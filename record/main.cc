@@ -6,6 +6,7 @@
 
 #include "record/check.h"
 #include "record/child_command.h"
+#include "record/flight_session.h"
 #include "record/options.h"
 #include "record/session.h"
 #include "schema/capture_error.h"
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
   const int failure = options.command.empty() ? 1 : 125;
   try {
     if (options.check) return record::runCheck(options);
+    if (options.flightBytes) return record::runFlightSession(options);
     return record::runSession(options);
   } catch (const record::CommandStartError& e) {
     std::fprintf(stderr, "sigrec: %s\n", e.what());

@@ -84,6 +84,37 @@ uint64_t parseAge(const std::string& text) {
                      "an age such as 90s, 30m, 12h or 14d");
 }
 
+// "5s", "500ms", "2m", "0", or a plain number of seconds.
+uint64_t parseAfterMs(const std::string& text) {
+  if (text == "0" || text == "0s") return 0;
+  return parseScaled(text, "--flight-after", {{"", 1000}, {"s", 1000}, {"ms", 1}, {"m", 60'000}},
+                     "a duration such as 5s, 500ms or 2m");
+}
+
+// --flight-recorder keeps events in memory and writes dumps into a
+// directory: the options of a recording to one file do not apply.
+void checkFlightRecorder(Options& opt, const po::variables_map& vm) {
+  if (!opt.flightBytes) {
+    for (const char* name : {"trigger-on", "flight-after", "flight-keep"}) {
+      if (vm.count(name))
+        throw std::runtime_error(std::string("--") + name + " needs --flight-recorder");
+    }
+    return;
+  }
+  if (opt.flightBytes < (1u << 20)) throw std::runtime_error("--flight-recorder: at least 1M");
+  if (opt.flightKeep == 0) throw std::runtime_error("--flight-keep must be at least 1");
+  for (const char* name : {"max-size", "rotate", "max-total-size", "max-age", "print"}) {
+    if (vm.count(name)) {
+      throw std::runtime_error(std::string("--") + name + " cannot be used with --flight-recorder");
+    }
+  }
+  if (!opt.command.empty()) {
+    throw std::runtime_error("--flight-recorder records the whole machine, not a command after --");
+  }
+  if (opt.output.empty())
+    opt.output.assign(1, '.');  // not = ".": a false -Wrestrict in g++ 12 (GCC bug 105329)
+}
+
 // --rotate and the retention limits that only make sense with it.
 void checkRotation(const Options& opt) {
   if (opt.rotate == 1 || (opt.rotate && !opt.maxSizeBytes)) {
@@ -122,7 +153,8 @@ Options parseOptions(int argc, char** argv) {
   }
   for (int i = split + 1; i < argc; ++i) opt.command.emplace_back(argv[i]);
 
-  std::string signals, redact = "none", maxSize, maxTotalSize, maxAge;
+  std::string signals, redact = "none", maxSize, maxTotalSize, maxAge, flight, flightAfter;
+  std::vector<std::string> triggers;
   po::options_description desc(kUsage);
   // clang-format off: one option per line reads better than the packed form.
   desc.add_options()("help,h", "show this help")("version,V", "show the version")(
@@ -130,10 +162,16 @@ Options parseOptions(int argc, char** argv) {
       "duration,d", po::value<double>(), "stop after this many seconds")(
       "signal,s", po::value(&signals),
       "record only these signals, e.g. TERM,KILL,9 (kill calls with signal 0 are then dropped)")(
-      "pid,p", po::value(&opt.filterPid), "record only events whose actor or target is this pid")(
+      "pid,p", po::value(&opt.filterPid),
+      "record only signals and kill calls whose actor or target is this pid (forks, execs and "
+      "exits of every process are kept: they name the senders)")(
       "cgroup,c", po::value(&opt.filterCgroup),
-      "record only events whose actor or target is in this cgroup v2 directory")(
+      "record only signals and kill calls whose actor or target is in this cgroup v2 directory "
+      "(forks, execs and exits of every process are kept)")(
       "threads,t", po::bool_switch(&opt.threads), "also record thread creation and thread exits")(
+      "no-syscall-hooks", po::bool_switch(&opt.noSyscallHooks),
+      "hook no syscall: kill-family calls are seen only through the signals they send (failed "
+      "calls and kill(pid, 0) probes are not recorded)")(
       "ring-buffer-mb", po::value(&opt.ringBufferMb),
       "ring buffer size in MiB, a power of two (default 16)")(
       "max-size", po::value(&maxSize),
@@ -147,6 +185,18 @@ Options parseOptions(int argc, char** argv) {
       "with --rotate: also remove files last written longer ago than this, e.g. 12h, 14d")(
       "metrics", po::value(&opt.metricsPath),
       "write counters for node_exporter's textfile collector to this FILE.prom every 5 s")(
+      "flight-recorder", po::value(&flight),
+      "keep the newest events in this much memory, e.g. 64M, and write a capture into the -o "
+      "directory (default .) only on SIGUSR1 or a --trigger-on")(
+      "trigger-on", po::value(&triggers)->composing(),
+      "with --flight-recorder, also dump on: death (a process dies of a signal), "
+      "death:KEY=VALUE,... with keys comm, signal, cgroup and unit (all must hold, e.g. "
+      "death:comm=nginx,signal=KILL), or oom; repeatable")(
+      "flight-after", po::value(&flightAfter),
+      "with --flight-recorder: keep writing a dump this long after its trigger (default 5s)")(
+      "flight-keep", po::value(&opt.flightKeep),
+      "with --flight-recorder: keep the newest N dumps in the -o directory, earlier runs' "
+      "included (default 20)")(
       "redact", po::value(&redact),
       "command lines: none (default), args (keep argv[0] only), values (mask NAME=VALUE and "
       "secret-looking flags)")(
@@ -207,6 +257,11 @@ Options parseOptions(int argc, char** argv) {
   }
   checkRotation(opt);
   if (split < argc && opt.command.empty()) throw std::runtime_error("no command after --");
+  if (!flight.empty()) opt.flightBytes = parseSize(flight, "--flight-recorder");
+  if (!flightAfter.empty()) opt.flightAfterMs = parseAfterMs(flightAfter);
+  for (const auto& trigger : triggers) parseTrigger(trigger, opt.triggers);
+  checkFlightRecorder(opt, vm);
+  if (opt.flightBytes) return opt;  // the output is a directory of dumps
   if (opt.output.empty()) opt.output = defaultOutput();
   // With --rotate, files of an earlier run join the rotation and numbering
   // goes on after them: nothing is overwritten.

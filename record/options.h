@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "record/flight_trigger.h"
 #include "record/redaction.h"
 
 namespace sigrec::record {
@@ -16,8 +17,9 @@ struct Options {
   std::vector<std::string> command;   // run this under recording, then stop
   uint64_t signalMask = ~0ULL;        // bit n-1 = record signal n
   uint32_t filterPid = 0;
-  std::string filterCgroup;  // cgroup v2 path; resolved to an id later
-  bool threads = false;      // per-thread exits and clones too
+  std::string filterCgroup;     // cgroup v2 path; resolved to an id later
+  bool threads = false;         // per-thread exits and clones too
+  bool noSyscallHooks = false;  // kill-family calls only from their signals
   uint32_t ringBufferMb = 16;
   uint64_t maxSizeBytes = 0;   // per file; 0 = unlimited
   uint32_t rotate = 0;         // keep this many files (>= 2) instead of stopping
@@ -26,6 +28,11 @@ struct Options {
   Redaction redaction = Redaction::kNone;
   std::string print;        // "" = off, else table | logfmt | json
   std::string metricsPath;  // --metrics FILE.prom; "" = off
+  uint64_t flightBytes =
+      0;  // --flight-recorder SIZE; 0 = record to a file; output is then a directory
+  uint64_t flightAfterMs = 5000;  // --flight-after: a dump's time after its trigger
+  uint32_t flightKeep = 20;       // --flight-keep: dumps kept in the output directory
+  FlightTriggers triggers;        // --trigger-on, besides SIGUSR1
   bool verbose = false;
   bool check = false;             // --check: test every program, record nothing
   bool force = false;             // --force: overwrite an existing capture

@@ -38,10 +38,10 @@ uint64_t cgroupId(const std::string& path) {
 
 }  // namespace
 
-KernelFeatures preflight() {
+KernelFeatures preflight(bool noSyscallHooks) {
   checkPrivileges();
   checkKernel();
-  return probeKernelFeatures(ensureTracefs());
+  return probeKernelFeatures(ensureTracefs(), noSyscallHooks);
 }
 
 ProbeSettings probeSettings(const Options& opt, KernelFeatures features) {

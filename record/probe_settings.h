@@ -9,8 +9,9 @@
 namespace sigrec::record {
 
 // Every check made before loading (privileges, kernel version, BTF,
-// tracefs), then the kernel's features. Throws RecordError.
-KernelFeatures preflight();
+// tracefs), then the kernel's features (NO_SYSCALL_HOOKS: --no-syscall-hooks).
+// Throws RecordError.
+KernelFeatures preflight(bool noSyscallHooks);
 
 ProbeSettings probeSettings(const Options& opt, KernelFeatures features);
 

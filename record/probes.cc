@@ -1,6 +1,7 @@
 #include "record/probes.h"
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include <algorithm>
@@ -74,6 +75,50 @@ sigrec_bpf* openSkeleton(const VerifierLog& log) {
   return skel;
 }
 
+// The kill-family programs of each mechanism (bpf/kill_calls.h).
+bool isTracepointCall(std::string_view program) {
+  return program.starts_with("enter_") || program.starts_with("exit_");
+}
+bool isFexitCall(std::string_view program) {
+  return program.starts_with("fexit_");
+}
+constexpr std::string_view kIa32Prefix = "fexit_ia32_";
+
+// The i386 entry points are hooked only if the kernel has every one of them
+// (IA32 emulation): a call whose exit is not hooked would leave its state
+// behind. Their names are the programs' attach targets.
+bool kernelHasIa32Calls(const bpf_object* obj) {
+  std::unique_ptr<struct btf, decltype(&btf__free)> vmlinux(btf__load_vmlinux_btf(), btf__free);
+  if (!vmlinux) return false;
+  bpf_program* prog = nullptr;
+  while ((prog = bpf_object__next_program(obj, prog))) {
+    std::string_view section = bpf_program__section_name(prog);
+    if (!std::string_view(bpf_program__name(prog)).starts_with(kIa32Prefix)) continue;
+    std::string target(section.substr(section.find('/') + 1));
+    if (btf__find_by_name_kind(vmlinux.get(), target.c_str(), BTF_KIND_FUNC) <= 0) return false;
+  }
+  return true;
+}
+
+// Loads only the programs of the chosen kill-call mechanism.
+void configureKillCalls(sigrec_bpf* skel, KillCalls mechanism) {
+  auto* ro = skel->rodata;
+  ro->cfg_kill_calls = mechanism == KillCalls::kFexit  ? SR_CALLS_FEXIT
+                       : mechanism == KillCalls::kNone ? SR_CALLS_NONE
+                                                       : SR_CALLS_TRACEPOINTS;
+  ro->cfg_ia32_calls = mechanism == KillCalls::kFexit && kernelHasIa32Calls(skel->obj);
+  bpf_program* prog = nullptr;
+  while ((prog = bpf_object__next_program(skel->obj, prog))) {
+    std::string_view name = bpf_program__name(prog);
+    if (isTracepointCall(name)) {
+      bpf_program__set_autoload(prog, mechanism == KillCalls::kSyscallTracepoints);
+    } else if (isFexitCall(name)) {
+      bpf_program__set_autoload(prog, mechanism == KillCalls::kFexit &&
+                                          (!name.starts_with(kIa32Prefix) || ro->cfg_ia32_calls));
+    }
+  }
+}
+
 void configure(sigrec_bpf* skel, const ProbeSettings& settings) {
   const KernelFeatures& f = settings.features;
   auto* ro = skel->rodata;
@@ -84,6 +129,7 @@ void configure(sigrec_bpf* skel, const ProbeSettings& settings) {
   ro->cfg_exit_has_group_dead = f.exitGroupDead == ExitGroupDead::kTracepointArgument;
   ro->cfg_task_storage = f.inflight == InflightState::kTaskStorage;
   ro->cfg_current_task_btf = f.currentTaskBtf;
+  configureKillCalls(skel, f.killCalls);
   bpf_map__set_max_entries(skel->maps.events, settings.ringBufferBytes);
   // Only the maps the programs use are created; the others' uses are dead
   // code to the verifier (the cfg_* above are load-time constants).
@@ -96,7 +142,10 @@ void configure(sigrec_bpf* skel, const ProbeSettings& settings) {
 std::string whatItRecords(std::string_view program) {
   if (program == "on_signal_generate") return "signals generated";
   if (program == "on_signal_deliver") return "signal deliveries";
-  if (program.starts_with("enter_") || program.starts_with("exit_")) {
+  if (program.starts_with(kIa32Prefix)) {
+    return "i386 " + std::string(program.substr(kIa32Prefix.size())) + "() calls";
+  }
+  if (isTracepointCall(program) || isFexitCall(program)) {
     return std::string(program.substr(program.find('_') + 1)) + "() calls";
   }
   if (program == "on_fork") return "forks";
@@ -164,7 +213,7 @@ int probeOf(std::string_view program) {
   if (program == "on_exec") return SR_PROBE_EXEC;
   if (program == "on_exit") return SR_PROBE_EXIT;
   if (program == "on_mark_victim") return SR_PROBE_OOM;
-  return SR_PROBE_KILL_CALL;  // enter_* and exit_* of the kill-family calls
+  return SR_PROBE_KILL_CALL;  // enter_*, exit_* and fexit_* of the kill-family calls
 }
 
 }  // namespace
@@ -244,9 +293,11 @@ std::vector<ProgramCheck> Probes::checkEach(const ProbeSettings& settings) {
   {
     VerifierLog log;
     std::unique_ptr<sigrec_bpf, Destroy> skel(openSkeleton(log));
+    configure(skel.get(), settings);  // the programs this kernel's mechanisms use
     bpf_program* prog = nullptr;
-    while ((prog = bpf_object__next_program(skel->obj, prog)))
-      names.emplace_back(bpf_program__name(prog));
+    while ((prog = bpf_object__next_program(skel->obj, prog))) {
+      if (bpf_program__autoload(prog)) names.emplace_back(bpf_program__name(prog));
+    }
   }
   std::vector<ProgramCheck> checks;
   checks.reserve(names.size());

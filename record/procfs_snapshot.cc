@@ -108,10 +108,8 @@ std::optional<ProcEntry> readProcess(const std::string& procRoot, uint32_t pid) 
   return p;
 }
 
-void takeSnapshot(schema::ProcessSnapshot::Builder snapshot, Redaction redaction,
-                  const std::string& procRoot) {
+std::vector<ProcEntry> readAllProcesses(const std::string& procRoot, uint32_t* unreadable) {
   std::vector<ProcEntry> procs;
-  uint32_t unreadable = 0;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(procRoot, ec)) {
     const std::string name = entry.path().filename().string();
@@ -119,33 +117,42 @@ void takeSnapshot(schema::ProcessSnapshot::Builder snapshot, Redaction redaction
     auto [end, err] = std::from_chars(name.data(), name.data() + name.size(), pid);
     if (err != std::errc() || end != name.data() + name.size()) continue;
     if (auto p = readProcess(procRoot, pid)) {
-      redactArgv(p->cmdline, redaction);
       procs.push_back(std::move(*p));
-    } else {
-      ++unreadable;
+    } else if (unreadable) {
+      ++*unreadable;
     }
   }
+  return procs;
+}
 
-  const uint64_t tickNs = 1'000'000'000ull / static_cast<uint64_t>(::sysconf(_SC_CLK_TCK));
+uint64_t clockTickNs() {
+  return 1'000'000'000ull / static_cast<uint64_t>(::sysconf(_SC_CLK_TCK));
+}
+
+void fillProcess(const ProcEntry& p, schema::Process::Builder out) {
+  out.setPid(p.pid);
+  out.setPpid(p.ppid);
+  out.setStartNs(p.startTicks * clockTickNs());
+  out.setComm(p.comm);
+  out.setExe(p.exe);
+  auto args = out.initCmdline(static_cast<unsigned>(p.cmdline.size()));
+  for (size_t a = 0; a < p.cmdline.size(); ++a) args.set(static_cast<unsigned>(a), p.cmdline[a]);
+  out.setCmdlineTruncated(p.cmdlineTruncated);
+  out.setUid(p.uid);
+  out.setCgroup(p.cgroup);
+  out.setNsPid(p.nsPid);
+  out.setPidNs(p.pidNs);
+}
+
+void takeSnapshot(schema::ProcessSnapshot::Builder snapshot, Redaction redaction,
+                  const std::string& procRoot) {
+  uint32_t unreadable = 0;
+  std::vector<ProcEntry> procs = readAllProcesses(procRoot, &unreadable);
+  for (auto& p : procs) redactArgv(p.cmdline, redaction);
   snapshot.setTakenBootNs(bootNowNs());
   snapshot.setUnreadable(unreadable);
   auto list = snapshot.initProcesses(static_cast<unsigned>(procs.size()));
-  for (size_t i = 0; i < procs.size(); ++i) {
-    const ProcEntry& p = procs[i];
-    auto out = list[static_cast<unsigned>(i)];
-    out.setPid(p.pid);
-    out.setPpid(p.ppid);
-    out.setStartNs(p.startTicks * tickNs);
-    out.setComm(p.comm);
-    out.setExe(p.exe);
-    auto args = out.initCmdline(static_cast<unsigned>(p.cmdline.size()));
-    for (size_t a = 0; a < p.cmdline.size(); ++a) args.set(static_cast<unsigned>(a), p.cmdline[a]);
-    out.setCmdlineTruncated(p.cmdlineTruncated);
-    out.setUid(p.uid);
-    out.setCgroup(p.cgroup);
-    out.setNsPid(p.nsPid);
-    out.setPidNs(p.pidNs);
-  }
+  for (size_t i = 0; i < procs.size(); ++i) fillProcess(procs[i], list[static_cast<unsigned>(i)]);
 }
 
 }  // namespace sigrec::record

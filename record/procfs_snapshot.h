@@ -30,6 +30,17 @@ struct ProcEntry {
 // Reads one process from PROC_ROOT/PID; nullopt if it vanished meanwhile.
 std::optional<ProcEntry> readProcess(const std::string& procRoot, uint32_t pid);
 
+// Every process under PROC_ROOT; those that vanished or could not be read
+// are counted in UNREADABLE.
+std::vector<ProcEntry> readAllProcesses(const std::string& procRoot = "/proc",
+                                        uint32_t* unreadable = nullptr);
+
+// The length of a clock tick (USER_HZ), the unit of ProcEntry::startTicks.
+uint64_t clockTickNs();
+
+// One snapshot entry; start times in ns, rounded down to a tick.
+void fillProcess(const ProcEntry& p, schema::Process::Builder out);
+
 // Reads every process under PROC_ROOT into SNAPSHOT.
 void takeSnapshot(schema::ProcessSnapshot::Builder snapshot, Redaction redaction = Redaction::kNone,
                   const std::string& procRoot = "/proc");

@@ -18,6 +18,7 @@
 #include <string_view>
 
 #include "record/capture_files.h"
+#include "record/capture_header.h"
 #include "record/capture_sink.h"
 #include "record/child_command.h"
 #include "record/host_info.h"
@@ -29,6 +30,7 @@
 #include "record/probes.h"
 #include "record/procfs_snapshot.h"
 #include "record/record_error.h"
+#include "record/ring_drain.h"
 #include "record/service_notify.h"
 #include "record/version.h"
 #include "schema/capture_writer.h"
@@ -37,12 +39,6 @@ namespace sigrec::record {
 namespace {
 
 std::atomic<int> gStopSignal{0};
-
-// Drain cadence: every 50 ms, or every 5 ms after a drain of more than 4096
-// records (about 0.5 MiB: at that rate a 16 MiB buffer would last ~1.5 s).
-constexpr int kIdleDrainMs = 50;
-constexpr int kBusyDrainMs = 5;
-constexpr int kBusyDrainRecords = 4096;
 
 void onStopSignal(int sig) {
   gStopSignal.store(sig);
@@ -55,10 +51,6 @@ void installStopHandlers() {
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) ::sigaction(sig, &sa, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
 }
-
-struct RingBufferFree {
-  void operator()(ring_buffer* rb) const { ring_buffer__free(rb); }
-};
 
 // Once the batch is full, stop this drain (a negative return makes libbpf
 // stop consuming): the batch is handed off before more is read, so one
@@ -80,35 +72,6 @@ struct RemoveUnlessKept {
     if (!keep) ::unlink(path.c_str());
   }
 };
-
-void writeInfo(capture::CaptureWriter& writer, const Options& opt, const ProbeSettings& settings,
-               uint64_t startNs, uint32_t sequence) {
-  capnp::MallocMessageBuilder message;
-  auto info = message.initRoot<schema::CaptureInfo>();
-  fillHostInfo(info);
-  info.setRecorderVersion(kVersion);
-  auto args = info.initRecorderArgs(static_cast<unsigned>(opt.args.size()));
-  for (size_t i = 0; i < opt.args.size(); ++i) args.set(static_cast<unsigned>(i), opt.args[i]);
-  std::vector<std::string> commandLine = opt.command;
-  redactArgv(commandLine, opt.redaction);
-  auto command = info.initCommand(static_cast<unsigned>(commandLine.size()));
-  for (size_t i = 0; i < commandLine.size(); ++i)
-    command.set(static_cast<unsigned>(i), commandLine[i]);
-  info.setStartBootNs(startNs);
-  info.setSignalMask(settings.signalMask);
-  info.setFilterPid(settings.filterPid);
-  info.setFilterCgroupId(settings.filterCgroupId);
-  info.setThreads(settings.threads);
-  info.setRingBufferBytes(settings.ringBufferBytes);
-  info.setFileSequence(sequence);
-  const auto features = settings.features.describe();
-  auto list = info.initKernelFeatures(static_cast<unsigned>(features.size()));
-  for (size_t i = 0; i < features.size(); ++i) {
-    list[static_cast<unsigned>(i)].setName(features[i].first);
-    list[static_cast<unsigned>(i)].setValue(features[i].second);
-  }
-  writer.write(capture::FrameType::kInfo, message);
-}
 
 void writeSnapshot(capture::CaptureWriter& writer, Redaction redaction) {
   capnp::MallocMessageBuilder message;
@@ -146,7 +109,7 @@ void printSummary(const std::string& reason, uint64_t events, uint64_t lost,
 }  // namespace
 
 int runSession(const Options& opt) {
-  const ProbeSettings settings = probeSettings(opt, preflight());
+  const ProbeSettings settings = probeSettings(opt, preflight(opt.noSyscallHooks));
 
   // The file is created before the probes load, so an unwritable path fails
   // fast; it is removed again if loading fails.
@@ -175,8 +138,7 @@ int runSession(const Options& opt) {
   }
   if (metrics) sinkSettings.metrics = &*metrics;
   CaptureSink sink(files, sinkSettings);
-  std::unique_ptr<ring_buffer, RingBufferFree> ring(
-      ring_buffer__new(probes.ringBufferFd(), onSample, &sink, nullptr));
+  RingBuffer ring(ring_buffer__new(probes.ringBufferFd(), onSample, &sink, nullptr));
   if (!ring) throw RecordError(std::string("cannot open the ring buffer: ") + std::strerror(errno));
   std::fprintf(stderr, "sigrec: recording to %s\n", files.currentPath().c_str());
   notifyReady(files.currentPath());
@@ -189,14 +151,9 @@ int runSession(const Options& opt) {
   LossTracker losses(startNs);
   std::string reason;
   std::optional<int> commandStatus;
-  int drainMs = kIdleDrainMs;
+  RingDrain drain(ring.get());
   for (;;) {
-    // The BPF side never wakes us: this timeout is the drain cadence, short
-    // while events pour in so that a burst cannot fill the ring buffer.
-    ring_buffer__poll(ring.get(), drainMs);
-    int drained = ring_buffer__consume(ring.get());
-    // A full batch (negative) or a large drain: come back at once or soon.
-    drainMs = drained < 0 ? 0 : drained > kBusyDrainRecords ? kBusyDrainMs : kIdleDrainMs;
+    drain.drain();
     const uint64_t now = bootNowNs();
     if (sink.due(now)) {
       auto counters = probes.readCounters();

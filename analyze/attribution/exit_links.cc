@@ -4,15 +4,8 @@ namespace sigrec::analyze {
 namespace {
 
 // Each rule with ?1 = the capture's id, in this order (later ones read what
-// earlier ones filled).
+// earlier ones filled), after oom_kills.victim_id (linkOomVictims).
 constexpr const char* kRules[] = {
-    // The OOM victim: only a pid is recorded; the instance alive at the kill
-    // (the victim is chosen alive, so its exit is not before).
-    "UPDATE oom_kills SET victim_id = (SELECT p.id FROM processes p"
-    " WHERE p.capture_id = oom_kills.capture_id AND p.pid = oom_kills.victim_pid"
-    " AND p.start_ns <= oom_kills.time_ns"
-    " AND (p.exit_ns IS NULL OR p.exit_ns >= oom_kills.time_ns) ORDER BY p.start_ns DESC"
-    " LIMIT 1) WHERE capture_id = ?1",
     // Cause of a death by signal N: the latest generation of N for that
     // process before the exit; one that was delivered beats one that found
     // the signal already pending.

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "analyze/process_resolver.h"
+#include "analyze/import/process_resolver.h"
 #include "schema/capture.capnp.h"
 
 namespace sigrec::analyze {

@@ -1,8 +1,11 @@
 #include "analyze/import/capture_registry.h"
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
-#include "analyze/import_names.h"
+#include <ctime>
+
+#include "analyze/import/import_names.h"
 #include "analyze/store/tables.h"
 
 namespace sigrec::analyze {
@@ -19,12 +22,12 @@ CaptureClaim claimCapture(Db& db, const std::string& key, uint64_t fileSize) {
   existing.bind(1, key);
   CaptureClaim claim;
   if (!existing.step()) return claim;
-  if (fileSize <= static_cast<uint64_t>(existing.getInt(1))) {
+  if (fileSize <= static_cast<uint64_t>(existing.getInt("file_size"))) {
     claim.skipped = true;
-    claim.existingId = existing.getInt(0);
+    claim.existingId = existing.getInt("id");
     return claim;
   }
-  deleteCapture(db, existing.getInt(0));
+  deleteCapture(db, existing.getInt("id"));
   claim.replaced = true;
   return claim;
 }
@@ -39,35 +42,34 @@ void deleteCapture(Db& db, int64_t id) {
 
 int64_t insertCapture(Db& db, const NewCapture& c,
                       std::optional<schema::CaptureInfo::Reader> info) {
-  auto ins = db.prepare(
-      "INSERT INTO captures (capture_key, path, file_size, format_version, hostname,"
-      " kernel_release, kernel_version, machine, boot_id, boot_to_wall_ns, recorder_version,"
-      " recorder_args, command, start_ns, clock_ticks_per_second, signal_mask, filter_pid,"
-      " filter_cgroup_id, threads, ring_buffer_bytes, file_sequence, kernel_features, imported_at)"
-      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-      " strftime('%Y-%m-%dT%H:%M:%SZ','now'))");
-  ins.bind(1, c.key).bind(2, c.path).bind(3, c.fileSize).bind(4, c.formatVersion);
+  auto ins = db.prepare(store::insertSql("captures"));
+  ins.bind("imported_at"_col, fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::time(nullptr))))
+      .bind("trailer"_col, 0);  // until the trailer is read
+  ins.bind("capture_key"_col, c.key)
+      .bind("path"_col, c.path)
+      .bind("file_size"_col, c.fileSize)
+      .bind("format_version"_col, c.formatVersion);
   if (info) {
-    ins.bind(5, info->getHostname().cStr())
-        .bind(6, info->getKernelRelease().cStr())
-        .bind(7, info->getKernelVersion().cStr())
-        .bind(8, info->getMachine().cStr())
-        .bind(9, info->getBootId().cStr())
-        .bind(10, static_cast<int64_t>(info->getBootToWallNs()))
-        .bind(11, info->getRecorderVersion().cStr())
-        .bind(12, argsJson(info->getRecorderArgs()))
-        .bind(13, joinArgs(info->getCommand()))
-        .bind(14, info->getStartBootNs())
-        .bind(15, info->getClockTicksPerSecond())
-        .bind(16, info->getSignalMask())
-        .bind(17, info->getFilterPid())
-        .bind(18, info->getFilterCgroupId())
-        .bind(19, info->getThreads())
-        .bind(20, info->getRingBufferBytes())
-        .bind(21, info->getFileSequence())
-        .bind(22, featuresJson(info->getKernelFeatures()));
+    ins.bind("hostname"_col, info->getHostname().cStr())
+        .bind("kernel_release"_col, info->getKernelRelease().cStr())
+        .bind("kernel_version"_col, info->getKernelVersion().cStr())
+        .bind("machine"_col, info->getMachine().cStr())
+        .bind("boot_id"_col, info->getBootId().cStr())
+        .bind("boot_to_wall_ns"_col, static_cast<int64_t>(info->getBootToWallNs()))
+        .bind("recorder_version"_col, info->getRecorderVersion().cStr())
+        .bind("recorder_args"_col, argsJson(info->getRecorderArgs()))
+        .bind("command"_col, joinArgs(info->getCommand()))
+        .bind("start_ns"_col, info->getStartBootNs())
+        .bind("clock_ticks_per_second"_col, info->getClockTicksPerSecond())
+        .bind("signal_mask"_col, info->getSignalMask())
+        .bind("filter_pid"_col, info->getFilterPid())
+        .bind("filter_cgroup_id"_col, info->getFilterCgroupId())
+        .bind("threads"_col, info->getThreads())
+        .bind("ring_buffer_bytes"_col, info->getRingBufferBytes())
+        .bind("file_sequence"_col, info->getFileSequence())
+        .bind("kernel_features"_col, featuresJson(info->getKernelFeatures()));
   } else {
-    ins.bind(10, int64_t{0});
+    ins.bind("boot_to_wall_ns"_col, int64_t{0});
   }
   ins.run();
   return db.lastInsertId();

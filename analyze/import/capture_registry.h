@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "analyze/db.h"
+#include "analyze/store/db.h"
 #include "schema/capture.capnp.h"
 
 namespace sigrec::analyze {

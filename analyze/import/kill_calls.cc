@@ -10,18 +10,14 @@ using names::syscallName;
 using schema::Event;
 
 KillCalls::KillCalls(RowWriter& rows, ProcessResolver& procs, NameCache& names,
-                     SignalTracker& signals, int64_t captureId, int64_t nextId)
+                     SignalTracker& signals, int64_t captureId, int64_t nextId, bool returnsSeen)
     : procs_(procs),
       names_(names),
       signals_(signals),
       captureId_(captureId),
       nextId_(nextId),
-      insKill_(rows.prepare(store::insertSql(
-          "kill_calls",
-          "capture_id time_ns enter_ns cpu syscall caller_id caller_pid caller_tid "
-          "caller_comm caller_uid arg0 arg1 arg2 arg3 signo signal_name target_pid "
-          "target_tid ret errno_name signals target_id id target_host_pid target_host_tid "
-          "returned"))) {}
+      returnsSeen_(returnsSeen),
+      insKill_(rows.prepare(store::insertSql("kill_calls"))) {}
 
 void KillCalls::call(Event::Reader ev, ProcessInstance& caller, uint64_t t) {
   auto k = ev.getKillCall();
@@ -34,33 +30,43 @@ void KillCalls::call(Event::Reader ev, ProcessInstance& caller, uint64_t t) {
                                         refusedAsNoProcess(k.getRet(), k.getNoReturn()));
   // time_ns is the entry: what 2.x recorders stamp the event with; 1.x ones
   // stamped the exit, so captures of both versions read the same.
-  insKill_.bind(1, captureId_)
-      .bind(2, k.getEnterNs() != 0 ? k.getEnterNs() : t)
-      .bind(3, k.getEnterNs())
-      .bind(4, ev.getCpu())
-      .bindStatic(5, syscallName(k.getSyscall()))
-      .bind(6, caller.id)
-      .bind(7, ev.getPid())
-      .bind(8, ev.getTid())
-      .bindStatic(9, ev.getComm().cStr())
-      .bind(10, ev.getUid())
-      .bind(11, a0)
-      .bind(12, a1)
-      .bind(13, a2)
-      .bind(14, k.getArg3())
-      .bind(15, signo);
-  if (signo) insKill_.bindStatic(16, names_.signal(static_cast<int>(*signo)));
-  insKill_.bind(17, targetPid).bind(18, targetTid).bind(19, k.getRet());
-  if (k.getRet() < 0) insKill_.bindStatic(20, names_.errnoName(static_cast<int>(-k.getRet())));
+  insKill_.bind("capture_id"_col, captureId_)
+      .bind("time_ns"_col, k.getEnterNs() != 0 ? k.getEnterNs() : t)
+      .bind("enter_ns"_col, k.getEnterNs())
+      .bind("cpu"_col, ev.getCpu())
+      .bindStatic("syscall"_col, syscallName(k.getSyscall()))
+      .bind("caller_id"_col, caller.id)
+      .bind("caller_pid"_col, ev.getPid())
+      .bind("caller_tid"_col, ev.getTid())
+      .bindStatic("caller_comm"_col, ev.getComm().cStr())
+      .bind("caller_uid"_col, ev.getUid())
+      .bind("arg0"_col, a0)
+      .bind("arg1"_col, a1)
+      .bind("arg2"_col, a2)
+      .bind("arg3"_col, k.getArg3())
+      .bind("signo"_col, signo);
+  if (signo) insKill_.bindStatic("signal_name"_col, names_.signal(static_cast<int>(*signo)));
+  insKill_.bind("target_pid"_col, targetPid).bind("target_tid"_col, targetTid);
+  if (returnsSeen_) insKill_.bind("ret"_col, k.getRet());  // else NULL: not seen
+  if (returnsSeen_ && k.getRet() < 0)
+    insKill_.bindStatic("errno_name"_col, names_.errnoName(static_cast<int>(-k.getRet())));
   const int64_t killId = nextId_++;
-  insKill_.bind(21, k.getSignals())
-      .bind(22, target.id)
-      .bind(23, killId)
-      .bind(24, target.hostPid)
-      .bind(25, target.hostTid)
-      .bind(26, !k.getNoReturn())
+  insKill_.bind("signals"_col, k.getSignals())
+      .bind("target_id"_col, target.id)
+      .bind("id"_col, killId)
+      .bind("target_host_pid"_col, target.hostPid)
+      .bind("target_host_tid"_col, target.hostTid)
+      .bind("returned"_col, !k.getNoReturn())
       .run();
   signals_.killCall({ev.getTid(), k.getEnterNs()}, killId);
+}
+
+bool KillCalls::returnsSeen(std::optional<schema::CaptureInfo::Reader> info) {
+  if (!info) return true;
+  for (auto f : info->getKernelFeatures()) {
+    if (f.getName() == "kill_calls") return f.getValue() != "none";
+  }
+  return true;
 }
 
 // Targets of kill calls were written during the load from what was known at
@@ -88,15 +94,21 @@ void KillCalls::relinkTargets(Db& db) {
       " OR target_tid IN temp.sigan_dirty_numbers OR caller_id IN temp.sigan_dirty_callers)");
   select.bind(1, captureId_);
   while (select.step())
-    calls.push_back({select.getInt(0), select.getInt(1), select.getInt(2), select.getInt(3),
-                     select.getOptInt(4), select.getOptInt(5), select.getInt(6) != 0});
+    calls.push_back({select.getInt("id"), select.getInt("caller_id"), select.getInt("enter_ns"),
+                     select.getInt("ret"), select.getOptInt("target_pid"),
+                     select.getOptInt("target_tid"), select.getInt("returned") != 0});
   auto update = db.prepare(
-      "UPDATE kill_calls SET target_id = ?, target_host_pid = ?, target_host_tid = ? WHERE id = ?");
+      "UPDATE kill_calls SET target_id = :target_id, target_host_pid = :target_host_pid,"
+      " target_host_tid = :target_host_tid WHERE id = :id");
   for (const Call& c : calls) {
     KillTarget target =
         resolveKillTarget(procs_, procs_.byId(c.callerId), {std::nullopt, c.pid, c.tid},
                           static_cast<uint64_t>(c.enterNs), refusedAsNoProcess(c.ret, !c.returned));
-    update.bind(1, target.id).bind(2, target.hostPid).bind(3, target.hostTid).bind(4, c.id).run();
+    update.bind("target_id"_col, target.id)
+        .bind("target_host_pid"_col, target.hostPid)
+        .bind("target_host_tid"_col, target.hostTid)
+        .bind("id"_col, c.id)
+        .run();
   }
   db.exec("DROP TABLE temp.sigan_dirty_numbers; DROP TABLE temp.sigan_dirty_callers");
 }

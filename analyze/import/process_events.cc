@@ -1,6 +1,6 @@
 #include "analyze/import/process_events.h"
 
-#include "analyze/import_names.h"
+#include "analyze/import/import_names.h"
 #include "analyze/store/tables.h"
 #include "schema/names.h"
 
@@ -13,26 +13,11 @@ ProcessEvents::ProcessEvents(RowWriter& rows, ProcessResolver& procs, NameCache&
     : procs_(procs),
       names_(names),
       captureId_(captureId),
-      insFork_(rows.prepare(store::insertSql(
-          "forks",
-          "capture_id time_ns cpu parent_id parent_pid parent_tid parent_comm child_id "
-          "child_pid child_tid child_start_ns thread child_ns_pid child_ns_tid pid_ns "
-          "child_cgroup_id child_cgroup"))),
-      insExec_(rows.prepare(store::insertSql(
-          "execs",
-          "capture_id time_ns cpu process_id pid tid old_tid uid comm filename cmdline "
-          "argv args_truncated filename_truncated args_unreadable cgroup_id cgroup"))),
-      insExit_(rows.prepare(store::insertSql(
-          "exits",
-          "capture_id time_ns cpu process_id pid tid comm exit_code reason exit_status "
-          "signo signal_name core_dumped parent_pid parent_id"))),
-      insThreadExit_(rows.prepare(store::insertSql(
-          "thread_exits", "capture_id time_ns cpu process_id pid tid comm exit_code"))),
-      insOom_(rows.prepare(store::insertSql(
-          "oom_kills",
-          "capture_id time_ns cpu victim_pid victim_uid trigger_id trigger_pid "
-          "trigger_tid trigger_comm total_vm_kb anon_rss_kb file_rss_kb shmem_rss_kb "
-          "pgtables_kb oom_score_adj"))) {}
+      insFork_(rows.prepare(store::insertSql("forks"))),
+      insExec_(rows.prepare(store::insertSql("execs"))),
+      insExit_(rows.prepare(store::insertSql("exits"))),
+      insThreadExit_(rows.prepare(store::insertSql("thread_exits"))),
+      insOom_(rows.prepare(store::insertSql("oom_kills"))) {}
 
 void ProcessEvents::fork(Event::Reader ev, ProcessInstance& parent, uint64_t t) {
   auto f = ev.getFork();
@@ -61,23 +46,23 @@ void ProcessEvents::fork(Event::Reader ev, ProcessInstance& parent, uint64_t t) 
   } else {
     procs_.addThread(parent, f.getChildTid(), t, f.getPidNs(), f.getChildNsTid());
   }
-  insFork_.bind(1, captureId_)
-      .bind(2, t)
-      .bind(3, ev.getCpu())
-      .bind(4, parent.id)
-      .bind(5, ev.getPid())
-      .bind(6, ev.getTid())
-      .bind(7, ev.getComm().cStr())
-      .bind(8, childId)
-      .bind(9, f.getChildPid())
-      .bind(10, f.getChildTid())
-      .bind(11, f.getChildStartNs())
-      .bind(12, f.getThread())
-      .bind(13, f.getChildNsPid())
-      .bind(14, f.getChildNsTid())
-      .bind(15, f.getPidNs())
-      .bind(16, f.getChildCgroupId())
-      .bind(17, std::string_view(f.getChildCgroup().cStr()))
+  insFork_.bind("capture_id"_col, captureId_)
+      .bind("time_ns"_col, t)
+      .bind("cpu"_col, ev.getCpu())
+      .bind("parent_id"_col, parent.id)
+      .bind("parent_pid"_col, ev.getPid())
+      .bind("parent_tid"_col, ev.getTid())
+      .bind("parent_comm"_col, ev.getComm().cStr())
+      .bind("child_id"_col, childId)
+      .bind("child_pid"_col, f.getChildPid())
+      .bind("child_tid"_col, f.getChildTid())
+      .bind("child_start_ns"_col, f.getChildStartNs())
+      .bind("thread"_col, f.getThread())
+      .bind("child_ns_pid"_col, f.getChildNsPid())
+      .bind("child_ns_tid"_col, f.getChildNsTid())
+      .bind("pid_ns"_col, f.getPidNs())
+      .bind("child_cgroup_id"_col, f.getChildCgroupId())
+      .bind("child_cgroup"_col, std::string_view(f.getChildCgroup().cStr()))
       .run();
 }
 
@@ -95,37 +80,37 @@ void ProcessEvents::exec(Event::Reader ev, ProcessInstance& p, uint64_t t) {
     if (x.getCgroupId()) p.cgroupId = x.getCgroupId();
     if (x.getCgroup().size()) p.cgroup = x.getCgroup().cStr();
   }
-  insExec_.bind(1, captureId_)
-      .bind(2, t)
-      .bind(3, ev.getCpu())
-      .bind(4, p.id)
-      .bind(5, ev.getPid())
-      .bind(6, ev.getTid())
-      .bind(7, x.getOldTid())
-      .bind(8, ev.getUid())
-      .bind(9, ev.getComm().cStr())
-      .bind(10, x.getFilename().cStr())
-      .bind(11, cmdline)
-      .bind(12, argsJson(x.getArgv()))
-      .bind(13, x.getArgsTruncated())
-      .bind(14, x.getFilenameTruncated())
-      .bind(15, x.getArgsUnreadable())
-      .bind(16, x.getCgroupId())
-      .bind(17, std::string_view(x.getCgroup().cStr()))
+  insExec_.bind("capture_id"_col, captureId_)
+      .bind("time_ns"_col, t)
+      .bind("cpu"_col, ev.getCpu())
+      .bind("process_id"_col, p.id)
+      .bind("pid"_col, ev.getPid())
+      .bind("tid"_col, ev.getTid())
+      .bind("old_tid"_col, x.getOldTid())
+      .bind("uid"_col, ev.getUid())
+      .bind("comm"_col, ev.getComm().cStr())
+      .bind("filename"_col, x.getFilename().cStr())
+      .bind("cmdline"_col, cmdline)
+      .bind("argv"_col, argsJson(x.getArgv()))
+      .bind("args_truncated"_col, x.getArgsTruncated())
+      .bind("filename_truncated"_col, x.getFilenameTruncated())
+      .bind("args_unreadable"_col, x.getArgsUnreadable())
+      .bind("cgroup_id"_col, x.getCgroupId())
+      .bind("cgroup"_col, std::string_view(x.getCgroup().cStr()))
       .run();
 }
 
 void ProcessEvents::exit(Event::Reader ev, ProcessInstance& p, uint64_t t) {
   auto x = ev.getExit();
   if (!x.getGroupDead()) {
-    insThreadExit_.bind(1, captureId_)
-        .bind(2, t)
-        .bind(3, ev.getCpu())
-        .bind(4, p.id)
-        .bind(5, ev.getPid())
-        .bind(6, ev.getTid())
-        .bind(7, ev.getComm().cStr())
-        .bind(8, x.getExitCode())
+    insThreadExit_.bind("capture_id"_col, captureId_)
+        .bind("time_ns"_col, t)
+        .bind("cpu"_col, ev.getCpu())
+        .bind("process_id"_col, p.id)
+        .bind("pid"_col, ev.getPid())
+        .bind("tid"_col, ev.getTid())
+        .bind("comm"_col, ev.getComm().cStr())
+        .bind("exit_code"_col, x.getExitCode())
         .run();
     return;
   }
@@ -139,42 +124,42 @@ void ProcessEvents::exit(Event::Reader ev, ProcessInstance& p, uint64_t t) {
     }
   }
   names::ExitStatus status = names::decodeExitCode(x.getExitCode());
-  insExit_.bind(1, captureId_)
-      .bind(2, t)
-      .bind(3, ev.getCpu())
-      .bind(4, p.id)
-      .bind(5, ev.getPid())
-      .bind(6, ev.getTid())
-      .bind(7, p.comm)
-      .bind(8, x.getExitCode())
-      .bindStatic(9, status.signaled ? "signal" : "exit");
+  insExit_.bind("capture_id"_col, captureId_)
+      .bind("time_ns"_col, t)
+      .bind("cpu"_col, ev.getCpu())
+      .bind("process_id"_col, p.id)
+      .bind("pid"_col, ev.getPid())
+      .bind("tid"_col, ev.getTid())
+      .bind("comm"_col, p.comm)
+      .bind("exit_code"_col, x.getExitCode())
+      .bindStatic("reason"_col, status.signaled ? "signal" : "exit");
   if (status.signaled) {
-    insExit_.bind(11, status.signal)
-        .bindStatic(12, names_.signal(status.signal))
-        .bind(13, status.coreDumped);
+    insExit_.bind("signo"_col, status.signal)
+        .bindStatic("signal_name"_col, names_.signal(status.signal))
+        .bind("core_dumped"_col, status.coreDumped);
   } else {
-    insExit_.bind(10, status.status).bind(13, false);
+    insExit_.bind("exit_status"_col, status.status).bind("core_dumped"_col, false);
   }
-  insExit_.bind(14, x.getParentPid()).bind(15, parentId).run();
+  insExit_.bind("parent_pid"_col, x.getParentPid()).bind("parent_id"_col, parentId).run();
 }
 
 void ProcessEvents::oomVictim(Event::Reader ev, ProcessInstance& trigger, uint64_t t) {
   auto o = ev.getOomVictim();
-  insOom_.bind(1, captureId_)
-      .bind(2, t)
-      .bind(3, ev.getCpu())
-      .bind(4, o.getVictimPid())
-      .bind(5, o.getVictimUid())
-      .bind(6, trigger.id)
-      .bind(7, ev.getPid())
-      .bind(8, ev.getTid())
-      .bind(9, ev.getComm().cStr())
-      .bind(10, o.getTotalVmKb())
-      .bind(11, o.getAnonRssKb())
-      .bind(12, o.getFileRssKb())
-      .bind(13, o.getShmemRssKb())
-      .bind(14, o.getPgtablesKb())
-      .bind(15, o.getOomScoreAdj())
+  insOom_.bind("capture_id"_col, captureId_)
+      .bind("time_ns"_col, t)
+      .bind("cpu"_col, ev.getCpu())
+      .bind("victim_pid"_col, o.getVictimPid())
+      .bind("victim_uid"_col, o.getVictimUid())
+      .bind("trigger_id"_col, trigger.id)
+      .bind("trigger_pid"_col, ev.getPid())
+      .bind("trigger_tid"_col, ev.getTid())
+      .bind("trigger_comm"_col, ev.getComm().cStr())
+      .bind("total_vm_kb"_col, o.getTotalVmKb())
+      .bind("anon_rss_kb"_col, o.getAnonRssKb())
+      .bind("file_rss_kb"_col, o.getFileRssKb())
+      .bind("shmem_rss_kb"_col, o.getShmemRssKb())
+      .bind("pgtables_kb"_col, o.getPgtablesKb())
+      .bind("oom_score_adj"_col, o.getOomScoreAdj())
       .run();
 }
 

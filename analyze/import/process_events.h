@@ -6,9 +6,9 @@
 
 #include <cstdint>
 
-#include "analyze/import_names.h"
-#include "analyze/process_resolver.h"
-#include "analyze/row_writer.h"
+#include "analyze/import/import_names.h"
+#include "analyze/import/process_resolver.h"
+#include "analyze/store/row_writer.h"
 #include "schema/capture.capnp.h"
 
 namespace sigrec::analyze {

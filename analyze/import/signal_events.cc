@@ -20,74 +20,70 @@ SignalEvents::SignalEvents(RowWriter& rows, ProcessResolver& procs, NameCache& n
       captureId_(captureId),
       nextSignalId_(nextSignalId),
       nextDeliveryId_(nextDeliveryId),
-      insSignal_(rows.prepare(store::insertSql(
-          "signals",
-          "id capture_id time_ns cpu signo signal_name code code_name origin sender_id "
-          "sender_pid sender_tid sender_comm sender_uid target_id target_pid target_tid "
-          "target_comm target_cgroup_id group_directed result result_name call_enter_ns "
-          "kill_call_id info_kind info_pid info_uid info_status info_addr delivery_id "
-          "delivered_ns disposition cause cause_pid cause_tid cause_detail forged_siginfo "
-          "actor_exiting actor_ns_init target_pdeath actor_syscall actor_ns_pid "
-          "actor_cgroup_id actor_cgroup target_cgroup target_memory_cgroup kernel_stack "
-          "info_syscall info_arch"))),
-      insDelivery_(rows.prepare(
-          store::insertSql("deliveries",
-                           "capture_id time_ns cpu process_id pid tid comm signo signal_name code "
-                           "code_name disposition sa_flags info_kind signal_id id"))),
+      insSignal_(rows.prepare(store::insertSql("signals"))),
+      insDelivery_(rows.prepare(store::insertSql("deliveries"))),
       updSignalDelivery_(rows.prepare(
-          "UPDATE signals SET delivery_id=?, delivered_ns=?, disposition=? WHERE id=?")) {}
+          "UPDATE signals SET delivery_id = :delivery_id, delivered_ns = :delivered_ns,"
+          " disposition = :disposition WHERE id = :id")) {}
 
 void SignalEvents::write(const SignalRow& r) {
   QueuedStatement& st = insSignal_;
-  st.bind(1, r.id)
-      .bind(2, captureId_)
-      .bind(3, r.timeNs)
-      .bind(4, r.cpu)
-      .bind(5, r.signo)
-      .bindStatic(6, *r.signalName)
-      .bind(7, r.code)
-      .bindStatic(8, *r.codeName)
-      .bindStatic(9, r.origin)
-      .bind(10, r.senderId)
-      .bind(11, r.senderPid)
-      .bind(12, r.senderTid)
-      .bindStatic(13, r.senderComm)
-      .bind(14, r.senderUid)
-      .bind(15, r.targetId)
-      .bind(16, r.targetPid)
-      .bind(17, r.targetTid)
-      .bindStatic(18, r.targetComm)
-      .bind(19, r.targetCgroupId)
-      .bind(20, r.group)
-      .bind(21, r.result)
-      .bindStatic(22, *r.resultName);
-  if (r.bySyscall) st.bind(23, r.callEnterNs);
-  st.bind(24, r.killCallId);
-  st.bindStatic(25, r.infoKind);
+  st.bind("id"_col, r.id)
+      .bind("capture_id"_col, captureId_)
+      .bind("time_ns"_col, r.timeNs)
+      .bind("cpu"_col, r.cpu)
+      .bind("signo"_col, r.signo)
+      .bindStatic("signal_name"_col, *r.signalName)
+      .bind("code"_col, r.code)
+      .bindStatic("code_name"_col, *r.codeName)
+      .bindStatic("origin"_col, r.origin)
+      .bind("sender_id"_col, r.senderId)
+      .bind("sender_pid"_col, r.senderPid)
+      .bind("sender_tid"_col, r.senderTid)
+      .bindStatic("sender_comm"_col, r.senderComm)
+      .bind("sender_uid"_col, r.senderUid)
+      .bind("target_id"_col, r.targetId)
+      .bind("target_pid"_col, r.targetPid)
+      .bind("target_tid"_col, r.targetTid)
+      .bindStatic("target_comm"_col, r.targetComm)
+      .bind("target_cgroup_id"_col, r.targetCgroupId)
+      .bind("group_directed"_col, r.group)
+      .bind("result"_col, r.result)
+      .bindStatic("result_name"_col, *r.resultName);
+  if (r.bySyscall) st.bind("call_enter_ns"_col, r.callEnterNs);
+  st.bind("kill_call_id"_col, r.killCallId);
+  st.bindStatic("info_kind"_col, r.infoKind);
   if (r.siginfo) {
-    st.bind(26, r.infoPid).bind(27, r.infoUid).bind(28, r.infoStatus).bind(29, r.infoAddr);
+    st.bind("info_pid"_col, r.infoPid)
+        .bind("info_uid"_col, r.infoUid)
+        .bind("info_status"_col, r.infoStatus)
+        .bind("info_addr"_col, r.infoAddr);
   }
   if (r.deliveryId) {
-    st.bind(30, *r.deliveryId).bind(31, r.deliveredNs).bindStatic(32, r.disposition);
+    st.bind("delivery_id"_col, *r.deliveryId)
+        .bind("delivered_ns"_col, r.deliveredNs)
+        .bindStatic("disposition"_col, r.disposition);
   }
-  auto text = [&](int index, const std::string& value) {
-    if (!value.empty()) st.bind(index, value);
+  auto text = [&](store::ParameterKey key, const std::string& value) {
+    if (!value.empty()) st.bind(key, value);
   };
-  text(33, r.cause);
-  st.bind(34, r.causePid).bind(35, r.causeTid);
-  text(36, r.causeDetail);
-  st.bind(37, r.forged)
-      .bind(38, r.actorExiting)
-      .bind(39, r.actorNsInit)
-      .bind(40, r.targetPdeath)
-      .bind(41, r.actorSyscall)
-      .bind(42, r.actorNsPid)
-      .bind(43, r.actorCgroupId);
-  text(44, r.actorCgroup);
-  text(45, r.targetCgroup);
-  text(46, r.targetMemoryCgroup);
-  text(47, r.kernelStack);
-  if (r.signo == 31 && r.siginfo) st.bind(48, r.infoSyscall).bind(49, r.infoArch);
+  text("cause"_col, r.cause);
+  st.bind("cause_pid"_col, r.causePid).bind("cause_tid"_col, r.causeTid);
+  text("cause_detail"_col, r.causeDetail);
+  st.bind("forged_siginfo"_col, r.forged)
+      .bind("actor_exiting"_col, r.actorExiting)
+      .bind("actor_ns_init"_col, r.actorNsInit)
+      .bind("target_pdeath"_col, r.targetPdeath)
+      .bind("actor_syscall"_col, r.actorSyscall)
+      .bind("actor_ns_pid"_col, r.actorNsPid)
+      .bind("actor_cgroup_id"_col, r.actorCgroupId);
+  text("actor_cgroup"_col, r.actorCgroup);
+  text("target_cgroup"_col, r.targetCgroup);
+  text("target_memory_cgroup"_col, r.targetMemoryCgroup);
+  text("kernel_stack"_col, r.kernelStack);
+  // SIGSYS's siginfo carries the refused syscall and its audit arch.
+  if (r.signo == 31 && r.siginfo)
+    st.bind("info_syscall"_col, r.infoSyscall).bind("info_arch"_col, r.infoArch);
   st.run();
 }
 
@@ -209,28 +205,28 @@ void SignalEvents::delivered(Event::Reader ev, ProcessInstance& receiver, uint64
   std::optional<int64_t> signalId = tracker_.matchDelivery(receiver.id, d.getSignal(), ev.getTid());
   const char* disposition = dispositionName(d.getDisposition());
   const int64_t deliveryId = nextDeliveryId_++;
-  insDelivery_.bind(1, captureId_)
-      .bind(2, t)
-      .bind(3, ev.getCpu())
-      .bind(4, receiver.id)
-      .bind(5, ev.getPid())
-      .bind(6, ev.getTid())
-      .bindStatic(7, ev.getComm().cStr())
-      .bind(8, d.getSignal())
-      .bindStatic(9, names_.signal(d.getSignal()))
-      .bind(10, d.getCode())
-      .bindStatic(11, names_.code(d.getSignal(), d.getCode()))
-      .bindStatic(12, disposition)
-      .bind(13, d.getSaFlags())
-      .bindStatic(14, infoKindName(d.getInfoKind()))
-      .bind(15, signalId)
-      .bind(16, deliveryId)
+  insDelivery_.bind("capture_id"_col, captureId_)
+      .bind("time_ns"_col, t)
+      .bind("cpu"_col, ev.getCpu())
+      .bind("process_id"_col, receiver.id)
+      .bind("pid"_col, ev.getPid())
+      .bind("tid"_col, ev.getTid())
+      .bindStatic("comm"_col, ev.getComm().cStr())
+      .bind("signo"_col, d.getSignal())
+      .bindStatic("signal_name"_col, names_.signal(d.getSignal()))
+      .bind("code"_col, d.getCode())
+      .bindStatic("code_name"_col, names_.code(d.getSignal(), d.getCode()))
+      .bindStatic("disposition"_col, disposition)
+      .bind("sa_flags"_col, d.getSaFlags())
+      .bindStatic("info_kind"_col, infoKindName(d.getInfoKind()))
+      .bind("signal_id"_col, signalId)
+      .bind("id"_col, deliveryId)
       .run();
   if (signalId && !tracker_.delivered(*signalId, deliveryId, t, disposition)) {
-    updSignalDelivery_.bind(1, deliveryId)
-        .bind(2, t)
-        .bindStatic(3, disposition)
-        .bind(4, *signalId)
+    updSignalDelivery_.bind("delivery_id"_col, deliveryId)
+        .bind("delivered_ns"_col, t)
+        .bindStatic("disposition"_col, disposition)
+        .bind("id"_col, *signalId)
         .run();
   }
 }

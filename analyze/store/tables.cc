@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <sstream>
 #include <stdexcept>
 
 namespace sigrec::analyze::store {
@@ -436,18 +435,14 @@ std::string createSql(const Table& t) {
   return sql + ");";
 }
 
-std::string insertSql(const std::string& table, const std::string& columns) {
+std::string insertSql(const std::string& table) {
   const Table& t = store::table(table);
   std::string names, values;
-  std::istringstream words(columns);
-  for (std::string name; words >> name;) {
-    bool known = false;
-    for (const Column& c : t.columns) known = known || name == c.name;
-    if (!known) throw std::logic_error(fmt::format("no column {}.{}", table, name));
-    names += (names.empty() ? "" : ", ") + name;
-    values += values.empty() ? "?" : ", ?";
+  for (const Column& c : t.columns) {
+    names += fmt::format("{}{}", names.empty() ? "" : ", ", c.name);
+    values += fmt::format("{}:{}", values.empty() ? "" : ", ", c.name);
   }
-  return "INSERT INTO " + table + " (" + names + ") VALUES (" + values + ")";
+  return fmt::format("INSERT INTO {} ({}) VALUES ({})", table, names, values);
 }
 
 bool perCapture(const Table& t) {

@@ -1,8 +1,9 @@
 // Every table and column of the sigan database, declared once with its SQL
 // type and meaning. The CREATE statements, the upgrade of older databases,
-// the per-capture delete and the check of docs/schema.md (a test) all come
-// from this list; the schema is a public interface, so columns are only
-// ever appended (with the schema version that added them).
+// the INSERTs (named parameters), the per-capture delete and the check of
+// docs/schema.md (a test) all come from this list; the schema is a public
+// interface, so columns are only ever appended (with the schema version
+// that added them).
 #pragma once
 
 #include <string>
@@ -29,10 +30,11 @@ const Table& table(const std::string& name);
 
 // CREATE TABLE IF NOT EXISTS for T.
 std::string createSql(const Table& t);
-// "INSERT INTO T (c1, c2) VALUES (?, ?)" for COLUMNS (names separated by
-// spaces), each checked against the registry (std::logic_error for an
-// unknown one: a programming error).
-std::string insertSql(const std::string& table, const std::string& columns);
+// "INSERT INTO T (c1, c2, ...) VALUES (:c1, :c2, ...)" over every column
+// of TABLE: rows are bound by column name ("c1"_col), and a column not bound
+// is NULL (a NOT NULL one then fails the insert, in the first test that
+// writes such a row).
+std::string insertSql(const std::string& table);
 // Tables whose rows belong to one capture (a capture_id column).
 bool perCapture(const Table& t);
 

@@ -147,6 +147,7 @@ TEST_F(RecordE2e, TgkillToAThreadNamesTheThread) {
 }
 
 TEST_F(RecordE2e, KillOfAMissingPidIsRecordedWithEsrch) {
+  SIGREC_SKIP_WITHOUT_SYSCALL_HOOKS();
   auto rec = recordScenario("kill-missing");
   ASSERT_EQ(rec.result.status, 0) << rec.result.err;
   expectCompleteCapture(rec.capture);
@@ -295,18 +296,54 @@ TEST_F(RecordE2e, CaptureRecordsTheKernelFeaturesAndFallbacks) {
   EXPECT_EQ(forced["current_task"], "probe_read");
 }
 
+// The kill-family programs --check lists are those of the mechanism the
+// kernel features chose (docs/kernels.md, "Kill-family calls").
+std::vector<std::string> killCallPrograms(const std::string& checkOutput) {
+  if (checkOutput.find("kill_calls       fexit") != std::string::npos) {
+    return {"fexit_kill", "fexit_rt_tgsigqueueinfo"};
+  }
+  if (checkOutput.find("kill_calls       syscall_tracepoints") != std::string::npos) {
+    return {"enter_kill", "exit_rt_tgsigqueueinfo"};
+  }
+  EXPECT_NE(checkOutput.find("kill_calls       none"), std::string::npos) << checkOutput;
+  return {};
+}
+
 TEST_F(RecordE2e, CheckLoadsEveryProgramAndRecordsNothing) {
   TempDir dir;
   auto check = runCommand("cd " + dir.path() + " && " + sigrecPath() + " --check");
   ASSERT_EQ(check.status, 0) << check.out << check.err;
-  for (const char* program :
-       {"on_signal_generate", "on_signal_deliver", "enter_kill", "exit_rt_tgsigqueueinfo",
-        "on_fork", "on_exec", "on_exit", "on_mark_victim"}) {
-    EXPECT_NE(check.out.find(std::string("ok    ") + program), std::string::npos) << program << "\n"
-                                                                                  << check.out;
+  std::vector<std::string> programs = killCallPrograms(check.out);
+  for (const char* program : {"on_signal_generate", "on_signal_deliver", "on_fork", "on_exec",
+                              "on_exit", "on_mark_victim"}) {
+    programs.emplace_back(program);
   }
-  EXPECT_NE(check.out.find("result: all 18 programs load"), std::string::npos) << check.out;
+  for (const auto& program : programs) {
+    EXPECT_NE(check.out.find("ok    " + program), std::string::npos) << program << "\n"
+                                                                     << check.out;
+  }
+  EXPECT_NE(check.out.find("programs load: everything is recorded"), std::string::npos)
+      << check.out;
+  EXPECT_EQ(check.out.find("FAIL"), std::string::npos) << check.out;
   EXPECT_TRUE(std::filesystem::is_empty(dir.path())) << "--check wrote a capture";
+}
+
+// Each mechanism can be asked for: the syscall tracepoints as the fallback
+// of fexit, and none at all. Neither lists the other's programs.
+TEST_F(RecordE2e, CheckShowsTheKillCallMechanismAskedFor) {
+  auto tracepoints = runCommand("SIGREC_FORCE_FALLBACK=kill_calls " + sigrecPath() + " --check");
+  ASSERT_EQ(tracepoints.status, 0) << tracepoints.out << tracepoints.err;
+  if (!syscallHooksOff()) {
+    EXPECT_NE(tracepoints.out.find("kill_calls       syscall_tracepoints"), std::string::npos)
+        << tracepoints.out;
+    EXPECT_NE(tracepoints.out.find("ok    enter_tgkill"), std::string::npos) << tracepoints.out;
+    EXPECT_EQ(tracepoints.out.find("fexit_"), std::string::npos) << tracepoints.out;
+  }
+  auto none = runCommand(sigrecPath() + " --check --no-syscall-hooks");
+  ASSERT_EQ(none.status, 0) << none.out << none.err;
+  EXPECT_NE(none.out.find("kill_calls       none"), std::string::npos) << none.out;
+  EXPECT_EQ(none.out.find("enter_"), std::string::npos) << none.out;
+  EXPECT_EQ(none.out.find("fexit_"), std::string::npos) << none.out;
 }
 
 TEST_F(RecordE2e, ExitStatusOfTheCommandIsPropagated) {
@@ -366,6 +403,7 @@ TEST_F(RecordE2e, MountsTracefsWhenItIsMissing) {
 }
 
 TEST_F(RecordE2e, PrintShowsSignalsAndFailuresLive) {
+  SIGREC_SKIP_WITHOUT_SYSCALL_HOOKS();
   TempDir dir;
   auto json = runCommand(sigrecPath() + " -o " + dir.file("j.sigrec") +
                          " --print=json -- sh -c 'sleep 5 & kill -TERM $!; wait; exit 3'");

@@ -13,11 +13,11 @@
 #include <string>
 #include <vector>
 
-#include "analyze/db.h"
-#include "analyze/errors.h"
-#include "analyze/output.h"
-#include "analyze/queries.h"
-#include "analyze/sources.h"
+#include "analyze/store/db.h"
+#include "analyze/cli/errors.h"
+#include "analyze/query/output.h"
+#include "analyze/query/queries.h"
+#include "analyze/cli/sources.h"
 #include "schema/capture_error.h"
 #include "tests/fuzz/fuzz_input.h"
 

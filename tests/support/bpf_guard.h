@@ -16,7 +16,25 @@ inline bool bpfRequired() {
   return v && std::string(v) == "1";
 }
 
+// Whether this run records without syscall hooks (SIGREC_FORCE_FALLBACK
+// names syscall_hooks, as `sigrec --no-syscall-hooks` would): kill-family
+// calls are then seen only through the signals they send, so failed calls
+// and kill(pid, 0) probes are not recorded (docs/kernels.md).
+inline bool syscallHooksOff() {
+  const char* v = std::getenv("SIGREC_FORCE_FALLBACK");
+  return v && ("," + std::string(v) + ",").find(",syscall_hooks,") != std::string::npos;
+}
+
 }  // namespace sigrec::testing
+
+// For tests of what only a hooked call shows: failed calls, kill(pid, 0),
+// return values.
+#define SIGREC_SKIP_WITHOUT_SYSCALL_HOOKS()                                                    \
+  do {                                                                                         \
+    if (::sigrec::testing::syscallHooksOff())                                                  \
+      GTEST_SKIP() << "recorded without syscall hooks: failed calls and kill(pid, 0) are not " \
+                      "recorded in that mode";                                                 \
+  } while (0)
 
 #define SIGREC_REQUIRE_ROOT_OR_SKIP()                                                      \
   do {                                                                                     \

@@ -1,0 +1,99 @@
+#include "analyze/cli/sources.h"
+
+#include <strings.h>
+
+#include <filesystem>
+#include <ostream>
+
+#include "analyze/store/db_schema.h"
+#include "analyze/cli/errors.h"
+#include "analyze/import/import_cache.h"
+#include "analyze/import/importer.h"
+#include "schema/capture_reader.h"
+
+namespace sigrec::analyze {
+namespace {
+
+int authorize(void*, int action, const char* arg1, const char*, const char*, const char*) {
+  switch (action) {
+    case SQLITE_SELECT:
+    case SQLITE_READ:
+    case SQLITE_RECURSIVE:
+      return SQLITE_OK;
+    case SQLITE_FUNCTION:
+      return arg1 && strcasecmp(arg1, "load_extension") == 0 ? SQLITE_DENY : SQLITE_OK;
+    case SQLITE_PRAGMA:
+      // Schema introspection only; any PRAGMA could otherwise undo query_only.
+      for (const char* allowed : {"table_info", "table_xinfo", "table_list", "index_list",
+                                  "index_info", "foreign_key_list"})
+        if (arg1 && strcasecmp(arg1, allowed) == 0) return SQLITE_OK;
+      return SQLITE_DENY;
+    default:
+      return SQLITE_DENY;
+  }
+}
+
+void copyDatabase(const std::string& file, Db& memory) {
+  Db source(file, Db::Mode::kReadOnly);
+  checkSchema(source);
+  sqlite3_backup* backup = sqlite3_backup_init(memory.handle(), "main", source.handle(), "main");
+  if (!backup) throw DbError(file + ": " + sqlite3_errmsg(memory.handle()));
+  int rc = sqlite3_backup_step(backup, -1);
+  sqlite3_backup_finish(backup);
+  if (rc != SQLITE_DONE) throw DbError(file + ": cannot read database: " + sqlite3_errstr(rc));
+}
+
+}  // namespace
+
+void makeReadOnly(Db& db) {
+  applyQueryOnlyPragmas(db);
+  sqlite3_db_config(db.handle(), SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
+  sqlite3_set_authorizer(db.handle(), authorize, nullptr);
+}
+
+std::unique_ptr<Db> openSources(const std::vector<std::string>& sources, std::ostream& notes) {
+  if (sources.empty()) throw UserError("no SOURCE given (a capture file or a sigan database)");
+  std::vector<std::string> databases, captures;
+  for (const std::string& source : sources) {
+    std::error_code ec;
+    if (!std::filesystem::exists(source, ec)) throw UserError(source + ": no such file");
+    if (std::filesystem::is_directory(source, ec)) throw UserError(source + ": is a directory");
+    if (capture::CaptureReader::looksLikeCapture(source))
+      captures.push_back(source);
+    else if (Db::looksLikeDatabase(source))
+      databases.push_back(source);
+    else
+      throw UserError(source + ": neither a sigrec capture nor a sigan database");
+  }
+  if (databases.size() > 1)
+    throw UserError("give at most one database; import the others into it with `sigan import -o`");
+
+  std::optional<std::string> cached;
+  if (captures.size() == 1 && databases.empty()) cached = cachedImport(captures[0], notes);
+  if (cached) {
+    databases.push_back(*cached);
+    captures.clear();
+  }
+  std::unique_ptr<Db> db;
+  if (captures.empty()) {
+    db = std::make_unique<Db>(databases[0], Db::Mode::kReadOnly);
+    try {
+      checkSchema(*db);
+    } catch (const DbError& e) {
+      throw UserError(databases[0] + ": " + e.what());
+    }
+  } else {
+    db = std::make_unique<Db>("", Db::Mode::kMemory);
+    if (!databases.empty()) copyDatabase(databases[0], *db);
+    applyImportPragmas(*db);
+    for (const std::string& file : captures) {
+      ImportResult result = importCapture(*db, file);
+      if (!result.trailer || !result.damage.empty())
+        notes << "sigan: note: " << describeImport(file, result) << '\n';
+    }
+  }
+  makeReadOnly(*db);
+  return db;
+}
+
+}  // namespace sigrec::analyze

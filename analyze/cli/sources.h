@@ -1,0 +1,23 @@
+// Turns the SOURCE arguments of a query command into one database: a sigan
+// database is opened read-only; captures are imported into memory (nothing
+// is written to disk). Files are told apart by content, not by name.
+#pragma once
+
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "analyze/store/db.h"
+
+namespace sigrec::analyze {
+
+// Throws UserError / DbError / capture::CaptureError with a one-line message.
+// Notes about damaged or unfinished captures go to NOTES.
+std::unique_ptr<Db> openSources(const std::vector<std::string>& sources, std::ostream& notes);
+
+// From here on the connection can only read: PRAGMA query_only plus an
+// authorizer that denies writes, ATTACH, most PRAGMAs and load_extension.
+void makeReadOnly(Db& db);
+
+}  // namespace sigrec::analyze

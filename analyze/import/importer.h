@@ -1,0 +1,34 @@
+// Imports one capture file into the database (docs/schema.md): one
+// transaction, one reused prepared statement per table, indexes after the
+// load, links between rows (signal -> kill call, exit -> cause) resolved in
+// SQL once everything is in.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "analyze/store/db.h"
+#include "schema/capture_reader.h"
+
+namespace sigrec::analyze {
+
+struct ImportResult {
+  int64_t captureId = 0;
+  std::string key;
+  bool skipped = false;   // the same capture was already in the database
+  bool replaced = false;  // an older (shorter) import of it was replaced
+  uint64_t events = 0;
+  bool trailer = false;
+  std::vector<capture::Damage> damage;
+};
+
+// Throws capture::CaptureError for files that are not captures, DbError for
+// database failures; either way the database is left unchanged.
+ImportResult importCapture(Db& db, const std::filesystem::path& path);
+
+// "imported X: 1234 events, trailer missing (recorder killed?), 1 damaged part"
+std::string describeImport(const std::filesystem::path& path, const ImportResult& result);
+
+}  // namespace sigrec::analyze

@@ -1,0 +1,102 @@
+// tree PID: the ancestry of each instance of PID, then its descendants.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <ostream>
+#include <set>
+
+#include "analyze/cli/errors.h"
+#include "analyze/query/process_info.h"
+#include "analyze/query/queries.h"
+#include "schema/time_format.h"
+#include "schema/names.h"
+
+namespace sigrec::analyze {
+namespace {
+
+std::string endText(const Db& db, int64_t id) {
+  auto stmt = db.prepare(
+      "SELECT reason, exit_status, signal_name, core_dumped FROM exits WHERE process_id = ?");
+  stmt.bind(1, id);
+  if (!stmt.step()) return "";
+  if (stmt.getText("reason") == "exit") return fmt::format("exit {}", stmt.getInt("exit_status"));
+  return stmt.getText("signal_name") + (stmt.getInt("core_dumped") ? " core" : "") +
+         (stmt.getText("reason") == "oom" ? " (oom)" : "");
+}
+
+Row node(const Db& db, const ProcessInfo& p, const char* relation, int depth) {
+  Row row;
+  row["pid"] = p.pid;
+  row["ppid"] = p.ppid ? Row(*p.ppid) : Row();
+  row["comm"] = p.comm;
+  row["cmdline"] = p.cmdline;
+  row["start_time"] = formatTime(p.startWallNs);
+  row["exit_time"] = p.exitWallNs ? Row(formatTime(*p.exitWallNs)) : Row();
+  std::string end = endText(db, p.id);
+  row["end"] = end.empty() ? Row() : Row(end);
+  row["relation"] = relation;
+  row["depth"] = depth;
+  row["hostname"] = p.hostname;
+  return row;
+}
+
+// Depth first with an explicit stack: a hostile or huge capture may hold
+// fork chains deeper than the call stack.
+void descendants(const Db& db, int64_t root, int depth, std::vector<Row>& rows) {
+  auto children = db.prepare("SELECT id FROM processes WHERE parent_id = ? ORDER BY start_ns, id");
+  std::set<int64_t> visited{root};
+  std::vector<std::pair<int64_t, int>> stack{{root, depth}};
+  while (!stack.empty()) {
+    auto [id, level] = stack.back();
+    stack.pop_back();
+    if (id != root) {
+      if (auto p = loadProcess(db, id)) rows.push_back(node(db, *p, "descendant", level));
+    }
+    children.bind(1, id);
+    std::vector<int64_t> found;
+    while (children.step()) found.push_back(children.getInt("id"));
+    children.reset();
+    // Reversed so the oldest child is visited first.
+    std::reverse(found.begin(), found.end());
+    for (int64_t child : found)
+      if (visited.insert(child).second) stack.emplace_back(child, level + 1);
+  }
+}
+
+}  // namespace
+
+int cmdTree(const Db& db, uint32_t pid, const std::optional<std::string>& start, Format format,
+            std::ostream& out) {
+  auto instances = instancesOfPid(db, pid, start);
+  if (instances.empty()) throw UserError(fmt::format("pid {} does not appear in the capture", pid));
+  std::vector<Row> rows;
+  for (const ProcessInfo& self : instances) {
+    auto chain = ancestors(db, self.id);
+    int depth = 0;
+    std::reverse(chain.begin(), chain.end());
+    for (const auto& ancestor : chain) rows.push_back(node(db, ancestor, "ancestor", depth++));
+    rows.push_back(node(db, self, "self", depth));
+    descendants(db, self.id, depth, rows);
+  }
+  auto process = [](const Row& r) {
+    std::string indent(2 * r["depth"].get<size_t>(), ' ');
+    return fmt::format("{}{}{} {}", indent, r["relation"] == "self" ? "* " : "",
+                       r["pid"].get<int64_t>(), r["comm"].get<std::string>());
+  };
+  std::vector<Column> columns = {
+      {"pid", "PROCESS", process, 40},
+      {"start_time", "STARTED"},
+      {"end", "ENDED"},
+      {"cmdline", "CMDLINE"},
+      {"ppid", ""},
+      {"comm", ""},
+      {"exit_time", ""},
+      {"relation", ""},
+      {"depth", ""},
+      {"hostname", ""},
+  };
+  writeRows(out, format, columns, rows);
+  return 0;
+}
+
+}  // namespace sigrec::analyze

@@ -1,0 +1,455 @@
+// who-killed PID: every signal sent to each instance of PID, with its sender
+// (command line and ancestry, as recorded in the kernel), and the one that
+// ended it.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <ostream>
+#include <set>
+
+#include "analyze/attribution/cgroup_context.h"
+#include "analyze/attribution/kill_call_text.h"
+#include "analyze/attribution/sender.h"
+#include "analyze/query/display_text.h"
+#include "analyze/cli/errors.h"
+#include "analyze/query/process_info.h"
+#include "analyze/attribution/loss_windows.h"
+#include "analyze/query/queries.h"
+#include "schema/time_format.h"
+#include "schema/names.h"
+
+namespace sigrec::analyze {
+namespace {
+
+struct Target {
+  std::optional<ProcessInfo> process;  // none: a pid targeted while nothing had it
+  std::vector<Row> rows;
+  std::string ending;         // how it ended, for the table header
+  bool causeMissing = false;  // died of a signal whose generation is not in the capture
+};
+
+void addSender(const Db& db, Row& row, std::optional<int64_t> senderId) {
+  row["sender_ancestry"] = Row::array();
+  if (!senderId) return;
+  if (auto sender = loadProcess(db, *senderId)) {
+    row["sender_cmdline"] = sender->cmdline;
+    row["sender_start_time"] = formatTime(sender->startWallNs);
+    row["sender_exit_time"] = sender->exitWallNs ? Row(formatTime(*sender->exitWallNs)) : Row();
+    row["sender_ancestry"] = ancestryJson(ancestors(db, *senderId));
+  }
+}
+
+Row optText(const Statement& stmt, const char* column) {
+  return stmt.isNull(column) ? Row() : Row(stmt.getText(column));
+}
+
+// The cgroup context of a process at the time of a row: the path an event
+// gave then, else the latest known.
+void addContext(Row& row, const std::string& cgroup) {
+  const CgroupContext c = cgroupContext(cgroup);
+  auto text = [](const std::string& value) { return value.empty() ? Row() : Row(value); };
+  row["cgroup"] = text(cgroup);
+  row["unit"] = text(c.unit);
+  row["slice"] = text(c.slice);
+  row["container_id"] = text(c.containerId);
+  row["pod_uid"] = text(c.podUid);
+}
+
+// The cause of a signal (analyze/attribution/cause.h), with the name of the
+// responsible process where the row knows it.
+void addCause(const Statement& stmt, Row& row, const ProcessInfo& target) {
+  row["cause"] = optText(stmt, "cause");
+  row["cause_pid"] = stmt.isNull("cause_pid") ? Row() : Row(stmt.getInt("cause_pid"));
+  row["cause_tid"] = stmt.isNull("cause_tid") ? Row() : Row(stmt.getInt("cause_tid"));
+  row["cause_detail"] = optText(stmt, "cause_detail");
+  row["cause_comm"] = Row();
+  if (!stmt.isNull("cause_pid")) {
+    int64_t pid = stmt.getInt("cause_pid");
+    if (pid == stmt.getInt("sender_pid"))
+      row["cause_comm"] = stmt.getText("sender_comm");
+    else if (pid == stmt.getInt("target_pid"))
+      row["cause_comm"] = row["target_comm"];
+  }
+  bool forged = !stmt.isNull("forged_siginfo") && stmt.getInt("forged_siginfo") != 0;
+  row["forged_siginfo"] = forged;
+  if (forged) {
+    row["claimed_pid"] = stmt.getInt("info_pid");
+    row["claimed_uid"] = stmt.getInt("info_uid");
+  }
+  row["kernel_stack"] =
+      stmt.isNull("kernel_stack") ? Row() : Row::parse(stmt.getText("kernel_stack"));
+  addContext(row, stmt.isNull("target_cgroup") ? target.cgroup : stmt.getText("target_cgroup"));
+}
+
+std::vector<Row> signalRows(const Db& db, const ProcessInfo& target, int64_t fatalId) {
+  auto stmt = db.prepare(
+      "SELECT " + sentBySyscall("s") +
+      " AS by_syscall, s.time_ns + c.boot_to_wall_ns AS wall_ns, s.target_pid, s.target_tid, "
+      "s.target_comm, "
+      "s.signo,"
+      " s.signal_name, s.origin, s.code, s.code_name, s.sender_id, s.sender_pid, s.sender_tid,"
+      " s.sender_comm, s.result_name, s.group_directed, s.disposition,"
+      " s.delivered_ns + c.boot_to_wall_ns AS delivered_wall_ns, k.syscall, k.arg0, k.arg1, "
+      "k.arg2, k.arg3, k.ret,"
+      " k.errno_name, s.id, s.info_addr, s.info_pid, s.info_uid, k.returned,"
+      " s.cause, s.cause_pid, s.cause_tid, s.cause_detail, s.forged_siginfo, s.target_cgroup,"
+      " s.kernel_stack"
+      " FROM signals s JOIN captures c ON c.id = s.capture_id"
+      " LEFT JOIN kill_calls k ON k.id = s.kill_call_id"
+      " WHERE s.target_id = ? ORDER BY s.time_ns, s.id");
+  stmt.bind(1, target.id);
+  std::vector<Row> rows;
+  while (stmt.step()) {
+    bool kernel = stmt.getInt("by_syscall") == 0;
+    int signo = static_cast<int>(stmt.getInt("signo"));
+    Row row;
+    row["time"] = formatTime(stmt.getInt("wall_ns"));
+    row["target_pid"] = stmt.getInt("target_pid");
+    row["target_comm"] = target.comm.empty() ? stmt.getText("target_comm") : target.comm;
+    row["signal"] = signo;
+    row["signal_name"] = stmt.getText("signal_name");
+    row["origin"] = stmt.getText("origin");
+    row["code"] = stmt.getText("code_name");
+    row["sender_pid"] = kernel ? Row() : Row(stmt.getInt("sender_pid"));
+    row["sender_comm"] = kernel ? Row() : Row(stmt.getText("sender_comm"));
+    row["sender_cmdline"] = Row();
+    row["sender_ancestry"] = Row::array();
+    row["result"] = stmt.getText("result_name");
+    row["fatal"] = stmt.getInt("id") == fatalId;
+    // Extras.
+    row["target_tid"] = stmt.getInt("target_tid");
+    row["target_start_time"] = formatTime(target.startWallNs);
+    row["hostname"] = target.hostname;
+    row["code_value"] = stmt.getInt("code");
+    row["thread_directed"] = stmt.getInt("group_directed") == 0;
+    row["sender_tid"] = kernel ? Row() : Row(stmt.getInt("sender_tid"));
+    if (!kernel) addSender(db, row, stmt.getOptInt("sender_id"));
+    if (kernel) {
+      // The acting task is only context for a kernel signal (the faulting
+      // task, the allocating task for OOM, any task for a timer).
+      row["context_pid"] = stmt.getInt("sender_pid");
+      row["context_comm"] = stmt.getText("sender_comm");
+    }
+    if (!stmt.isNull("syscall")) {
+      KillCallView call = killCallView(stmt);
+      row["call"] = killCallText(call);
+      if (!call.returned) row["call_returned"] = false;
+    } else {
+      row["call"] = Row();
+    }
+    row["errno"] = Row();
+    row["disposition"] = stmt.isNull("disposition") ? Row() : Row(stmt.getText("disposition"));
+    row["delivered_time"] = stmt.isNull("delivered_wall_ns")
+                                ? Row()
+                                : Row(formatTime(stmt.getInt("delivered_wall_ns")));
+    if (!stmt.isNull("info_addr") &&
+        (signo == 4 || signo == 5 || signo == 7 || signo == 8 || signo == 11))
+      row["fault_addr"] = fmt::format("{:#x}", static_cast<uint64_t>(stmt.getInt("info_addr")));
+    addCause(stmt, row, target);
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+// Kill-family calls at PID that failed (EPERM, ESRCH, ...): no signal exists
+// for them, yet someone tried.
+std::vector<Row> failedCallRows(const Db& db, std::optional<int64_t> targetId, uint32_t pid,
+                                const std::string& targetComm, const std::string& startTime) {
+  auto stmt = db.prepare(
+      std::string(
+          "SELECT k.time_ns + c.boot_to_wall_ns AS wall_ns, k.signo, k.signal_name, k.syscall, "
+          "k.caller_id,"
+          " k.caller_pid, k.caller_tid, k.caller_comm, k.arg0, k.arg1, k.arg2, k.arg3, k.ret,"
+          " k.errno_name, c.hostname, k.target_host_tid, k.target_tid, k.returned"
+          " FROM kill_calls k JOIN captures c ON c.id = k.capture_id"
+          " WHERE k.ret < 0 AND k.signo <> 0 AND ") +
+      (targetId ? "k.target_id = ?"
+                : "k.target_id IS NULL AND COALESCE(k.target_host_pid, k.target_host_tid) = ?") +
+      " ORDER BY k.time_ns, k.id");
+  if (targetId)
+    stmt.bind(1, *targetId);
+  else
+    stmt.bind(1, pid);
+  std::vector<Row> rows;
+  while (stmt.step()) {
+    Row row;
+    row["time"] = formatTime(stmt.getInt("wall_ns"));
+    row["target_pid"] = pid;
+    row["target_comm"] = targetComm.empty() ? Row() : Row(targetComm);
+    row["signal"] = stmt.getInt("signo");
+    row["signal_name"] = stmt.getText("signal_name");
+    row["origin"] = stmt.getText("syscall");
+    row["code"] = Row();
+    row["sender_pid"] = stmt.getInt("caller_pid");
+    row["sender_comm"] = stmt.getText("caller_comm");
+    row["sender_cmdline"] = Row();
+    row["sender_ancestry"] = Row::array();
+    row["result"] = "failed";
+    row["fatal"] = false;
+    row["target_tid"] =
+        stmt.isNull("target_host_tid") ? Row() : Row(stmt.getInt("target_host_tid"));
+    row["target_start_time"] = startTime.empty() ? Row() : Row(startTime);
+    row["hostname"] = stmt.getText("hostname");
+    row["code_value"] = Row();
+    row["thread_directed"] = !stmt.isNull("target_tid");
+    row["sender_tid"] = stmt.getInt("caller_tid");
+    addSender(db, row, stmt.getOptInt("caller_id"));
+    KillCallView call = killCallView(stmt);
+    row["call"] = killCallText(call);
+    if (!call.returned) row["call_returned"] = false;
+    row["errno"] = stmt.getText("errno_name");
+    row["disposition"] = Row();
+    row["delivered_time"] = Row();
+    // A failed call sent nothing: no cause, no context at that moment.
+    for (const char* key :
+         {"cause", "cause_pid", "cause_tid", "cause_comm", "cause_detail", "kernel_stack"})
+      row[key] = Row();
+    row["forged_siginfo"] = false;
+    addContext(row, "");
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+// How an instance ended, for the table header.
+struct Ending {
+  std::string text;
+  int64_t fatalId = -1;         // signals.id of the fatal signal, -1 if none
+  bool killedBySignal = false;  // reason signal or oom
+};
+
+Ending ending(const Db& db, const ProcessInfo& p) {
+  auto stmt = db.prepare(
+      "SELECT e.reason, e.exit_status, e.signal_name, e.core_dumped, e.signal_id,"
+      " e.time_ns + c.boot_to_wall_ns AS wall_ns FROM exits e"
+      " JOIN captures c ON c.id = e.capture_id WHERE e.process_id = ?");
+  stmt.bind(1, p.id);
+  Ending out;
+  if (!stmt.step()) {
+    out.text = "still running at the end of the capture (or its exit was not recorded)";
+    return out;
+  }
+  std::string when = formatTime(stmt.getInt("wall_ns"));
+  if (!stmt.isNull("signal_id")) out.fatalId = stmt.getInt("signal_id");
+  std::string reason = stmt.getText("reason");
+  if (reason == "exit") {
+    out.text = fmt::format("exited with status {} at {}", stmt.getInt("exit_status"), when);
+    return out;
+  }
+  out.killedBySignal = true;
+  out.text = fmt::format("killed by {}{}{} at {}", stmt.getText("signal_name"),
+                         stmt.getInt("core_dumped") ? " (core dumped)" : "",
+                         reason == "oom" ? " (OOM killer)" : "", when);
+  return out;
+}
+
+std::string senderText(const Row& row) {
+  if (row["origin"] == "kernel") {
+    std::string text = "kernel";
+    if (row.contains("context_pid"))
+      text += fmt::format(" (in {} {})", row["context_pid"].get<int64_t>(),
+                          row["context_comm"].get<std::string>());
+    return text;
+  }
+  return fmt::format("{} {}", row["sender_pid"].get<int64_t>(),
+                     row["sender_comm"].get<std::string>());
+}
+
+// "cgroup_kill by 4242 (sh): /sigrec-kill-1".
+std::string causeText(const Row& row) {
+  if (row["cause"].is_null()) return "";
+  std::string text = row["cause"].get<std::string>();
+  if (!row["cause_pid"].is_null()) {
+    text += fmt::format(" by {}", row["cause_pid"].get<int64_t>());
+    if (!row["cause_comm"].is_null())
+      text += fmt::format(" ({})", row["cause_comm"].get<std::string>());
+    if (!row["cause_tid"].is_null() && row["cause_tid"] != row["cause_pid"])
+      text += fmt::format(" thread {}", row["cause_tid"].get<int64_t>());
+  }
+  if (!row["cause_detail"].is_null() && !row["cause_detail"].get<std::string>().empty())
+    text += ": " + row["cause_detail"].get<std::string>();
+  if (row.value("forged_siginfo", false)) text += " [forged siginfo]";
+  return text;
+}
+
+const Row* fatalRow(const Target& t) {
+  for (const Row& r : t.rows)
+    if (r["fatal"].get<bool>()) return &r;
+  return nullptr;
+}
+
+void writeTable(std::ostream& out, const std::vector<Target>& targets, uint32_t pid) {
+  bool first = true;
+  for (const Target& t : targets) {
+    if (!first) out << '\n';
+    first = false;
+    if (t.process) {
+      const ProcessInfo& p = *t.process;
+      const Row* fatal = fatalRow(t);
+      std::string cause = fatal ? causeText(*fatal) : "";
+      writeLine(out, fmt::format("pid {} ({}) on {}, started {}{}", pid, p.comm, p.hostname,
+                                 formatTime(p.startWallNs),
+                                 cause.empty() ? "" : ": killed, cause " + cause));
+      std::string where;
+      for (const char* key : {"unit", "container_id", "pod_uid"})
+        if (fatal && !(*fatal)[key].is_null())
+          where += fmt::format("{}{} {}", where.empty() ? "" : ", ", key,
+                               (*fatal)[key].get<std::string>());
+      if (!p.cgroup.empty())
+        writeLine(out, "  cgroup:  " + p.cgroup + (where.empty() ? "" : " (" + where + ")"));
+      writeLine(out, "  ended:   " + t.ending);
+      if (!p.cmdline.empty()) writeLine(out, "  cmdline: " + p.cmdline);
+    } else {
+      out << fmt::format("pid {}: calls aimed at it while no process had it\n", pid);
+    }
+    if (t.causeMissing)
+      out << "  note:    the fatal signal was not recorded (sent before the capture started, or "
+             "lost)\n";
+    if (t.rows.empty()) {
+      out << "  no signals were sent to it\n";
+      continue;
+    }
+    size_t signalWidth = 6, originWidth = 6, codeWidth = 4, resultWidth = 6;
+    for (const Row& r : t.rows) {
+      signalWidth = std::max(signalWidth, r["signal_name"].get<std::string>().size());
+      originWidth = std::max(originWidth, r["origin"].get<std::string>().size());
+      codeWidth = std::max(codeWidth, plainText(r["code"]).size());
+      std::string result = r["result"] == "failed" ? "failed " + plainText(r["errno"])
+                                                   : r["result"].get<std::string>();
+      resultWidth = std::max(resultWidth, result.size());
+    }
+    out << fmt::format("  {:<30}  {:<{}}  {:<{}}  {:<{}}  {:<{}}  {}\n", "TIME", "SIGNAL",
+                       signalWidth, "ORIGIN", originWidth, "CODE", codeWidth, "RESULT", resultWidth,
+                       "SENDER");
+    for (const Row& r : t.rows) {
+      std::string result = r["result"] == "failed" ? "failed " + plainText(r["errno"])
+                                                   : r["result"].get<std::string>();
+      std::string code = plainText(r["code"]);
+      writeLine(out, fmt::format("  {:<30}  {:<{}}  {:<{}}  {:<{}}  {:<{}}  {}{}",
+                                 r["time"].get<std::string>(), r["signal_name"].get<std::string>(),
+                                 signalWidth, r["origin"].get<std::string>(), originWidth,
+                                 code.empty() ? "-" : code, codeWidth, result, resultWidth,
+                                 senderText(r), r["fatal"].get<bool>() ? "  <- FATAL" : ""));
+      if (!r["call"].is_null()) writeLine(out, "      call:     " + r["call"].get<std::string>());
+      if (r.contains("cause") && !r["cause"].is_null())
+        writeLine(out, "      cause:    " + causeText(r));
+      if (!r["sender_cmdline"].is_null())
+        writeLine(out, "      cmdline:  " + r["sender_cmdline"].get<std::string>());
+      std::string ancestry = ancestryText(r["sender_ancestry"]);
+      if (!ancestry.empty()) writeLine(out, "      ancestry: " + ancestry);
+      if (r.contains("fault_addr"))
+        out << "      address:  " << r["fault_addr"].get<std::string>() << '\n';
+    }
+  }
+}
+
+// Whether instance ID passes the --unit/--container/--cgroup filter.
+bool inContext(const Db& db, int64_t id, const ContextFilter& context) {
+  if (!context.any()) return true;
+  auto stmt = db.prepare("SELECT 1 FROM processes p WHERE p.id = ?1" + context.where("p", 2));
+  stmt.bind(1, id);
+  context.bind(stmt, 2);
+  return stmt.step();
+}
+
+}  // namespace
+
+int cmdWhoKilled(const Db& db, uint32_t pid, const std::optional<std::string>& start, Format format,
+                 std::ostream& out, const ContextFilter& context) {
+  std::vector<Target> targets;
+  LossWindows losses(db);
+  for (const ProcessInfo& p : instancesOfPid(db, pid, start)) {
+    if (!inContext(db, p.id, context)) continue;
+    Target& t = targets.emplace_back();
+    t.process = p;
+    auto gap = losses.during(p.captureId, p.startWallNs, p.exitWallNs);
+    if (gap)
+      LossWindows::warn(fmt::format("pid {} ({}) started {}", pid, p.comm, startText(p)), *gap);
+    Ending end = ending(db, p);
+    int64_t fatalId = end.fatalId;
+    t.ending = end.text;
+    t.causeMissing = end.killedBySignal && fatalId < 0;
+    t.rows = signalRows(db, p, fatalId);
+    auto failed = failedCallRows(db, p.id, pid, p.comm, formatTime(p.startWallNs));
+    t.rows.insert(t.rows.end(), failed.begin(), failed.end());
+    std::stable_sort(t.rows.begin(), t.rows.end(), [](const Row& a, const Row& b) {
+      return a["time"].get<std::string>() < b["time"].get<std::string>();
+    });
+    for (Row& r : t.rows) r["complete"] = !gap;
+  }
+  if (!start && !context.any()) {
+    auto orphan = failedCallRows(db, std::nullopt, pid, "", "");
+    if (!orphan.empty()) targets.push_back(Target{std::nullopt, orphan, ""});
+  }
+  if (targets.empty())
+    throw UserError(fmt::format("pid {} does not appear in the capture{}", pid,
+                                context.any() ? " in that unit, container or cgroup" : ""));
+
+  if (format == Format::kTable) {
+    writeTable(out, targets, pid);
+    return 0;
+  }
+  std::vector<Row> rows;
+  for (const Target& t : targets) rows.insert(rows.end(), t.rows.begin(), t.rows.end());
+  std::vector<Column> columns;
+  for (const char* key : {"time",
+                          "target_pid",
+                          "target_comm",
+                          "signal",
+                          "signal_name",
+                          "origin",
+                          "code",
+                          "sender_pid",
+                          "sender_comm",
+                          "sender_cmdline",
+                          "sender_ancestry",
+                          "result",
+                          "fatal",
+                          "target_tid",
+                          "target_start_time",
+                          "hostname",
+                          "code_value",
+                          "thread_directed",
+                          "sender_tid",
+                          "sender_start_time",
+                          "sender_exit_time",
+                          "context_pid",
+                          "context_comm",
+                          "call",
+                          "errno",
+                          "disposition",
+                          "delivered_time",
+                          "fault_addr",
+                          "complete",
+                          "cause",
+                          "cause_pid",
+                          "cause_tid",
+                          "cause_comm",
+                          "cause_detail",
+                          "forged_siginfo",
+                          "claimed_pid",
+                          "claimed_uid",
+                          "kernel_stack",
+                          "cgroup",
+                          "unit",
+                          "slice",
+                          "container_id",
+                          "pod_uid"})
+    columns.push_back({key, ""});
+  for (Column& c : columns) {
+    if (c.key == "sender_ancestry")
+      c.csv = [](const Row& row) { return ancestryText(row["sender_ancestry"]); };
+    if (c.key == "kernel_stack")
+      c.csv = [](const Row& row) {
+        std::string text;
+        if (row.contains("kernel_stack") && row["kernel_stack"].is_array())
+          for (const auto& frame : row["kernel_stack"])
+            text += (text.empty() ? "" : " < ") + frame.get<std::string>();
+        return text;
+      };
+  }
+  writeRows(out, format, columns, rows);
+  return 0;
+}
+
+}  // namespace sigrec::analyze

@@ -1,0 +1,18 @@
+// The info frame every capture file starts with (docs/capture-format.md,
+// "Records"): the machine, sigrec's settings, when recording started.
+#pragma once
+
+#include <cstdint>
+
+#include "record/options.h"
+#include "record/probes.h"
+#include "schema/capture_writer.h"
+
+namespace sigrec::record {
+
+// START_NS: when the events of this file may begin (probes attached, or a
+// flight-recorder window opened); SEQUENCE: the file's number.
+void writeInfo(capture::CaptureWriter& writer, const Options& opt, const ProbeSettings& settings,
+               uint64_t startNs, uint32_t sequence);
+
+}  // namespace sigrec::record

@@ -1,0 +1,59 @@
+// Output formats and the SQLite wrapper.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "analyze/store/db.h"
+#include "analyze/query/output.h"
+
+namespace sigrec::analyze {
+namespace {
+
+TEST(Output, FormatsAndQuoting) {
+  std::vector<Column> columns = {{"a", "A"}, {"b", "B"}, {"hidden", ""}};
+  std::vector<Row> rows = {Row{{"a", 1}, {"b", "x,\"y\""}, {"hidden", nullptr}},
+                           Row{{"a", true}, {"b", std::string(200, 'z')}, {"hidden", 2.5}}};
+  std::ostringstream json, csv, table;
+  writeRows(json, Format::kJson, columns, rows);
+  EXPECT_EQ(json.str().substr(0, json.str().find('\n')), R"({"a":1,"b":"x,\"y\"","hidden":null})");
+  writeRows(csv, Format::kCsv, columns, rows);
+  EXPECT_EQ(csv.str().substr(0, csv.str().find("\r\n", 12) + 2),
+            "a,b,hidden\r\n1,\"x,\"\"y\"\"\",\r\n");
+  writeRows(table, Format::kTable, columns, rows);
+  std::istringstream lines(table.str());
+  std::string header;
+  std::getline(lines, header);
+  EXPECT_EQ(header, "A     B");
+  for (std::string line; std::getline(lines, line);) EXPECT_LE(line.size(), kTableWidth);
+  EXPECT_NE(table.str().find("..."), std::string::npos);
+  EXPECT_FALSE(parseFormat("yaml"));
+}
+
+TEST(Output, InvalidUtf8IsReplacedNotThrown) {
+  std::ostringstream out;
+  writeJsonLine(out, Row{{"comm", std::string("bad\xff")}});
+  EXPECT_NE(out.str().find("bad"), std::string::npos);
+}
+
+TEST(Db, ErrorsThrowWithSqliteMessage) {
+  Db db("", Db::Mode::kMemory);
+  db.exec("CREATE TABLE t (x INTEGER)");
+  auto insert = db.prepare("INSERT INTO t VALUES (?)");
+  for (int i = 0; i < 3; ++i) insert.bind(1, i).run();
+  EXPECT_EQ(db.scalar("SELECT SUM(x) FROM t"), 3);
+  try {
+    db.prepare("SELECT nope FROM t");
+    FAIL();
+  } catch (const DbError& e) {
+    EXPECT_NE(std::string(e.what()).find("no such column"), std::string::npos);
+  }
+  EXPECT_THROW(Db("/nonexistent/dir/x.db", Db::Mode::kReadOnly), DbError);
+  {
+    Transaction tx(db);
+    db.exec("DELETE FROM t");
+  }  // rolled back
+  EXPECT_EQ(db.scalar("SELECT COUNT(*) FROM t"), 3);
+}
+
+}  // namespace
+}  // namespace sigrec::analyze
