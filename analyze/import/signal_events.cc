@@ -2,7 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <csignal>
+
 #include "analyze/attribution/cause.h"
+#include "analyze/attribution/exit_links.h"
 #include "analyze/store/tables.h"
 #include "schema/names.h"
 
@@ -220,8 +223,10 @@ void SignalEvents::delivered(Event::Reader ev, ProcessInstance& receiver, uint64
       .bind("sa_flags"_col, d.getSaFlags())
       .bindStatic("info_kind"_col, infoKindName(d.getInfoKind()))
       .bind("signal_id"_col, signalId)
-      .bind("id"_col, deliveryId)
-      .run();
+      .bind("id"_col, deliveryId);
+  if (!signalId && d.getSignal() == SIGKILL && d.getInfoKind() != schema::InfoKind::SIGINFO)
+    insDelivery_.bindStatic("cause"_col, kGroupExitCause);
+  insDelivery_.run();
   if (signalId && !tracker_.delivered(*signalId, deliveryId, t, disposition)) {
     updSignalDelivery_.bind("delivery_id"_col, deliveryId)
         .bind("delivered_ns"_col, t)

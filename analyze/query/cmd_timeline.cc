@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <ostream>
 
+#include "analyze/attribution/exit_links.h"
 #include "analyze/attribution/kill_call_text.h"
 #include "analyze/query/display_text.h"
 #include "analyze/query/queries.h"
@@ -69,9 +70,17 @@ constexpr Source kSources[] = {
     {"deliver",
      "SELECT x.time_ns + c.boot_to_wall_ns AS wall_ns, x.pid, x.tid, x.comm,"
      " NULL AS target_pid, NULL AS target_comm, x.signo,"
-     " x.disposition || ' ' || x.code_name AS detail,"
-     " c.hostname FROM deliveries x JOIN captures c ON c.id = x.capture_id",
-     "x.pid = ?1", "x.signo = ?2", "x.process_id"},
+     // A group exit's SIGKILL, in words: nobody sent it (exit_links.h).
+     " CASE WHEN x.cause = '" SIGAN_GROUP_EXIT_CAUSE "' THEN 'delivered as SIGKILL (group exit'"
+     "  || COALESCE(' of ' || s.signal_name, ', another thread''s exit_group or exec') || ')'"
+     " ELSE x.disposition || ' ' || x.code_name END AS detail, c.hostname, x.cause,"
+     " COALESCE(s.cause_pid, s.sender_pid) AS cause_pid, s.cause_tid,"
+     " CASE WHEN x.cause IS NULL THEN NULL WHEN s.id IS NULL"
+     "  THEN 'another thread''s exit_group or exec' ELSE 'the fatal ' || s.signal_name END"
+     " AS cause_detail"
+     " FROM deliveries x JOIN captures c ON c.id = x.capture_id"
+     " LEFT JOIN signals s ON s.id = x.signal_id AND x.cause IS NOT NULL",
+     "x.pid = ?1", "x.signo = ?2", "x.process_id", nullptr, true},
     {"fork",
      "SELECT x.time_ns + c.boot_to_wall_ns AS wall_ns, x.parent_pid AS pid, x.parent_tid AS tid,"
      " x.parent_comm AS comm, x.child_pid AS target_pid, NULL AS target_comm, NULL AS signo,"

@@ -120,6 +120,48 @@ TEST_F(CauseScenario, CgroupKillWrittenByAnotherProcess) {
   expectFatalCause(run, run["victim"], "SIGKILL", "cgroup_kill", run["writer"], cgroup);
 }
 
+// The deliveries of PID's SIGKILLs that no generation sent.
+std::vector<Json> groupExitDeliveries(const ScenarioRun& run, long pid) {
+  std::vector<Json> hits;
+  for (const Json& e : run.sigan("timeline --pid " + std::to_string(pid)))
+    if (e["kind"] == "deliver" && e["cause"] == "group_exit") hits.push_back(e);
+  return hits;
+}
+
+// A fatal SIGTERM to 16 threads is never dequeued: each thread takes the
+// group exit's SIGKILL, which the timeline ties to the SIGTERM and its
+// sender, and who-killed shows the SIGTERM as delivered.
+TEST_F(CauseScenario, GroupExitOfAFatalSignal) {
+  auto run = runScenario(program("threads_exit") + " sigterm");
+  long pid = run["pid"];
+  auto kills = groupExitDeliveries(run, pid);
+  EXPECT_EQ(kills.size(), 16u) << Json(kills).dump(1);
+  for (const Json& k : kills) {
+    EXPECT_EQ(k["signal_name"], "SIGKILL");
+    EXPECT_EQ(k["detail"], "delivered as SIGKILL (group exit of SIGTERM)") << k.dump();
+    EXPECT_EQ(k["cause_pid"], run["sender"]) << k.dump();
+    EXPECT_EQ(k["cause_detail"], "the fatal SIGTERM") << k.dump();
+  }
+  Json term = signalRow(run, pid, "SIGTERM");
+  EXPECT_TRUE(term["fatal"]) << term.dump();
+  EXPECT_EQ(term["disposition"], "default") << term.dump();
+  EXPECT_FALSE(term["delivered_time"].is_null()) << term.dump();
+}
+
+// exit_group from a worker thread: the other threads' SIGKILLs have no
+// fatal signal behind them, and say so.
+TEST_F(CauseScenario, GroupExitOfAnotherThreadsExitGroup) {
+  auto run = runScenario(program("threads_exit") + " exit-group");
+  auto kills = groupExitDeliveries(run, run["pid"]);
+  ASSERT_EQ(kills.size(), 2u) << Json(kills).dump(1);  // the main and the idle thread
+  for (const Json& k : kills) {
+    EXPECT_NE(k["tid"], run["tid"]) << k.dump();
+    EXPECT_EQ(k["detail"],
+              "delivered as SIGKILL (group exit, another thread's exit_group or exec)");
+    EXPECT_TRUE(k["cause_pid"].is_null()) << k.dump();
+  }
+}
+
 TEST_F(CauseScenario, SeccompKillProcess) {
   auto run = runScenario(program("seccomp"));
   long child = run["child"];
