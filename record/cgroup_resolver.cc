@@ -91,21 +91,37 @@ const std::string& CgroupTree::path(uint64_t id, uint64_t nowNs) {
   return kUnknown;
 }
 
-CgroupResolver::CgroupResolver(const std::string& mountinfo) {
+const std::string& CgroupTree::path(uint64_t id) {
+  return path(id, monotonicNs());
+}
+
+uint64_t CgroupTree::idOf(const std::string& path) {
+  struct stat st {};
+  if (!mounted() || ::stat((mountPoint_ + path).c_str(), &st) != 0) return 0;
+  paths_[st.st_ino] = path;
+  gone_.erase(st.st_ino);
+  return st.st_ino;
+}
+
+CgroupMounts readCgroupMounts(const std::string& mountinfo) {
   std::ifstream in(mountinfo);
   std::stringstream text;
   text << in.rdbuf();
-  CgroupMounts mounts = findCgroupMounts(text.str());
+  return findCgroupMounts(text.str());
+}
+
+CgroupResolver::CgroupResolver(const std::string& mountinfo) {
+  CgroupMounts mounts = readCgroupMounts(mountinfo);
   v2_ = CgroupTree(mounts.v2);
   memoryV1_ = CgroupTree(mounts.memoryV1);
 }
 
 const std::string& CgroupResolver::v2Path(uint64_t id) {
-  return v2_.path(id, monotonicNs());
+  return v2_.path(id);
 }
 
 const std::string& CgroupResolver::memoryPath(uint64_t id) {
-  return memoryV1_.mounted() ? memoryV1_.path(id, monotonicNs()) : v2Path(id);
+  return memoryV1_.mounted() ? memoryV1_.path(id) : v2Path(id);
 }
 
 }  // namespace sigrec::record

@@ -20,6 +20,11 @@ class CgroupTree {
   // The path of ID, or "" if no directory has it. A miss rescans the tree
   // (cgroups created after the last scan), at most once per kRescanNs.
   const std::string& path(uint64_t id, uint64_t nowNs);
+  // The same, now (CLOCK_MONOTONIC).
+  const std::string& path(uint64_t id);
+  // The id of PATH (relative to the root, as /proc/PID/cgroup spells it),
+  // 0 if it does not exist (any more); remembered for path().
+  uint64_t idOf(const std::string& path);
 
   static constexpr uint64_t kRescanNs = 20'000'000;
 
@@ -56,5 +61,7 @@ struct CgroupMounts {
   std::string memoryV1;
 };
 CgroupMounts findCgroupMounts(const std::string& mountinfoText);
+// The same, from the file MOUNTINFO (/proc/self/mountinfo's format).
+CgroupMounts readCgroupMounts(const std::string& mountinfo = "/proc/self/mountinfo");
 
 }  // namespace sigrec::record
