@@ -41,7 +41,9 @@ constexpr const char* kUsage = R"(usage: sigan COMMAND [OPTIONS] [ARGS]
   sigan report -o INCIDENT.html SOURCE... [--pid P]  one HTML page for a bug report
 
 SOURCE is a capture file or a sigan database (told apart by content).
-Query commands take --format table|json|csv (json = JSON Lines).
+Query commands take --format table|json|csv (json = JSON Lines); who-killed,
+timeline and exits also --unit U, --container ID (or a prefix), --cgroup PATH
+(that cgroup and those below it).
 Times (T) are RFC 3339, e.g. 2026-11-23T14:01:02.5Z. See docs/sigan.md.
 )";
 
@@ -96,6 +98,7 @@ int runImport(const std::string& output, const std::vector<std::string>& capture
 // The values the options of every command fill.
 struct Options {
   std::string formatText = "table", output, startTime, signalText, since, until;
+  std::string unit, container, cgroup;
   uint32_t pidFilter = 0;
 };
 
@@ -114,8 +117,25 @@ po::options_description commandOptions(const std::string& command, Options& o) {
   if (command == "exits")
     options.add_options()("failed", "only non-zero exits and deaths")(
         "pid", po::value(&o.pidFilter), "only this pid");
+  if (command == "who-killed" || command == "timeline" || command == "exits")
+    options.add_options()("unit", po::value(&o.unit), "only processes of this systemd unit")(
+        "container", po::value(&o.container), "only processes of this container (id or prefix)")(
+        "cgroup", po::value(&o.cgroup), "only processes in this cgroup or below it");
   options.add_options()("args", po::value<std::vector<std::string>>(), "arguments");
   return options;
+}
+
+ContextFilter contextFilter(const po::variables_map& vm, const Options& o) {
+  ContextFilter filter;
+  if (vm.count("unit")) filter.unit = o.unit;
+  if (vm.count("container")) filter.container = o.container;
+  if (vm.count("cgroup")) {
+    if (o.cgroup.empty() || o.cgroup[0] != '/')
+      throw UsageError("--cgroup: a path from the hierarchy's root, e.g. /system.slice, not '" +
+                       o.cgroup + "'");
+    filter.cgroup = o.cgroup;
+  }
+  return filter;
 }
 
 TimelineFilter timelineFilter(const po::variables_map& vm, const Options& o) {
@@ -127,6 +147,7 @@ TimelineFilter timelineFilter(const po::variables_map& vm, const Options& o) {
   }
   if (vm.count("since")) filter.sinceWallNs = parseTimeArg("--since", o.since);
   if (vm.count("until")) filter.untilWallNs = parseTimeArg("--until", o.until);
+  filter.context = contextFilter(vm, o);
   return filter;
 }
 
@@ -147,7 +168,8 @@ int runQuery(const std::string& command, const po::variables_map& vm, const Opti
   if (command == "info") return cmdInfo(*openSources(positionals, err), format, out);
   if (command == "who-killed") {
     uint32_t pid = parsePid(take("a PID"));
-    return cmdWhoKilled(*openSources(positionals, err), pid, start, format, out);
+    return cmdWhoKilled(*openSources(positionals, err), pid, start, format, out,
+                        contextFilter(vm, o));
   }
   if (command == "tree") {
     uint32_t pid = parsePid(take("a PID"));
@@ -159,6 +181,7 @@ int runQuery(const std::string& command, const po::variables_map& vm, const Opti
     ExitsFilter filter;
     filter.failed = vm.count("failed") > 0;
     if (vm.count("pid")) filter.pid = o.pidFilter;
+    filter.context = contextFilter(vm, o);
     return cmdExits(*openSources(positionals, err), filter, format, out);
   }
   std::string sql = take("an SQL statement");

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "analyze/attribution/alive_at.h"
+#include "analyze/attribution/cgroup_context.h"
 #include "analyze/attribution/exit_links.h"
 #include "analyze/store/db_schema.h"
 #include "analyze/import/frame_prefetcher.h"
@@ -312,7 +313,20 @@ void Importer::writeProcesses() {
         .bind("exit_ns"_col, p.exitNs);
     if (p.firstSeenNs != UINT64_MAX)
       ins.bind("first_seen_ns"_col, p.firstSeenNs).bind("last_seen_ns"_col, p.lastSeenNs);
-    ins.bind("cmdline_truncated"_col, p.cmdlineTruncated).run();
+    ins.bind("cmdline_truncated"_col, p.cmdlineTruncated);
+    // Derived here, once per instance, from its latest path.
+    const CgroupContext context = cgroupContext(p.cgroup);
+    auto text = [&](store::ParameterKey key, const std::string& value) {
+      if (value.empty())
+        ins.bindNull(key);
+      else
+        ins.bind(key, value);
+    };
+    text("unit"_col, context.unit);
+    text("slice"_col, context.slice);
+    text("container_id"_col, context.containerId);
+    text("pod_uid"_col, context.podUid);
+    ins.run();
   }
 }
 

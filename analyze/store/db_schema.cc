@@ -32,7 +32,8 @@ SELECT s.id, c.hostname, s.capture_id, )sql" +
   s.signo, s.signal_name, s.code_name, s.origin,
   s.sender_pid, s.sender_comm, sp.cmdline AS sender_cmdline,
   s.target_pid, s.target_tid, s.target_comm, tp.cmdline AS target_cmdline,
-  s.result_name, s.disposition, s.kill_call_id, s.sender_id, s.target_id
+  s.result_name, s.disposition, s.kill_call_id, s.sender_id, s.target_id,
+  s.cause, s.cause_pid, s.cause_tid, s.cause_detail, s.forged_siginfo
 FROM signals s JOIN captures c ON c.id = s.capture_id
   LEFT JOIN processes sp ON sp.id = s.sender_id LEFT JOIN processes tp ON tp.id = s.target_id;
 CREATE VIEW IF NOT EXISTS v_exits AS
@@ -46,7 +47,8 @@ SELECT e.id, c.hostname, e.capture_id, e.pid, p.ppid, e.comm, p.cmdline,
                            R"sql( AS killer_pid,
   )sql" + senderColumn("s", "sender_comm") +
                            R"sql( AS killer_comm,
-  kp.cmdline AS killer_cmdline, e.process_id, e.signal_id, e.oom_id
+  kp.cmdline AS killer_cmdline, e.process_id, e.signal_id, e.oom_id,
+  s.cause, s.cause_pid, s.cause_detail, p.cgroup, p.unit, p.slice, p.container_id, p.pod_uid
 FROM exits e JOIN captures c ON c.id = e.capture_id
   LEFT JOIN processes p ON p.id = e.process_id LEFT JOIN signals s ON s.id = e.signal_id
   LEFT JOIN processes kp ON kp.id = s.sender_id AND )sql" +
@@ -148,6 +150,8 @@ void upgrade(Db& db, int from) {
       if (c.since > from)
         db.exec(fmt::format("ALTER TABLE {} ADD COLUMN {} {}", t.name, c.name, c.type));
   if (from < 2) db.exec(kUpgradeTo2);
+  // Version 3: the views show the signals' causes; they are created anew.
+  if (from < 3) db.exec("DROP VIEW IF EXISTS v_signals; DROP VIEW IF EXISTS v_exits;");
   db.exec("UPDATE sigan_meta SET value = '" + std::to_string(kSchemaVersion) +
           "' WHERE key = 'schema_version'");
 }
