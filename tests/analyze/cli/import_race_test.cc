@@ -200,6 +200,25 @@ TEST_F(ImportRaceTest, AnImportWaitsForTheLockAndSaysSo) {
   EXPECT_EQ(contents(db)["captures"], 2);
 }
 
+TEST_F(ImportRaceTest, AQueryWaitsWhileAnImportCommits) {
+  std::filesystem::path db = dir_ / "committing.db";
+  ASSERT_EQ(import(db, capture("a.sigrec")), 0);
+  // What an import holds while it writes its pages at the commit.
+  sqlite3* holder = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &holder), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(holder, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
+  auto query = start({"sql", "SELECT COUNT(*) AS n FROM captures", db.string()});
+  auto deadline = Clock::now() + std::chrono::seconds(20);
+  while (query->err().find("waiting") == std::string::npos && Clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_NE(query->err().find("is locked by another process"), std::string::npos) << query->err();
+  sqlite3_exec(holder, "COMMIT", nullptr, nullptr, nullptr);
+  sqlite3_close(holder);
+  EXPECT_EQ(query->wait(), 0) << query->err();
+  std::ifstream out(dir_ / ("out" + std::to_string(runs_)));
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(out), {}), "n\n1\n");
+}
+
 // SIGKILL at kill points spread over the whole import of CAPTURE into a
 // copy of BEFORE (none: a new database), its time measured first. Each
 // leaves the database before (a new one: no table at all) or after; a query
@@ -222,7 +241,7 @@ void ImportRaceTest::killAtPoints(const std::optional<std::filesystem::path>& be
   for (const auto& [table, rows] : after) none[table] = -1;
   const auto asBefore = before ? contents(*before) : none;
   ASSERT_NE(asBefore, after);
-  int interrupted = 0;
+  int interrupted = 0, rolledBack = 0;
   constexpr int kPoints = 6;
   for (int point = 0; point < kPoints; ++point) {
     SCOPED_TRACE("kill point " + std::to_string(point));
@@ -247,12 +266,18 @@ void ImportRaceTest::killAtPoints(const std::optional<std::filesystem::path>& be
       if (std::filesystem::exists(work.string() + suffix))
         std::filesystem::copy_file(work.string() + suffix, copy.string() + suffix,
                                    std::filesystem::copy_options::overwrite_existing);
+    bool journal = std::filesystem::exists(copy.string() + "-journal");
     auto now = contents(copy);
     EXPECT_TRUE(now == asBefore || now == after) << "neither before nor after";
+    if (journal && now == asBefore) ++rolledBack;
     EXPECT_EQ(import(work, file), 0);
     EXPECT_EQ(contents(work), after);
   }
   EXPECT_GE(interrupted, kPoints / 2) << "the kills came too late to test anything";
+  // Some kills land inside the transaction: its journal, on disk, is what
+  // the next connection rolls back. A journal in memory would leave none,
+  // and a kill during its commit a half-written file.
+  EXPECT_GE(rolledBack, 1) << "no kill left a journal that restored the database";
 }
 
 TEST_F(ImportRaceTest, AKilledImportLeavesTheDatabaseAsItWas) {

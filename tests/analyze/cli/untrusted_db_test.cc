@@ -229,6 +229,16 @@ TEST_F(OlderDbTest, QueriesSayToUpgradeAndTheImportUpgrades) {
   EXPECT_EQ(sigan({"info", db_.string()}).status, 0);
 }
 
+TEST_F(OlderDbTest, IndexesThatVersion1HadAreDroppedByTheUpgrade) {
+  makeVersion1();
+  rawExec(db_,
+          "CREATE INDEX kill_calls_unsent_target ON kill_calls(target_pid) WHERE signals = 0;"
+          " CREATE INDEX kill_calls_unsent_caller ON kill_calls(caller_pid) WHERE signals = 0");
+  ASSERT_EQ(sigan({"import", "-o", db_.string(), (dir_ / "other.sigrec").string()}).status, 0);
+  EXPECT_EQ(rawCount(db_, "SELECT COUNT(*) FROM sqlite_schema WHERE name LIKE '%unsent%'"), 0);
+  EXPECT_EQ(sigan({"info", db_.string()}).status, 0);
+}
+
 TEST_F(OlderDbTest, AForeignViewIsReplacedByTheUpgrade) {
   makeVersion1();
   rawExec(db_,
