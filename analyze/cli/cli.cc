@@ -2,6 +2,7 @@
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <kj/exception.h>
 
 #include <charconv>
@@ -66,8 +67,11 @@ int64_t parseTimeArg(const std::string& option, const std::string& text) {
   return *t;
 }
 
+// Each capture is imported in one transaction, which also checks, makes or
+// upgrades the schema: a concurrent import waits for it (saying so on ERR),
+// and a killed one leaves the database as it was (docs/sigan.md, "import").
 int runImport(const std::string& output, const std::vector<std::string>& captures,
-              std::ostream& out) {
+              std::ostream& out, std::ostream& err) {
   if (output.empty()) throw UsageError("import needs -o DB");
   if (captures.empty()) throw UsageError("import needs at least one CAPTURE");
   std::error_code ec;
@@ -84,14 +88,15 @@ int runImport(const std::string& output, const std::vector<std::string>& capture
       throw UserError(file + ": not a sigrec capture");
   }
   Db db(output, Db::Mode::kCreate);
+  db.waitWhenLocked(err, output);
   applyImportPragmas(db);
-  try {
-    ensureSchema(db);
-  } catch (const DbError& e) {
-    throw UserError(output + ": " + e.what());
+  for (const std::string& file : captures) {
+    try {
+      out << describeImport(file, importCapture(db, file)) << '\n' << std::flush;
+    } catch (const DbError& e) {
+      throw UserError(output + ": " + e.what());
+    }
   }
-  for (const std::string& file : captures)
-    out << describeImport(file, importCapture(db, file)) << '\n';
   return 0;
 }
 
@@ -151,6 +156,30 @@ TimelineFilter timelineFilter(const po::variables_map& vm, const Options& o) {
   return filter;
 }
 
+// What `sql` says when the read-only connection refused a statement (a
+// write, ATTACH, a PRAGMA that could undo query_only): how to get a
+// database that can be written.
+std::string refusedWrite(const DbError& e, const std::vector<std::string>& sources) {
+  std::optional<std::string> database;
+  std::vector<std::string> captures;
+  for (const std::string& source : sources) {
+    if (Db::looksLikeDatabase(source))
+      database = source;
+    else
+      captures.push_back(source);
+  }
+  std::string copy;
+  if (database)
+    copy = fmt::format("cp {0} copy.db (or sqlite3 {0} \".backup copy.db\")", *database);
+  if (!captures.empty())
+    copy += fmt::format("{}sigan import -o copy.db {}", copy.empty() ? "" : ", then ",
+                        fmt::join(captures, " "));
+  return fmt::format(
+      "sql: {}: sigan opens every source read-only (SELECT, and PRAGMAs that read the schema); "
+      "for a database you can change, make a copy: {}, then sqlite3 copy.db",
+      e.what(), copy);
+}
+
 // A query command on the sources named by POSITIONALS (after its own
 // arguments).
 int runQuery(const std::string& command, const po::variables_map& vm, const Options& o,
@@ -185,7 +214,13 @@ int runQuery(const std::string& command, const po::variables_map& vm, const Opti
     return cmdExits(*openSources(positionals, err), filter, format, out);
   }
   std::string sql = take("an SQL statement");
-  return cmdSql(*openSources(positionals, err), sql, format, out);
+  std::unique_ptr<Db> db = openSources(positionals, err);
+  try {
+    return cmdSql(*db, sql, format, out);
+  } catch (const DbError& e) {
+    if (e.primaryCode() != SQLITE_AUTH && e.primaryCode() != SQLITE_READONLY) throw;
+    throw UserError(refusedWrite(e, positionals));
+  }
 }
 
 int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -223,7 +258,7 @@ int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
       vm.count("args") ? vm["args"].as<std::vector<std::string>>() : std::vector<std::string>{};
   auto format = parseFormat(o.formatText);
   if (!format) throw UsageError("--format must be table, json or csv");
-  if (command == "import") return runImport(o.output, positionals, out);
+  if (command == "import") return runImport(o.output, positionals, out, err);
   return runQuery(command, vm, o, positionals, *format, out, err);
 }
 

@@ -429,13 +429,12 @@ const Table& table(const std::string& name) {
   throw std::logic_error("no table " + name);
 }
 
-std::string createSql(const Table& t) {
-  std::string sql = std::string("CREATE TABLE IF NOT EXISTS ") + t.name + " (";
-  for (size_t i = 0; i < t.columns.size(); ++i) {
-    if (i) sql += ", ";
-    sql += std::string(t.columns[i].name) + " " + t.columns[i].type;
-  }
-  return sql + ");";
+std::string createSql(const Table& t, int version) {
+  std::string columns;
+  for (const Column& c : t.columns)
+    if (c.since <= version)
+      columns += fmt::format("{}{} {}", columns.empty() ? "" : ", ", c.name, c.type);
+  return fmt::format("CREATE TABLE IF NOT EXISTS {} ({});", t.name, columns);
 }
 
 std::string insertSql(const std::string& table) {
