@@ -8,6 +8,7 @@
 #include <set>
 
 #include "analyze/attribution/cgroup_context.h"
+#include "analyze/attribution/dying.h"
 #include "analyze/attribution/kill_call_text.h"
 #include "analyze/attribution/sender.h"
 #include "analyze/query/display_text.h"
@@ -93,11 +94,13 @@ std::vector<Row> signalRows(const Db& db, const ProcessInfo& target, int64_t fat
       "k.arg2, k.arg3, k.ret,"
       " k.errno_name, s.id, s.info_addr, s.info_pid, s.info_uid, k.returned,"
       " s.cause, s.cause_pid, s.cause_tid, s.cause_detail, s.forged_siginfo, s.target_cgroup,"
-      " s.kernel_stack"
+      " s.kernel_stack, " +
+      arrivedWhileDying("s", "?2") +
+      " AS while_dying"
       " FROM signals s JOIN captures c ON c.id = s.capture_id"
       " LEFT JOIN kill_calls k ON k.id = s.kill_call_id"
-      " WHERE s.target_id = ? ORDER BY s.time_ns, s.id");
-  stmt.bind(1, target.id);
+      " WHERE s.target_id = ?1 ORDER BY s.time_ns, s.id");
+  stmt.bind(1, target.id).bind(2, fatalId);
   std::vector<Row> rows;
   while (stmt.step()) {
     bool kernel = stmt.getInt("by_syscall") == 0;
@@ -115,6 +118,7 @@ std::vector<Row> signalRows(const Db& db, const ProcessInfo& target, int64_t fat
     row["sender_cmdline"] = Row();
     row["sender_ancestry"] = Row::array();
     row["result"] = stmt.getText("result_name");
+    row["while_dying"] = stmt.getInt("while_dying") != 0;
     row["fatal"] = stmt.getInt("id") == fatalId;
     // Extras.
     row["target_tid"] = stmt.getInt("target_tid");
@@ -185,6 +189,7 @@ std::vector<Row> failedCallRows(const Db& db, std::optional<int64_t> targetId, u
     row["sender_cmdline"] = Row();
     row["sender_ancestry"] = Row::array();
     row["result"] = "failed";
+    row["while_dying"] = false;
     row["fatal"] = false;
     row["target_tid"] =
         stmt.isNull("target_host_tid") ? Row() : Row(stmt.getInt("target_host_tid"));
@@ -243,13 +248,21 @@ Ending ending(const Db& db, const ProcessInfo& p) {
   return out;
 }
 
+// A kernel signal's acting task is context (attribution/sender.h): named as
+// responsible when the cause says it is ("kernel (pipe in 4242 writer)"),
+// else as what happened to be running ("kernel (timer; 4242 make was
+// running)").
 std::string senderText(const Row& row) {
   if (row["origin"] == "kernel") {
-    std::string text = "kernel";
-    if (row.contains("context_pid"))
-      text += fmt::format(" (in {} {})", row["context_pid"].get<int64_t>(),
-                          row["context_comm"].get<std::string>());
-    return text;
+    if (!row.contains("context_pid")) return "kernel";
+    std::string task = fmt::format("{} {}", row["context_pid"].get<int64_t>(),
+                                   row["context_comm"].get<std::string>());
+    bool hasCause = row.contains("cause") && !row["cause"].is_null();
+    if (!hasCause) return fmt::format("kernel ({} was running)", task);
+    const auto& cause = row["cause"].get_ref<const std::string&>();
+    if (row["cause_pid"] == row["context_pid"])
+      return fmt::format("kernel ({} in {})", cause, task);
+    return fmt::format("kernel ({}; {} was running)", cause, task);
   }
   return fmt::format("{} {}", row["sender_pid"].get<int64_t>(),
                      row["sender_comm"].get<std::string>());
@@ -276,6 +289,65 @@ const Row* fatalRow(const Target& t) {
   for (const Row& r : t.rows)
     if (r["fatal"].get<bool>()) return &r;
   return nullptr;
+}
+
+// The RESULT column: a failed call with its errno; a signal the kernel
+// dropped because its target was already dying says so (attribution/dying.h).
+std::string resultText(const Row& r) {
+  if (r["result"] == "failed") return "failed " + plainText(r["errno"]);
+  if (r.value("while_dying", false)) return "too late (dying)";
+  return r["result"].get<std::string>();
+}
+
+// SIGCHLDs from children, which the kernel sends at every child's exit, fill
+// a parent's table before the row that matters: a run of them is one line.
+bool foldable(const Row& r) {
+  return r["signal_name"] == "SIGCHLD" && !r["fatal"].get<bool>() && r.contains("cause") &&
+         r["cause"] == "child";
+}
+
+void writeSignalRow(std::ostream& out, const Row& r, const std::vector<size_t>& widths) {
+  std::string code = plainText(r["code"]);
+  writeLine(out, fmt::format("  {:<30}  {:<{}}  {:<{}}  {:<{}}  {:<{}}  {}{}",
+                             r["time"].get<std::string>(), r["signal_name"].get<std::string>(),
+                             widths[0], r["origin"].get<std::string>(), widths[1],
+                             code.empty() ? "-" : code, widths[2], resultText(r), widths[3],
+                             senderText(r), r["fatal"].get<bool>() ? "  <- FATAL" : ""));
+  if (!r["call"].is_null()) writeLine(out, "      call:     " + r["call"].get<std::string>());
+  if (r.contains("cause") && !r["cause"].is_null())
+    writeLine(out, "      cause:    " + causeText(r));
+  if (!r["sender_cmdline"].is_null())
+    writeLine(out, "      cmdline:  " + r["sender_cmdline"].get<std::string>());
+  std::string ancestry = ancestryText(r["sender_ancestry"]);
+  if (!ancestry.empty()) writeLine(out, "      ancestry: " + ancestry);
+  if (r.contains("fault_addr"))
+    out << "      address:  " << r["fault_addr"].get<std::string>() << '\n';
+}
+
+// The signal rows of one instance, runs of SIGCHLD folded (JSON and CSV
+// keep every row).
+void writeSignalRows(std::ostream& out, const std::vector<Row>& rows) {
+  std::vector<size_t> widths = {6, 6, 4, 6};  // signal, origin, code, result
+  for (const Row& r : rows) {
+    widths[0] = std::max(widths[0], r["signal_name"].get<std::string>().size());
+    widths[1] = std::max(widths[1], r["origin"].get<std::string>().size());
+    widths[2] = std::max(widths[2], plainText(r["code"]).size());
+    widths[3] = std::max(widths[3], resultText(r).size());
+  }
+  out << fmt::format("  {:<30}  {:<{}}  {:<{}}  {:<{}}  {:<{}}  {}\n", "TIME", "SIGNAL", widths[0],
+                     "ORIGIN", widths[1], "CODE", widths[2], "RESULT", widths[3], "SENDER");
+  for (size_t i = 0; i < rows.size();) {
+    size_t run = 0;
+    while (i + run < rows.size() && foldable(rows[i + run])) ++run;
+    if (run > 1) {
+      writeLine(out, fmt::format("  {:<30}  {} x SIGCHLD from children (every row: --format json)",
+                                 rows[i]["time"].get<std::string>(), run));
+      i += run;
+      continue;
+    }
+    writeSignalRow(out, rows[i], widths);
+    ++i;
+  }
 }
 
 void writeTable(std::ostream& out, const std::vector<Target>& targets, uint32_t pid) {
@@ -309,37 +381,7 @@ void writeTable(std::ostream& out, const std::vector<Target>& targets, uint32_t 
       out << "  no signals were sent to it\n";
       continue;
     }
-    size_t signalWidth = 6, originWidth = 6, codeWidth = 4, resultWidth = 6;
-    for (const Row& r : t.rows) {
-      signalWidth = std::max(signalWidth, r["signal_name"].get<std::string>().size());
-      originWidth = std::max(originWidth, r["origin"].get<std::string>().size());
-      codeWidth = std::max(codeWidth, plainText(r["code"]).size());
-      std::string result = r["result"] == "failed" ? "failed " + plainText(r["errno"])
-                                                   : r["result"].get<std::string>();
-      resultWidth = std::max(resultWidth, result.size());
-    }
-    out << fmt::format("  {:<30}  {:<{}}  {:<{}}  {:<{}}  {:<{}}  {}\n", "TIME", "SIGNAL",
-                       signalWidth, "ORIGIN", originWidth, "CODE", codeWidth, "RESULT", resultWidth,
-                       "SENDER");
-    for (const Row& r : t.rows) {
-      std::string result = r["result"] == "failed" ? "failed " + plainText(r["errno"])
-                                                   : r["result"].get<std::string>();
-      std::string code = plainText(r["code"]);
-      writeLine(out, fmt::format("  {:<30}  {:<{}}  {:<{}}  {:<{}}  {:<{}}  {}{}",
-                                 r["time"].get<std::string>(), r["signal_name"].get<std::string>(),
-                                 signalWidth, r["origin"].get<std::string>(), originWidth,
-                                 code.empty() ? "-" : code, codeWidth, result, resultWidth,
-                                 senderText(r), r["fatal"].get<bool>() ? "  <- FATAL" : ""));
-      if (!r["call"].is_null()) writeLine(out, "      call:     " + r["call"].get<std::string>());
-      if (r.contains("cause") && !r["cause"].is_null())
-        writeLine(out, "      cause:    " + causeText(r));
-      if (!r["sender_cmdline"].is_null())
-        writeLine(out, "      cmdline:  " + r["sender_cmdline"].get<std::string>());
-      std::string ancestry = ancestryText(r["sender_ancestry"]);
-      if (!ancestry.empty()) writeLine(out, "      ancestry: " + ancestry);
-      if (r.contains("fault_addr"))
-        out << "      address:  " << r["fault_addr"].get<std::string>() << '\n';
-    }
+    writeSignalRows(out, t.rows);
   }
 }
 
@@ -421,6 +463,7 @@ int cmdWhoKilled(const Db& db, uint32_t pid, const std::optional<std::string>& s
                           "delivered_time",
                           "fault_addr",
                           "complete",
+                          "while_dying",
                           "cause",
                           "cause_pid",
                           "cause_tid",
