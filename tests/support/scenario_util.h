@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <functional>
 #include <string>
 
@@ -57,6 +58,14 @@ inline std::string mode(int argc, char** argv, const char* usage) {
     std::exit(2);
   }
   return argv[1];
+}
+
+// Writes VALUE to PATH (a cgroup's control file); false if the kernel refused.
+inline bool writeFile(const std::string& path, const std::string& value) {
+  std::ofstream out(path);
+  out << value;
+  out.flush();
+  return static_cast<bool>(out);
 }
 
 }  // namespace sigrec::scenario

@@ -10,13 +10,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool writeFile(const fs::path& path, const std::string& value) {
-  std::ofstream out(path);
-  out << value;
-  out.flush();
-  return static_cast<bool>(out);
-}
-
 fs::path v2Root() {
   std::ifstream mounts("/proc/self/mounts");
   for (std::string dev, dir, type, rest;

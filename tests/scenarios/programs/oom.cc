@@ -13,13 +13,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool writeFile(const fs::path& path, const std::string& value) {
-  std::ofstream out(path);
-  out << value;
-  out.flush();
-  return static_cast<bool>(out);
-}
-
 // Makes a cgroup limited to 32 MiB without swap; returns its procs file.
 fs::path makeCgroup(const std::string& name) {
   for (const char* root : {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"}) {
