@@ -1,5 +1,5 @@
 // bench_workload: signal-, fork-, exec- and thread-heavy loads with exact,
-// deterministic operation counts, for bench/run.
+// deterministic operation counts, for bench/run and bench/soak.
 //
 //   bench_workload WORKLOAD N [--true PATH] [--jobs J] [--rate OPS_PER_S]
 //
@@ -270,6 +270,27 @@ void mixed(long n, const char* truePath, Expected& ex) {
   }
 }
 
+// A mixed storm for bench/soak: per op one kill ping-pong round (2 signals,
+// 2 kill calls, 2 deliveries); every 8th op a fork+exit and a thread (its
+// creation and exit, both recorded with sigrec --threads); every 64th a
+// fork+exec. With --rate, paced to that many ops per second, so N ops take
+// N / RATE seconds where the machine keeps up.
+void storm(long n, double rate, const char* truePath, Expected& ex) {
+  const std::string comm = "bw-storm";
+  PingPong pp(comm, false, n, ex);
+  Pacer pacer(rate);
+  for (long i = 0; i < n; ++i) {
+    pp.round();
+    if (i % 8 == 0) {
+      forkExit(comm, 1, ex);
+      threads(comm, 1, ex);
+      ex["exit." + comm + ".thread"] += 1;
+    }
+    if (i % 64 == 0) forkExec(comm, 1, truePath, ex);
+    pacer.after(i + 1);
+  }
+}
+
 double cpuSeconds() {
   struct rusage self {
   }, kids{};
@@ -281,7 +302,7 @@ double cpuSeconds() {
 
 int usage() {
   std::fprintf(stderr,
-               "usage: bench_workload kill|tgkill|kill0|getppid|fork|exec|thread|mixed N "
+               "usage: bench_workload kill|tgkill|kill0|getppid|fork|exec|thread|mixed|storm N "
                "[--true PATH] [--jobs J] [--rate OPS_PER_S]\n");
   return 2;
 }
@@ -332,6 +353,8 @@ int main(int argc, char** argv) {
     run("bw-thread", [&](auto c) { threads(c, n, ex); });
   else if (workload == "mixed")
     run("bw-mix", [&](auto) { mixed(n, truePath.c_str(), ex); });
+  else if (workload == "storm")
+    run("bw-storm", [&](auto) { storm(n, rate, truePath.c_str(), ex); });
   else
     return usage();
   auto t1 = Clock::now();

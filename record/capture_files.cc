@@ -52,8 +52,8 @@ std::string CaptureFiles::numberedPath(const std::string& path, uint32_t sequenc
   return (p.parent_path() / (p.stem().string() + number + p.extension().string())).string();
 }
 
-CaptureFiles::CaptureFiles(FilePolicy policy, HeaderWriter writeHeader)
-    : policy_(std::move(policy)), writeHeader_(std::move(writeHeader)) {
+CaptureFiles::CaptureFiles(FilePolicy policy, HeaderWriter writeHeader, const Clock& clock)
+    : policy_(std::move(policy)), writeHeader_(std::move(writeHeader)), clock_(clock) {
   if (rotating()) adoptEarlierFiles();
   create();
   if (rotating()) applyRetention();
@@ -87,8 +87,13 @@ void CaptureFiles::create() {
   openedAt_ = std::chrono::steady_clock::now();
 }
 
+// Each file measures the offset afresh: a recording rotating for weeks sees
+// NTP steps and manual clock changes, and the files after a step must
+// convert to the wall time of their own days (docs/capture-format.md, "Time
+// base").
 void CaptureFiles::writeHeader() {
-  writeHeader_(*writer_, sequence_);
+  bootToWallNs_ = record::bootToWallNs(clock_);
+  writeHeader_(*writer_, FileStart{sequence_, bootToWallNs_});
   writer_->sync();
 }
 

@@ -14,6 +14,7 @@
 #include <string>
 #include <sys/types.h>
 
+#include "record/clock.h"
 #include "schema/capture_writer.h"
 
 namespace sigrec::record {
@@ -26,16 +27,24 @@ struct FilePolicy {
   uint64_t maxAgeSec = 0;      // rotating: remove files last written longer ago; 0 = off
 };
 
+// What a file's info frame says about its start.
+struct FileStart {
+  uint32_t sequence;     // the file's number
+  int64_t bootToWallNs;  // measured as this file starts, not once per recording
+};
+
 class CaptureFiles {
  public:
-  // Writes the info and snapshot frames of file number SEQUENCE.
-  using HeaderWriter = std::function<void(capture::CaptureWriter&, uint32_t sequence)>;
+  // Writes the info and snapshot frames of a file.
+  using HeaderWriter = std::function<void(capture::CaptureWriter&, const FileStart&)>;
 
   // Creates the first file (its header frames come with writeHeader(), once
   // the probes are attached). When rotating, numbered files of an earlier
   // recording to the same path are kept, counted for retention, and the
-  // numbering continues after them. Throws CaptureError.
-  CaptureFiles(FilePolicy policy, HeaderWriter writeHeader);
+  // numbering continues after them. CLOCK gives each file's boot-to-wall
+  // offset. Throws CaptureError.
+  CaptureFiles(FilePolicy policy, HeaderWriter writeHeader, const Clock& clock = systemClock());
+  // Measures the boot-to-wall offset and writes the current file's header.
   void writeHeader();
 
   capture::CaptureWriter& writer() { return *writer_; }
@@ -58,6 +67,9 @@ class CaptureFiles {
   // The files of this recording still kept, oldest first.
   const std::deque<std::string>& paths() const { return paths_; }
   uint32_t sequence() const { return sequence_; }
+  // The offset the current file's header holds (--print shows times with it,
+  // so the live view and the file agree).
+  int64_t bootToWallNs() const { return bootToWallNs_; }
 
   // "box.sigrec", 3 -> "box.0003.sigrec"
   static std::string numberedPath(const std::string& path, uint32_t sequence);
@@ -69,7 +81,9 @@ class CaptureFiles {
 
   FilePolicy policy_;
   HeaderWriter writeHeader_;
+  const Clock& clock_;
   uint32_t sequence_ = 0;
+  int64_t bootToWallNs_ = 0;
   std::deque<std::string> paths_;  // oldest first; the last is being written
   std::unique_ptr<capture::CaptureWriter> writer_;
   dev_t device_ = 0;  // of the current file, to see whether it was moved

@@ -9,10 +9,10 @@
 namespace sigrec::record {
 
 void writeInfo(capture::CaptureWriter& writer, const Options& opt, const ProbeSettings& settings,
-               uint64_t startNs, uint32_t sequence) {
+               uint64_t startNs, const FileStart& file) {
   capnp::MallocMessageBuilder message;
   auto info = message.initRoot<schema::CaptureInfo>();
-  fillHostInfo(info);
+  fillHostInfo(info, file.bootToWallNs);
   info.setRecorderVersion(kVersion);
   auto args = info.initRecorderArgs(static_cast<unsigned>(opt.args.size()));
   for (size_t i = 0; i < opt.args.size(); ++i) args.set(static_cast<unsigned>(i), opt.args[i]);
@@ -27,7 +27,7 @@ void writeInfo(capture::CaptureWriter& writer, const Options& opt, const ProbeSe
   info.setFilterCgroupId(settings.filterCgroupId);
   info.setThreads(settings.threads);
   info.setRingBufferBytes(settings.ringBufferBytes);
-  info.setFileSequence(sequence);
+  info.setFileSequence(file.sequence);
   const auto features = settings.features.describe();
   auto list = info.initKernelFeatures(static_cast<unsigned>(features.size()));
   for (size_t i = 0; i < features.size(); ++i) {

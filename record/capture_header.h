@@ -4,6 +4,7 @@
 
 #include <cstdint>
 
+#include "record/capture_files.h"
 #include "record/options.h"
 #include "record/probes.h"
 #include "schema/capture_writer.h"
@@ -11,8 +12,8 @@
 namespace sigrec::record {
 
 // START_NS: when the events of this file may begin (probes attached, or a
-// flight-recorder window opened); SEQUENCE: the file's number.
+// flight-recorder window opened); FILE: its number and boot-to-wall offset.
 void writeInfo(capture::CaptureWriter& writer, const Options& opt, const ProbeSettings& settings,
-               uint64_t startNs, uint32_t sequence);
+               uint64_t startNs, const FileStart& file);
 
 }  // namespace sigrec::record

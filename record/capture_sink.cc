@@ -130,6 +130,7 @@ void CaptureSink::writerLoop() {
       if (files_.needsNewFile()) {
         writeTrailer("rotated", -1);
         files_.rotate();
+        if (settings_.printer) settings_.printer->setBootToWallNs(files_.bootToWallNs());
         std::fprintf(stderr, "sigrec: recording to %s\n", files_.currentPath().c_str());
         fileStartTotals_ = lastTotals_;
         fileEvents_ = fileBatches_ = 0;

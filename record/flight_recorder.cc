@@ -191,8 +191,9 @@ void FlightRecorder::handOff(uint64_t nowNs, const std::vector<sr_counters>& cou
   dump_->sink->handOff(nowNs, inWindow);
 }
 
-void FlightRecorder::writeHeader(capture::CaptureWriter& writer, uint64_t windowStartNs) {
-  settings_.writeInfo(writer, windowStartNs);
+void FlightRecorder::writeHeader(capture::CaptureWriter& writer, uint64_t windowStartNs,
+                                 const FileStart& start) {
+  settings_.writeInfo(writer, windowStartNs, start);
   capnp::MallocMessageBuilder message;
   auto snapshot = message.initRoot<schema::ProcessSnapshot>();
   const std::vector<ProcEntry> procs = table_.aliveAt(windowStartNs);
@@ -223,7 +224,9 @@ void FlightRecorder::startDump(const Request& r, uint64_t nowNs,
   try {
     d.files = std::make_unique<CaptureFiles>(
         FilePolicy{.path = d.path},
-        [this, windowStart](capture::CaptureWriter& w, uint32_t) { writeHeader(w, windowStart); });
+        [this, windowStart](capture::CaptureWriter& w, const FileStart& start) {
+          writeHeader(w, windowStart, start);
+        });
     d.files->writeHeader();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "sigrec: flight recorder: %s: cannot write %s: %s; recording goes on\n",

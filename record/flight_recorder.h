@@ -37,7 +37,7 @@ struct FlightSettings {
   uint32_t keep = 0;  // dumps kept in DIR, the newest (earlier runs' included)
   Redaction redaction = Redaction::kNone;
   // Writes a dump's info frame; its events may begin at WINDOW_START_NS.
-  std::function<void(capture::CaptureWriter&, uint64_t windowStartNs)> writeInfo;
+  std::function<void(capture::CaptureWriter&, uint64_t windowStartNs, const FileStart&)> writeInfo;
 };
 
 class FlightRecorder {
@@ -89,7 +89,7 @@ class FlightRecorder {
   void closeDump(const std::string& reason, uint64_t nowNs,
                  const std::vector<sr_counters>& counters);
   std::string dumpPath(const std::string& kind) const;
-  void writeHeader(capture::CaptureWriter& writer, uint64_t windowStartNs);
+  void writeHeader(capture::CaptureWriter& writer, uint64_t windowStartNs, const FileStart& start);
   void adoptEarlierDumps();
   void applyRetention();
 

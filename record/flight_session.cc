@@ -97,8 +97,10 @@ int runFlightSession(const Options& opt) {
        .dir = opt.output,
        .keep = opt.flightKeep,
        .redaction = opt.redaction,
-       .writeInfo = [&](capture::CaptureWriter& w,
-                        uint64_t windowStartNs) { writeInfo(w, opt, settings, windowStartNs, 0); }},
+       .writeInfo =
+           [&](capture::CaptureWriter& w, uint64_t windowStartNs, const FileStart& start) {
+             writeInfo(w, opt, settings, windowStartNs, start);
+           }},
       startNs);
   Consumers consumers{&recorder, flightMetrics ? &*flightMetrics : nullptr};
   RingBuffer ring(ring_buffer__new(probes.ringBufferFd(), onSample, &consumers, nullptr));

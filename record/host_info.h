@@ -10,11 +10,9 @@ namespace sigrec::record {
 // Boot clock (CLOCK_BOOTTIME), the clock BPF timestamps use, in ns.
 uint64_t bootNowNs();
 
-// Wall-clock ns since the epoch minus boot-clock ns, now.
-int64_t bootToWallNs();
-
-// Fills host name, kernel, machine, boot id, the boot-to-wall offset and
-// USER_HZ. The caller sets recorder-specific fields.
-void fillHostInfo(schema::CaptureInfo::Builder info);
+// Fills host name, kernel, machine, boot id, BOOT_TO_WALL_NS (measured by the
+// caller when the file starts) and USER_HZ. The caller sets recorder-specific
+// fields.
+void fillHostInfo(schema::CaptureInfo::Builder info, int64_t bootToWallNs);
 
 }  // namespace sigrec::record

@@ -20,6 +20,9 @@ class LivePrinter {
 
   LivePrinter(Format format, int64_t bootToWallNs, std::FILE* out);
   void print(schema::EventBatch::Reader batch);
+  // After a rotation: the new file's offset, so the live view shows what
+  // sigan will show for that file.
+  void setBootToWallNs(int64_t bootToWallNs) { bootToWallNs_ = bootToWallNs; }
 
  private:
   struct Line;

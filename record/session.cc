@@ -114,8 +114,8 @@ int runSession(const Options& opt) {
   // The file is created before the probes load, so an unwritable path fails
   // fast; it is removed again if loading fails.
   CaptureFiles files({opt.output, opt.maxSizeBytes, opt.rotate, opt.maxTotalBytes, opt.maxAgeSec},
-                     [&](capture::CaptureWriter& writer, uint32_t sequence) {
-                       writeInfo(writer, opt, settings, bootNowNs(), sequence);
+                     [&](capture::CaptureWriter& writer, const FileStart& start) {
+                       writeInfo(writer, opt, settings, bootNowNs(), start);
                        writeSnapshot(writer, opt.redaction);
                      });
   RemoveUnlessKept cleanup{files.currentPath()};
@@ -132,7 +132,7 @@ int runSession(const Options& opt) {
   std::optional<LivePrinter> printer;
   SinkSettings sinkSettings{.redaction = opt.redaction};
   if (!opt.print.empty()) {
-    printer.emplace(LivePrinter::parseFormat(opt.print), bootToWallNs(), stdout);
+    printer.emplace(LivePrinter::parseFormat(opt.print), files.bootToWallNs(), stdout);
     sinkSettings.printer = &*printer;
     sinkSettings.flushIntervalNs = 200'000'000;  // live enough to read along
   }
