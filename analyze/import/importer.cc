@@ -16,6 +16,7 @@
 #include "analyze/import/kill_calls.h"
 #include "analyze/import/signal_events.h"
 #include "analyze/import/process_events.h"
+#include "schema/capture_error.h"
 #include "analyze/import/signal_tracker.h"
 #include "analyze/import/import_names.h"
 #include "analyze/import/process_resolver.h"
@@ -153,6 +154,14 @@ void Importer::beginCapture(std::optional<capture::Frame>& first) {
                              false});
   }
   uint64_t fileSize = reader_.fileSize();
+  // A file cut before its first whole frame has no host, clock or start:
+  // every answer would be empty fields and the 1970 epoch. (A file whose
+  // first frame is something else is read as damaged instead.)
+  if (!first)
+    throw capture::CaptureError(fmt::format(
+        "{}: no capture header in its {} bytes (cut off or damaged before sigrec wrote its "
+        "first frame): nothing to answer from",
+        path_.string(), fileSize));
   result_.key = captureKey(info, path_);
   CaptureClaim claim = claimCapture(db_, result_.key, fileSize);
   if (claim.skipped) {

@@ -68,7 +68,7 @@ void descendants(const Db& db, int64_t root, int depth, std::vector<Row>& rows) 
 int cmdTree(const Db& db, uint32_t pid, const std::optional<std::string>& start, Format format,
             std::ostream& out) {
   auto instances = instancesOfPid(db, pid, start);
-  if (instances.empty()) throw UserError(fmt::format("pid {} does not appear in the capture", pid));
+  if (instances.empty()) throw UserError(unknownPidMessage(pid));
   std::vector<Row> rows;
   for (const ProcessInfo& self : instances) {
     auto chain = ancestors(db, self.id);

@@ -203,6 +203,58 @@ std::string senderText(const Row& row) {
                      row["sender_comm"].get<std::string>());
 }
 
+std::string resultText(const Row& r) {
+  return r["result"] == "failed" ? "failed " + plainText(r["errno"])
+                                 : r["result"].get<std::string>();
+}
+
+// One line per signal, then its details indented under it. Where the
+// terminal is too narrow for the sender at the end of the line, it gets a
+// detail line of its own, for the whole group so the columns stay aligned.
+void writeSignalRows(std::ostream& out, const std::vector<Row>& rows) {
+  size_t signalWidth = 6, originWidth = 6, codeWidth = 4, resultWidth = 6;
+  for (const Row& r : rows) {
+    signalWidth = std::max(signalWidth, r["signal_name"].get<std::string>().size());
+    originWidth = std::max(originWidth, r["origin"].get<std::string>().size());
+    codeWidth = std::max(codeWidth, plainText(r["code"]).size());
+    resultWidth = std::max(resultWidth, resultText(r).size());
+  }
+  auto head = [&](const std::string& time, const std::string& signal, const std::string& origin,
+                  const std::string& code, const std::string& result) {
+    return fmt::format("  {:<30}  {:<{}}  {:<{}}  {:<{}}  {:<{}}", time, signal, signalWidth,
+                       origin, originWidth, code, codeWidth, result, resultWidth);
+  };
+  auto sender = [](const Row& r) {
+    return senderText(r) + (r["fatal"].get<bool>() ? "  <- FATAL" : "");
+  };
+  const size_t limit = display().width;
+  bool senderInline = true;
+  for (const Row& r : rows)
+    if (limit && displayWidth(head("", "", "", "", "")) + 2 + displayWidth(sender(r)) > limit)
+      senderInline = false;
+  std::string header = head("TIME", "SIGNAL", "ORIGIN", "CODE", "RESULT");
+  while (!senderInline && header.back() == ' ') header.pop_back();
+  writeLine(out, senderInline ? header + "  SENDER" : header);
+  for (const Row& r : rows) {
+    std::string code = plainText(r["code"]);
+    std::string line =
+        head(r["time"].get<std::string>(), r["signal_name"].get<std::string>(),
+             r["origin"].get<std::string>(), code.empty() ? "-" : code, resultText(r));
+    if (senderInline) line += "  " + sender(r);
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    writeLine(out, line);
+    if (!senderInline) writeWrapped(out, "      sender:   ", sender(r), " ");
+    if (!r["call"].is_null())
+      writeWrapped(out, "      call:     ", r["call"].get<std::string>(), ", ");
+    if (!r["sender_cmdline"].is_null())
+      writeWrapped(out, "      cmdline:  ", r["sender_cmdline"].get<std::string>(), " ");
+    std::string ancestry = ancestryText(r["sender_ancestry"]);
+    if (!ancestry.empty()) writeWrapped(out, "      ancestry: ", ancestry, " < ");
+    if (r.contains("fault_addr"))
+      out << "      address:  " << r["fault_addr"].get<std::string>() << '\n';
+  }
+}
+
 void writeTable(std::ostream& out, const std::vector<Target>& targets, uint32_t pid) {
   bool first = true;
   for (const Target& t : targets) {
@@ -210,49 +262,24 @@ void writeTable(std::ostream& out, const std::vector<Target>& targets, uint32_t 
     first = false;
     if (t.process) {
       const ProcessInfo& p = *t.process;
-      writeLine(out, fmt::format("pid {} ({}) on {}, started {}", pid, p.comm, p.hostname,
-                                 formatTime(p.startWallNs)));
-      writeLine(out, "  ended:   " + t.ending);
-      if (!p.cmdline.empty()) writeLine(out, "  cmdline: " + p.cmdline);
+      writeWrapped(out, "",
+                   fmt::format("pid {} ({}) on {}, started {}", pid, p.comm, p.hostname,
+                               formatTime(p.startWallNs)),
+                   " ");
+      writeWrapped(out, "  ended:   ", t.ending, " ");
+      if (!p.cmdline.empty()) writeWrapped(out, "  cmdline: ", p.cmdline, " ");
     } else {
       out << fmt::format("pid {}: calls aimed at it while no process had it\n", pid);
     }
     if (t.causeMissing)
-      out << "  note:    the fatal signal was not recorded (sent before the capture started, or "
-             "lost)\n";
+      writeWrapped(out, "  note:    ",
+                   "the fatal signal was not recorded (sent before the capture started, or lost)",
+                   " ");
     if (t.rows.empty()) {
       out << "  no signals were sent to it\n";
       continue;
     }
-    size_t signalWidth = 6, originWidth = 6, codeWidth = 4, resultWidth = 6;
-    for (const Row& r : t.rows) {
-      signalWidth = std::max(signalWidth, r["signal_name"].get<std::string>().size());
-      originWidth = std::max(originWidth, r["origin"].get<std::string>().size());
-      codeWidth = std::max(codeWidth, plainText(r["code"]).size());
-      std::string result = r["result"] == "failed" ? "failed " + plainText(r["errno"])
-                                                   : r["result"].get<std::string>();
-      resultWidth = std::max(resultWidth, result.size());
-    }
-    out << fmt::format("  {:<30}  {:<{}}  {:<{}}  {:<{}}  {:<{}}  {}\n", "TIME", "SIGNAL",
-                       signalWidth, "ORIGIN", originWidth, "CODE", codeWidth, "RESULT", resultWidth,
-                       "SENDER");
-    for (const Row& r : t.rows) {
-      std::string result = r["result"] == "failed" ? "failed " + plainText(r["errno"])
-                                                   : r["result"].get<std::string>();
-      std::string code = plainText(r["code"]);
-      writeLine(out, fmt::format("  {:<30}  {:<{}}  {:<{}}  {:<{}}  {:<{}}  {}{}",
-                                 r["time"].get<std::string>(), r["signal_name"].get<std::string>(),
-                                 signalWidth, r["origin"].get<std::string>(), originWidth,
-                                 code.empty() ? "-" : code, codeWidth, result, resultWidth,
-                                 senderText(r), r["fatal"].get<bool>() ? "  <- FATAL" : ""));
-      if (!r["call"].is_null()) writeLine(out, "      call:     " + r["call"].get<std::string>());
-      if (!r["sender_cmdline"].is_null())
-        writeLine(out, "      cmdline:  " + r["sender_cmdline"].get<std::string>());
-      std::string ancestry = ancestryText(r["sender_ancestry"]);
-      if (!ancestry.empty()) writeLine(out, "      ancestry: " + ancestry);
-      if (r.contains("fault_addr"))
-        out << "      address:  " << r["fault_addr"].get<std::string>() << '\n';
-    }
+    writeSignalRows(out, t.rows);
   }
 }
 
@@ -284,7 +311,7 @@ int cmdWhoKilled(const Db& db, uint32_t pid, const std::optional<std::string>& s
     auto orphan = failedCallRows(db, std::nullopt, pid, "", "");
     if (!orphan.empty()) targets.push_back(Target{std::nullopt, orphan, ""});
   }
-  if (targets.empty()) throw UserError(fmt::format("pid {} does not appear in the capture", pid));
+  if (targets.empty()) throw UserError(unknownPidMessage(pid));
 
   if (format == Format::kTable) {
     writeTable(out, targets, pid);

@@ -89,7 +89,7 @@ std::vector<ProcessInfo> instancesOfPid(const Db& db, uint32_t pid,
   if (!start) return all;
   int64_t precision = 0;
   auto wanted = parseTime(*start, &precision);
-  if (!wanted) throw UserError("--start-time: not an RFC 3339 time: " + *start);
+  if (!wanted) throw UsageError("--start-time: not an RFC 3339 time: " + *start);
   std::vector<ProcessInfo> matching;
   auto floorDiv = [](int64_t a, int64_t b) { return a / b - (a % b < 0 ? 1 : 0); };
   for (const ProcessInfo& p : all) {
@@ -110,6 +110,19 @@ std::vector<ProcessInfo> instancesOfPid(const Db& db, uint32_t pid,
                                 known.empty() ? "" : " (known starts: " + known + ")"));
   }
   return matching;
+}
+
+std::string unknownPidMessage(uint32_t pid) {
+  return fmt::format("pid {} does not appear in the capture", pid);
+}
+
+void requireKnownPid(const Db& db, uint32_t pid) {
+  auto stmt = db.prepare(
+      "SELECT EXISTS (SELECT 1 FROM processes WHERE pid = ?1)"
+      " OR EXISTS (SELECT 1 FROM kill_calls WHERE COALESCE(target_host_pid, target_host_tid) = "
+      "?1)");
+  stmt.bind(1, pid);
+  if (!stmt.step() || stmt.getInt(0) == 0) throw UserError(unknownPidMessage(pid));
 }
 
 std::string startText(const ProcessInfo& p) {

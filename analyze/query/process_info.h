@@ -40,6 +40,13 @@ std::string ancestryText(const Row& ancestry);
 std::vector<ProcessInfo> instancesOfPid(const Db& db, uint32_t pid,
                                         const std::optional<std::string>& start);
 
+// "pid N does not appear in the capture": the same words, and status, from
+// every command asked about a pid the sources never saw.
+std::string unknownPidMessage(uint32_t pid);
+// Throws UserError(unknownPidMessage(PID)) unless a process had PID or a
+// kill-family call aimed at it.
+void requireKnownPid(const Db& db, uint32_t pid);
+
 // RFC 3339 start time.
 std::string startText(const ProcessInfo& p);
 

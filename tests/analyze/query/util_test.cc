@@ -17,16 +17,46 @@ TEST(Output, FormatsAndQuoting) {
   writeRows(json, Format::kJson, columns, rows);
   EXPECT_EQ(json.str().substr(0, json.str().find('\n')), R"({"a":1,"b":"x,\"y\"","hidden":null})");
   writeRows(csv, Format::kCsv, columns, rows);
-  EXPECT_EQ(csv.str().substr(0, csv.str().find("\r\n", 12) + 2),
-            "a,b,hidden\r\n1,\"x,\"\"y\"\"\",\r\n");
+  EXPECT_EQ(csv.str().substr(0, csv.str().find('\n', 12) + 1), "a,b,hidden\n1,\"x,\"\"y\"\"\",\n");
+  setDisplay({.width = 120});
   writeRows(table, Format::kTable, columns, rows);
+  setDisplay({});
   std::istringstream lines(table.str());
   std::string header;
   std::getline(lines, header);
   EXPECT_EQ(header, "A     B");
-  for (std::string line; std::getline(lines, line);) EXPECT_LE(line.size(), kTableWidth);
+  for (std::string line; std::getline(lines, line);) EXPECT_LE(line.size(), 120u);
   EXPECT_NE(table.str().find("..."), std::string::npos);
+  // Without a width (not a terminal, or --wide), nothing is cut.
+  std::ostringstream whole;
+  writeRows(whole, Format::kTable, columns, rows);
+  EXPECT_NE(whole.str().find(std::string(200, 'z')), std::string::npos);
   EXPECT_FALSE(parseFormat("yaml"));
+}
+
+// At a width too narrow for every column, those that do not fit go to an
+// indented second line; each line still fits.
+TEST(Output, NarrowTablesMoveColumnsToASecondLine) {
+  std::vector<Column> columns = {{"t", "TIME"}, {"who", "KILLED BY", {}, 12}, {"c", "CMDLINE"}};
+  std::vector<Row> rows = {Row{{"t", std::string(30, '1')},
+                               {"who", "1234 a-long-killer-name (kill)"},
+                               {"c", std::string(60, 'c')}}};
+  std::ostringstream table;
+  setDisplay({.width = 50});
+  writeRows(table, Format::kTable, columns, rows);
+  setDisplay({});
+  EXPECT_EQ(table.str(), "TIME" + std::string(28, ' ') + "KILLED BY\n" + std::string(30, '1') +
+                             "  1234 a-lo...\n    CMDLINE: " + std::string(34, 'c') + "...\n")
+      << table.str();
+}
+
+TEST(Output, WrappedTextBreaksAtTheSeparator) {
+  std::ostringstream out;
+  setDisplay({.width = 30});
+  writeWrapped(out, "  ancestry: ", "bash(1000) < sshd(900) < systemd(1)", " < ");
+  setDisplay({});
+  EXPECT_EQ(out.str(),
+            "  ancestry: bash(1000) <\n            sshd(900) <\n            systemd(1)\n");
 }
 
 TEST(Output, InvalidUtf8IsReplacedNotThrown) {
