@@ -46,7 +46,7 @@ std::string cgroupDirectory(const std::string& path) {
                         cgroup2Mount() + ")");
     return path;
   }
-  const std::string full = cgroup2Mount() + (path.empty() || path[0] != '/' ? "/" : "") + path;
+  std::string full = cgroup2Mount() + (path.empty() || path[0] != '/' ? "/" : "") + path;
   if (!std::filesystem::is_directory(full, ec) || !isCgroup2Dir(full))
     throw RecordError("--cgroup: no cgroup " + path + " (looked for the directory " + full + ")");
   return full;

@@ -532,16 +532,19 @@ TEST_F(RecordE2e, CgroupFilterTakesTheDirectoryOrTheHierarchyPath) {
     if (type == "cgroup2") mount = dir;
   if (mount.empty()) GTEST_SKIP() << "no cgroup v2 hierarchy is mounted";
   const std::string name = "sigrec-e2e-c-" + std::to_string(::getpid());
-  ASSERT_TRUE(std::filesystem::create_directory(mount + "/" + name));
+  const std::string directory = mount + "/" + name;
+  ASSERT_TRUE(std::filesystem::create_directory(directory));
   TempDir dir;
   std::map<std::string, uint64_t> ids;
-  for (const std::string& path : {mount + "/" + name, "/" + name, name}) {
+  for (const std::string& path : {directory, "/" + name, name}) {
     const std::string file = dir.file(std::to_string(ids.size()) + ".sigrec");
-    auto r = runCommand(sigrecPath() + " -o " + file + " -c " + path + " -- true");
+    std::string command = sigrecPath();
+    command += " -o " + file + " -c " + path + " -- true";
+    auto r = runCommand(command);
     EXPECT_EQ(r.status, 0) << path << ": " << r.err;
     if (r.status == 0) ids[path] = loadCapture(file).infos[0].getFilterCgroupId();
   }
-  std::filesystem::remove(mount + "/" + name);
+  std::filesystem::remove(directory);
   ASSERT_EQ(ids.size(), 3u);
   EXPECT_NE(ids.begin()->second, 0u);
   for (const auto& [path, id] : ids) EXPECT_EQ(id, ids.begin()->second) << path;
