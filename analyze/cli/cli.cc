@@ -126,23 +126,33 @@ int runQuery(const std::string& command, const po::variables_map& vm, const Comm
     positionals.erase(positionals.begin());
     return first;
   };
+  // --time relative shows tables from the earliest capture's start.
+  auto open = [&]() {
+    std::unique_ptr<Db> db = openSources(positionals, err);
+    if (display().time == TimeStyle::kRelative) {
+      Display shown = display();
+      shown.originWallNs = captureSpan(*db).startWallNs;
+      setDisplay(shown);
+    }
+    return db;
+  };
   std::optional<std::string> start;
   if (vm.count("start-time")) {
     parseAbsoluteTime("--start-time", o.startTime);
     start = o.startTime;
   }
-  if (command == "info") return cmdInfo(*openSources(positionals, err), format, out);
+  if (command == "info") return cmdInfo(*open(), format, out);
   if (command == "who-killed") {
     uint32_t pid = parsePid(take("a PID"));
-    return cmdWhoKilled(*openSources(positionals, err), pid, start, format, out);
+    return cmdWhoKilled(*open(), pid, start, format, out);
   }
   if (command == "tree") {
     uint32_t pid = parsePid(take("a PID"));
-    return cmdTree(*openSources(positionals, err), pid, start, format, out);
+    return cmdTree(*open(), pid, start, format, out);
   }
   if (command == "timeline") {
     TimelineArgs args = timelineArgs(vm, o);
-    auto db = openSources(positionals, err);
+    auto db = open();
     if (args.filter.pid) requireKnownPid(*db, *args.filter.pid);
     return runTimeline(*db, args, format, out);
   }
@@ -150,12 +160,12 @@ int runQuery(const std::string& command, const po::variables_map& vm, const Comm
     ExitsFilter filter;
     filter.failed = vm.count("failed") > 0;
     if (vm.count("pid")) filter.pid = o.pidFilter;
-    auto db = openSources(positionals, err);
+    auto db = open();
     if (filter.pid) requireKnownPid(*db, *filter.pid);
     return cmdExits(*db, filter, format, out);
   }
   std::string sql = take("an SQL statement");
-  return cmdSql(*openSources(positionals, err), sql, format, out);
+  return cmdSql(*open(), sql, format, out);
 }
 
 int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
@@ -195,7 +205,9 @@ int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
       vm.count("args") ? vm["args"].as<std::vector<std::string>>() : std::vector<std::string>{};
   auto format = parseFormat(o.formatText);
   if (!format) throw UsageError("--format must be table, json or csv");
-  setDisplay({.width = o.wide ? 0 : columns});
+  auto time = parseTimeStyle(o.timeText);
+  if (!time) throw UsageError("--time must be utc, local or relative, not '" + o.timeText + "'");
+  setDisplay({.width = o.wide ? 0 : columns, .time = *time});
   if (command == "import") return runImport(o.output, positionals, out);
   return runQuery(command, vm, o, positionals, *format, out, err);
 }

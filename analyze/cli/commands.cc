@@ -67,7 +67,10 @@ po::options_description commandOptions(const std::string& command, CommandOption
     options.add_options()("format,f", po::value(&o.formatText),
                           "table (default), json (JSON Lines) or csv")(
         "wide,w", po::bool_switch(&o.wide),
-        "table: cut nothing to fit the terminal (as when stdout is not one)");
+        "table: cut nothing to fit the terminal (as when stdout is not one)")(
+        "time", po::value(&o.timeText),
+        "table times: utc (default, RFC 3339), local (RFC 3339 with the local offset) or "
+        "relative (from the capture's start; in who-killed, from the death)");
   }
   if (command == "who-killed" || command == "tree")
     options.add_options()("start-time", po::value(&o.startTime),

@@ -32,7 +32,7 @@ void addSender(const Db& db, Row& row, std::optional<int64_t> senderId) {
   if (!senderId) return;
   if (auto sender = loadProcess(db, *senderId)) {
     row["sender_cmdline"] = sender->cmdline;
-    row["sender_start_time"] = formatTime(sender->startWallNs);
+    row["sender_start_time"] = startText(*sender);
     row["sender_exit_time"] = sender->exitWallNs ? Row(formatTime(*sender->exitWallNs)) : Row();
     row["sender_ancestry"] = ancestryJson(ancestors(db, *senderId));
   }
@@ -73,7 +73,7 @@ std::vector<Row> signalRows(const Db& db, const ProcessInfo& target, int64_t fat
     row["fatal"] = stmt.getInt("id") == fatalId;
     // Extras.
     row["target_tid"] = stmt.getInt("target_tid");
-    row["target_start_time"] = formatTime(target.startWallNs);
+    row["target_start_time"] = startText(target);
     row["hostname"] = target.hostname;
     row["code_value"] = stmt.getInt("code");
     row["thread_directed"] = stmt.getInt("group_directed") == 0;
@@ -177,7 +177,9 @@ Ending ending(const Db& db, const ProcessInfo& p) {
     out.text = "still running at the end of the capture (or its exit was not recorded)";
     return out;
   }
-  std::string when = formatTime(stmt.getInt("wall_ns"));
+  // The reference of --time relative, so absolute: local with --time local.
+  const int64_t wallNs = stmt.getInt("wall_ns");
+  std::string when = display().time == TimeStyle::kLocal ? shownTime(wallNs) : formatTime(wallNs);
   if (!stmt.isNull("signal_id")) out.fatalId = stmt.getInt("signal_id");
   std::string reason = stmt.getText("reason");
   if (reason == "exit") {
@@ -211,9 +213,12 @@ std::string resultText(const Row& r) {
 // One line per signal, then its details indented under it. Where the
 // terminal is too narrow for the sender at the end of the line, it gets a
 // detail line of its own, for the whole group so the columns stay aligned.
-void writeSignalRows(std::ostream& out, const std::vector<Row>& rows) {
-  size_t signalWidth = 6, originWidth = 6, codeWidth = 4, resultWidth = 6;
+void writeSignalRows(std::ostream& out, const std::vector<Row>& rows,
+                     std::optional<int64_t> originNs) {
+  size_t timeWidth = 4, signalWidth = 6, originWidth = 6, codeWidth = 4, resultWidth = 6;
   for (const Row& r : rows) {
+    timeWidth =
+        std::max(timeWidth, displayWidth(shownTime(r["time"].get<std::string>(), originNs)));
     signalWidth = std::max(signalWidth, r["signal_name"].get<std::string>().size());
     originWidth = std::max(originWidth, r["origin"].get<std::string>().size());
     codeWidth = std::max(codeWidth, plainText(r["code"]).size());
@@ -221,8 +226,8 @@ void writeSignalRows(std::ostream& out, const std::vector<Row>& rows) {
   }
   auto head = [&](const std::string& time, const std::string& signal, const std::string& origin,
                   const std::string& code, const std::string& result) {
-    return fmt::format("  {:<30}  {:<{}}  {:<{}}  {:<{}}  {:<{}}", time, signal, signalWidth,
-                       origin, originWidth, code, codeWidth, result, resultWidth);
+    return fmt::format("  {:<{}}  {:<{}}  {:<{}}  {:<{}}  {:<{}}", time, timeWidth, signal,
+                       signalWidth, origin, originWidth, code, codeWidth, result, resultWidth);
   };
   auto sender = [](const Row& r) {
     return senderText(r) + (r["fatal"].get<bool>() ? "  <- FATAL" : "");
@@ -238,7 +243,7 @@ void writeSignalRows(std::ostream& out, const std::vector<Row>& rows) {
   for (const Row& r : rows) {
     std::string code = plainText(r["code"]);
     std::string line =
-        head(r["time"].get<std::string>(), r["signal_name"].get<std::string>(),
+        head(shownTime(r["time"].get<std::string>(), originNs), r["signal_name"].get<std::string>(),
              r["origin"].get<std::string>(), code.empty() ? "-" : code, resultText(r));
     if (senderInline) line += "  " + sender(r);
     while (!line.empty() && line.back() == ' ') line.pop_back();
@@ -262,10 +267,9 @@ void writeTable(std::ostream& out, const std::vector<Target>& targets, uint32_t 
     first = false;
     if (t.process) {
       const ProcessInfo& p = *t.process;
-      writeWrapped(out, "",
-                   fmt::format("pid {} ({}) on {}, started {}", pid, p.comm, p.hostname,
-                               formatTime(p.startWallNs)),
-                   " ");
+      writeWrapped(
+          out, "",
+          fmt::format("pid {} ({}) on {}, started {}", pid, p.comm, p.hostname, startText(p)), " ");
       writeWrapped(out, "  ended:   ", t.ending, " ");
       if (!p.cmdline.empty()) writeWrapped(out, "  cmdline: ", p.cmdline, " ");
     } else {
@@ -279,7 +283,13 @@ void writeTable(std::ostream& out, const std::vector<Target>& targets, uint32_t 
       out << "  no signals were sent to it\n";
       continue;
     }
-    writeSignalRows(out, t.rows);
+    // --time relative: from the death, which the ended line gives.
+    std::optional<int64_t> death = t.process ? t.process->exitWallNs : std::nullopt;
+    if (std::string note = relativeTimeNote(death.value_or(display().originWallNs),
+                                            death ? "the death" : "the capture's start");
+        !note.empty())
+      writeLine(out, "  " + note);
+    writeSignalRows(out, t.rows, death);
   }
 }
 
@@ -300,7 +310,7 @@ int cmdWhoKilled(const Db& db, uint32_t pid, const std::optional<std::string>& s
     t.ending = end.text;
     t.causeMissing = end.killedBySignal && fatalId < 0;
     t.rows = signalRows(db, p, fatalId);
-    auto failed = failedCallRows(db, p.id, pid, p.comm, formatTime(p.startWallNs));
+    auto failed = failedCallRows(db, p.id, pid, p.comm, startText(p));
     t.rows.insert(t.rows.end(), failed.begin(), failed.end());
     std::stable_sort(t.rows.begin(), t.rows.end(), [](const Row& a, const Row& b) {
       return a["time"].get<std::string>() < b["time"].get<std::string>();

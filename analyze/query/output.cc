@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <ostream>
 
+#include "schema/time_format.h"
 #include "schema/visible_text.h"
 
 namespace sigrec::analyze {
@@ -40,7 +41,8 @@ std::string value(const Column& column, const Row& row) {
 }
 
 std::string cell(const Column& column, const Row& row) {
-  return column.text ? column.text(row) : value(column, row);
+  std::string text = column.text ? column.text(row) : value(column, row);
+  return column.time ? shownTime(text) : text;
 }
 
 std::string csvCell(const Column& column, const Row& row) {
@@ -123,6 +125,9 @@ void writeTable(std::ostream& out, const std::vector<Column>& columns,
     }
   }
   if (shown.empty()) return;
+  if (gDisplay.time == TimeStyle::kRelative &&
+      std::any_of(shown.begin(), shown.end(), [](const Column* c) { return c->time; }))
+    out << relativeTimeNote(gDisplay.originWallNs, "the capture's start") << '\n';
   const size_t limit = gDisplay.width;
   Layout l = layout(shown, natural, limit);
   printRow(out, headers, {}, l, limit);
@@ -137,6 +142,21 @@ void setDisplay(const Display& display) {
 
 const Display& display() {
   return gDisplay;
+}
+
+std::string shownTime(int64_t wallNs, std::optional<int64_t> originNs) {
+  return styledTime(wallNs, gDisplay.time, originNs.value_or(gDisplay.originWallNs));
+}
+
+std::string shownTime(const std::string& rfc3339, std::optional<int64_t> originNs) {
+  if (gDisplay.time == TimeStyle::kUtc) return rfc3339;
+  auto wall = parseTime(rfc3339);
+  return wall ? shownTime(*wall, originNs) : rfc3339;
+}
+
+std::string relativeTimeNote(int64_t originNs, const char* what) {
+  if (gDisplay.time != TimeStyle::kRelative) return {};
+  return "times since " + formatTime(originNs) + " (" + what + ")";
 }
 
 size_t displayWidth(std::string_view text) {

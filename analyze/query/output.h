@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "analyze/query/time_display.h"
+
 namespace sigrec::analyze {
 
 using Row = nlohmann::ordered_json;
@@ -25,6 +27,10 @@ struct Display {
   // Columns a table line may take: the terminal's width, or 0 for no
   // limit (stdout is not a terminal, or --wide): then nothing is cut.
   size_t width = 0;
+  TimeStyle time = TimeStyle::kUtc;
+  // --time relative: times are shown from here (the capture's start; a
+  // command may show its own reference, as who-killed shows the death).
+  int64_t originWallNs = 0;
 };
 void setDisplay(const Display& display);
 const Display& display();
@@ -41,6 +47,8 @@ struct Column {
   // Text for CSV, which carries the raw fields; set only where a JSON array
   // or object needs flattening. Default: the value as text.
   std::function<std::string(const Row&)> csv = {};
+  // Table only: the value is an RFC 3339 time, shown in display().time.
+  bool time = false;
 };
 
 // The value as plain text: null as "", booleans as true/false.
@@ -62,6 +70,14 @@ void writeLine(std::ostream& out, std::string_view line);
 // start of TEXT. Nothing is lost, unlike writeLine's cut.
 void writeWrapped(std::ostream& out, std::string_view label, std::string_view text,
                   std::string_view breakAfter);
+// WALL_NS as the table shows it (display().time), relative to ORIGIN_NS
+// (default: display().originWallNs).
+std::string shownTime(int64_t wallNs, std::optional<int64_t> originNs = std::nullopt);
+// The same for an RFC 3339 text (a JSON field); text that is no time as is.
+std::string shownTime(const std::string& rfc3339, std::optional<int64_t> originNs = std::nullopt);
+// "times since 2026-...Z (the capture's start)" for --time relative, else
+// empty: the reference a table's relative times need.
+std::string relativeTimeNote(int64_t originNs, const char* what);
 // Display width of TEXT (UTF-8 continuation bytes count as nothing).
 size_t displayWidth(std::string_view text);
 

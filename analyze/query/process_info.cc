@@ -6,6 +6,7 @@
 
 #include "analyze/query/display_text.h"
 #include "analyze/cli/errors.h"
+#include "analyze/query/time_display.h"
 #include "schema/time_format.h"
 
 namespace sigrec::analyze {
@@ -96,7 +97,9 @@ std::vector<ProcessInfo> instancesOfPid(const Db& db, uint32_t pid,
     bool match;
     if (!p.startExact && precision <= p.tickNs) {
       // /proc gave the start rounded down to a tick: any time in that tick.
-      match = *wanted >= p.startWallNs && *wanted < p.startWallNs + p.tickNs;
+      // startText() shows it cut to the tick's digits: that matches too.
+      match = *wanted >= floorDiv(p.startWallNs, precision) * precision &&
+              *wanted < p.startWallNs + p.tickNs;
     } else {
       // The user gave fewer digits: the instance started in that second (ms, ...).
       match = floorDiv(p.startWallNs, precision) == floorDiv(*wanted, precision);
@@ -126,7 +129,7 @@ void requireKnownPid(const Db& db, uint32_t pid) {
 }
 
 std::string startText(const ProcessInfo& p) {
-  return formatTime(p.startWallNs);
+  return formatTimeAt(p.startWallNs, p.startExact ? 1 : p.tickNs);
 }
 
 }  // namespace sigrec::analyze

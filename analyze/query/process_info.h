@@ -47,7 +47,8 @@ std::string unknownPidMessage(uint32_t pid);
 // kill-family call aimed at it.
 void requireKnownPid(const Db& db, uint32_t pid);
 
-// RFC 3339 start time.
+// RFC 3339 start time, at the precision it was recorded: exact from a fork
+// event, a /proc tick (10 ms: two fraction digits) from the snapshot.
 std::string startText(const ProcessInfo& p);
 
 }  // namespace sigrec::analyze

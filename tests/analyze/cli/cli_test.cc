@@ -1,6 +1,7 @@
 // The real sigan binary: exit statuses and one-line errors, files left behind.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <array>
@@ -251,6 +252,67 @@ TEST_F(CliTest, ExitStatusTableIsDocumented) {
   for (const auto& s : analyze::kExitStatuses)
     code.insert(std::to_string(analyze::exitCode(s.status)) + " " + s.meaning);
   EXPECT_EQ(documented, code);
+}
+
+// --time: utc by default, local with the zone's offset, relative to the
+// capture's start (or, in who-killed, to the death) with that reference
+// named. JSON keeps RFC 3339 UTC whatever the table shows.
+TEST_F(CliTest, TimeStyles) {
+  const std::string c = capture_.string();
+  Output relative = run({"exits", c, "--time", "relative", "-p", "4242"});
+  ASSERT_EQ(relative.status, 0) << relative.err;
+  EXPECT_EQ(relative.out.rfind("times since 2026-11-23T", 0), 0u) << relative.out;
+  EXPECT_NE(relative.out.find("(the capture's start)\n"), std::string::npos);
+  EXPECT_NE(relative.out.find("\n+1.000950000s  4242"), std::string::npos) << relative.out;
+  Output death = run({"who-killed", "4242", c, "--time", "relative"});
+  EXPECT_NE(death.out.find("(the death)"), std::string::npos) << death.out;
+  EXPECT_NE(death.out.find("  -0.000650000s  SIGTERM"), std::string::npos) << death.out;
+  EXPECT_NE(death.out.find("  -0.500951000s  SIGKILL"), std::string::npos) << death.out;
+  ::setenv("TZ", "Europe/Paris", 1);
+  Output local = run({"exits", c, "--time", "local", "-p", "4242"});
+  Output json = run({"exits", c, "--time", "local", "-p", "4242", "--format", "json"});
+  ::unsetenv("TZ");
+  EXPECT_NE(local.out.find("T15:00:01.000950000+01:00"), std::string::npos) << local.out;
+  EXPECT_NE(json.out.find("\"exit_time\":\"2026-11-23T14:00:01.000950000Z\""), std::string::npos)
+      << json.out;
+  expectOneLineError(run({"exits", c, "--time", "martian"}));
+}
+
+// A start read from /proc (the snapshot) is known to a tick: shown with
+// two fraction digits, not nine made up; and that text picks the instance.
+TEST_F(CliTest, SnapshotStartsKeepTheirPrecision) {
+  Output tree = run({"tree", "900", capture_.string(), "--format", "json"});  // sshd
+  ASSERT_EQ(tree.status, 0) << tree.err;
+  std::smatch m;
+  ASSERT_TRUE(
+      std::regex_search(tree.out, m, std::regex(R"re("pid":900,[^}]*"start_time":"([^"]+)")re")))
+      << tree.out;
+  EXPECT_TRUE(std::regex_match(m[1].str(), std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d\dZ)")))
+      << m[1];
+  Output picked = run({"who-killed", "900", capture_.string(), "--start-time", m[1].str()});
+  EXPECT_EQ(picked.status, 0) << picked.err;
+  // A process seen forking is exact.
+  Output exact = run({"tree", "1234", capture_.string(), "--format", "json"});
+  EXPECT_TRUE(std::regex_search(exact.out,
+                                std::regex(R"re("pid":1234,[^}]*"start_time":"[^"]*\.\d{9}Z")re")))
+      << exact.out;
+}
+
+// --since/--until: a duration after the capture's start, or before its end.
+TEST_F(CliTest, RelativeSinceAndUntil) {
+  const std::string c = capture_.string();
+  Output all = run({"timeline", c, "--format", "json", "-s", "TERM"});
+  Output late = run({"timeline", c, "--format", "json", "-s", "TERM", "--since", "4s"});
+  Output early = run({"timeline", c, "--format", "json", "-s", "TERM", "--until=-5s"});
+  Output same = run({"timeline", c, "--format", "json", "-s", "TERM", "--since", "+4s"});
+  ASSERT_EQ(late.status, 0) << late.err;
+  ASSERT_EQ(early.status, 0) << early.err;
+  EXPECT_EQ(late.out, same.out);
+  EXPECT_LT(late.out.size(), all.out.size());
+  EXPECT_LT(early.out.size(), all.out.size());
+  EXPECT_EQ(late.out.find("T14:00:01."), std::string::npos) << late.out;  // pkill's, at 1 s
+  EXPECT_NE(early.out.find("T14:00:01."), std::string::npos) << early.out;
+  EXPECT_NE(late.out.find("T14:00:04."), std::string::npos) << late.out;  // python3's, at 4.5 s
 }
 
 // A worker with a long command line, killed by a sender with a long one:
