@@ -79,6 +79,60 @@ static __always_inline int sr_pid_nr_in(struct pid *pid, unsigned int level,
 	return BPF_CORE_READ(up, nr);
 }
 
+/* sr_ns_pid() for a task that is not a BTF pointer (bpf_get_current_task()
+ * before v5.11 gives a plain address): every load is a probe read. */
+static __always_inline void sr_ns_pid_probe(struct task_struct *task, unsigned int *nr,
+					    unsigned int *ns_inum)
+{
+	struct pid *pid = BPF_CORE_READ(task, thread_pid);
+	struct upid *up = sr_upid_at(pid, BPF_CORE_READ(pid, level));
+
+	*nr = BPF_CORE_READ(up, nr);
+	*ns_inum = BPF_CORE_READ(up, ns, ns.inum);
+}
+
+/*
+ * The syscall current is executing: orig_ax of its saved user registers.
+ * bpf_task_pt_regs() came with v5.15; before it the registers sit at a
+ * THREAD_SIZE offset from task->stack that kernel options move (KASAN, and
+ * FRED's padding since v6.9), so older kernels go without. -1 when current
+ * is in no syscall (an interrupt or fault entry).
+ */
+static __always_inline bool sr_current_syscall(int *nr)
+{
+	struct pt_regs *regs;
+
+	if (!bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_task_pt_regs))
+		return false;
+	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	*nr = (int)BPF_CORE_READ(regs, orig_ax);
+	return true;
+}
+
+/*
+ * The id of TASK's memory cgroup, in whichever hierarchy holds the memory
+ * controller (v1 or v2: hybrid machines bind it to v1). css_set->subsys[]
+ * is indexed by an enum whose values depend on the kernel's configuration,
+ * so the index is relocated and the slot read with the probe helper (a BTF
+ * pointer takes constant offsets only). 0 when the kernel has no memory
+ * controller.
+ */
+static __always_inline u64 sr_memory_cgroup_id(struct task_struct *task)
+{
+	struct cgroup_subsys_state *css = NULL;
+	unsigned int id;
+	void *slots;
+
+	if (!bpf_core_enum_value_exists(enum cgroup_subsys_id, memory_cgrp_id))
+		return 0;
+	id = bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id);
+	slots = (void *)BPF_CORE_READ(task, cgroups) +
+		bpf_core_field_offset(struct css_set, subsys);
+	if (bpf_probe_read_kernel(&css, sizeof(css), slots + (id & 15) * sizeof(css)) || !css)
+		return 0;
+	return BPF_CORE_READ(css, cgroup, kn, id);
+}
+
 /*
  * siginfo as signal_generate/deliver pass it: a pointer, or the constants
  * SEND_SIG_NOINFO (0) and SEND_SIG_PRIV (1). The argument's BTF type says

@@ -16,6 +16,10 @@
 /* Power of two: the BPF side bounds variable-length reads with a mask. */
 #define SR_ARGS_MAX 4096
 #define SR_SIFIELDS_LEN 16
+/* Kernel frames kept of a signal sent without a siginfo: enough to reach
+ * the function that decided to send it (it_real_fn, oom_kill_process, ...)
+ * from the tracepoint, about ten frames down. */
+#define SR_STACK_MAX 16
 
 enum sr_event_kind {
 	SR_EV_SIGNAL_GENERATE = 1,
@@ -94,6 +98,15 @@ struct sr_task_ref {
 	unsigned int tid;
 };
 
+/* What current was doing when it generated a signal: the facts that decide
+ * a kernel-origin signal's cause (docs/sigan.md, "Causes"). */
+enum sr_cause_flags {
+	SR_CUR_EXITING = 1,	  /* current has PF_EXITING: do_exit runs */
+	SR_CUR_NS_INIT = 2,	  /* current is pid 1 of its pid namespace */
+	SR_TARGET_PDEATH = 4,	  /* the target's pdeath_signal is this signal */
+	SR_CUR_SYSCALL_KNOWN = 8, /* cur_syscall was read (bpf_task_pt_regs, v5.15+) */
+};
+
 struct sr_signal_generate {
 	struct sr_header h;
 	struct sr_task_ref target;
@@ -106,9 +119,20 @@ struct sr_signal_generate {
 	int sig;
 	int code;
 	int group;
-	int result;		/* TRACE_SIGNAL_DELIVERED, _IGNORED, _ALREADY_PENDING, ... */
-	unsigned int call_nr;	/* enum sr_syscall, SR_SYS_NONE outside a call */
-	unsigned int info_kind; /* enum sr_info_kind */
+	int result;		       /* TRACE_SIGNAL_DELIVERED, _IGNORED, _ALREADY_PENDING, ... */
+	unsigned int call_nr;	       /* enum sr_syscall, SR_SYS_NONE outside a call */
+	unsigned int info_kind;	       /* enum sr_info_kind */
+	unsigned long long cur_cgroup; /* current's cgroup v2 id */
+	unsigned long long
+		target_mem_cgroup; /* the target's memory cgroup (v1 or v2), SIGKILL only */
+	unsigned int cur_flags;	   /* enum sr_cause_flags */
+	int cur_syscall;	   /* the syscall current is in (orig_ax), -1 none */
+	unsigned int cur_ns_pid;   /* current's pid in its own pid namespace */
+	unsigned int stack_len;	   /* frames in stack[]; 0: none taken */
+	/* Kernel return addresses, innermost first, taken only for signals
+	 * sent with no siginfo outside a kill-family call; the records of all
+	 * other signals end before stack[] (their size says which it is). */
+	unsigned long long stack[SR_STACK_MAX];
 };
 
 struct sr_signal_deliver {

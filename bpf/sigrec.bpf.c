@@ -186,9 +186,9 @@ static __always_inline bool want_task(u32 other_pid, u64 other_cgroup)
 
 /* signal_generate/deliver get SEND_SIG_NOINFO (0) or SEND_SIG_PRIV (1) in
  * place of a siginfo pointer; the tracepoint reports them as SI_USER and
- * SI_KERNEL, and so do we. Of a real siginfo, si_code and the first 12
- * bytes of the union: pid/uid (or a fault address across both) and
- * SIGCHLD's status; the encoder decodes them per signal. */
+ * SI_KERNEL, and so do we. Of a real siginfo, si_code and the first 16
+ * bytes of the union: pid/uid (or a fault address across both), SIGCHLD's
+ * status, SIGSYS's syscall and arch; the encoder decodes them per signal. */
 static __always_inline void read_siginfo(struct kernel_siginfo *info, int *code, unsigned int *kind,
 					 u32 *fields)
 {
@@ -216,44 +216,108 @@ static __always_inline void read_siginfo(struct kernel_siginfo *info, int *code,
 
 #include "kill_calls.h"
 
+#define SR_PF_EXITING 0x00000004
+
+/*
+ * The facts that decide the cause of a signal no kill-family call sent
+ * (docs/sigan.md, "Causes"): whether current is exiting (pdeathsig and a
+ * pid namespace's teardown are sent from do_exit), is its namespace's
+ * init, and sends the target's pdeath_signal; the syscall it is in; and,
+ * for SIGKILL, the target's memory cgroup (the OOM killer's scope). Read
+ * with probe helpers: current is not a BTF pointer before v5.11.
+ */
+static __always_inline void read_cause_facts(struct sr_signal_generate *e, struct task_struct *task,
+					     int sig)
+{
+	struct task_struct *cur = (struct task_struct *)bpf_get_current_task();
+	unsigned int ns_pid, ns;
+	u32 flags = 0;
+
+	if (BPF_CORE_READ(cur, flags) & SR_PF_EXITING)
+		flags |= SR_CUR_EXITING;
+	sr_ns_pid_probe(cur, &ns_pid, &ns);
+	if (ns_pid == 1)
+		flags |= SR_CUR_NS_INIT;
+	if (task->pdeath_signal == sig)
+		flags |= SR_TARGET_PDEATH;
+	e->cur_syscall = -1;
+	if (cfg_current_task_btf && sr_current_syscall(&e->cur_syscall))
+		flags |= SR_CUR_SYSCALL_KNOWN;
+	e->cur_flags = flags;
+	e->cur_ns_pid = ns_pid;
+	e->cur_cgroup = bpf_get_current_cgroup_id();
+	e->target_mem_cgroup = sig == 9 ? sr_memory_cgroup_id(task) : 0;
+}
+
+/* Records without a kernel stack end before stack[]. */
+#define SR_GENERATE_SHORT __builtin_offsetof(struct sr_signal_generate, stack)
+
+struct generate_args {
+	struct task_struct *task;
+	const struct inflight *call;
+	u32 fields[SR_SIFIELDS_LEN / 4];
+	unsigned int info_kind;
+	int sig, code, group, result;
+};
+
+static __always_inline void fill_generate(struct sr_signal_generate *e,
+					  const struct generate_args *a)
+{
+	struct task_struct *task = a->task;
+
+	e->code = a->code;
+	e->info_kind = a->info_kind;
+	__builtin_memcpy(e->sifields, a->fields, sizeof(e->sifields));
+	fill_header_current(&e->h, SR_EV_SIGNAL_GENERATE);
+	e->target.pid = task->tgid;
+	e->target.tid = task->pid;
+	e->target.start_ns = process_start(task);
+	e->target_cgroup = task->cgroups->dfl_cgrp->kn->id;
+	__builtin_memcpy(e->target_comm, task->comm, sizeof(e->target_comm));
+	e->call_enter_ns = a->call ? a->call->enter_ns : 0;
+	e->call_nr = a->call ? a->call->nr : SR_SYS_NONE;
+	e->sig = a->sig;
+	e->group = a->group;
+	e->result = a->result;
+	read_cause_facts(e, task, a->sig);
+	e->stack_len = 0;
+}
+
 SEC("tp_btf/signal_generate")
 int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct task_struct *task,
 	     int group, int result)
 {
+	struct generate_args a = {.task = task, .sig = sig, .group = group, .result = result};
 	struct sr_signal_generate *e;
-	const struct inflight *call;
 	struct inflight scratch;
-	u32 target_pid;
-	u64 target_cgroup;
+	long frames;
 
 	SR_TP_TASK(task);
 	if (!want_signal(sig))
 		return 0;
-	target_pid = task->tgid;
-	target_cgroup = task->cgroups->dfl_cgrp->kn->id;
-	if (!want_task(target_pid, target_cgroup))
+	if (!want_task(task->tgid, task->cgroups->dfl_cgrp->kn->id))
 		return 0;
-
-	e = reserve(sizeof(*e), SR_PROBE_SIGNAL_GENERATE);
-	if (!e)
-		return 0;
-	read_siginfo(info, &e->code, &e->info_kind, (u32 *)e->sifields);
+	read_siginfo(info, &a.code, &a.info_kind, a.fields);
 
 	/* Tag the signal with the kill-family call that sent it, in the
 	 * kernel, so that the analyzer never guesses its origin. */
-	call = signal_call(&scratch, sig, e->info_kind, e->code, task);
+	a.call = signal_call(&scratch, sig, a.info_kind, a.code, task);
 
-	fill_header_current(&e->h, SR_EV_SIGNAL_GENERATE);
-	e->target.pid = target_pid;
-	e->target.tid = task->pid;
-	e->target.start_ns = process_start(task);
-	e->target_cgroup = target_cgroup;
-	__builtin_memcpy(e->target_comm, task->comm, sizeof(e->target_comm));
-	e->call_enter_ns = call ? call->enter_ns : 0;
-	e->call_nr = call ? call->nr : SR_SYS_NONE;
-	e->sig = sig;
-	e->group = group;
-	e->result = result;
+	if (a.call || a.info_kind == SR_INFO_STRUCT) {
+		e = reserve(SR_GENERATE_SHORT, SR_PROBE_SIGNAL_GENERATE);
+		if (!e)
+			return 0;
+		fill_generate(e, &a);
+	} else {
+		/* No siginfo and no call: the kernel's own signal, whose
+		 * sender only the kernel path that raised it names. */
+		e = reserve(sizeof(*e), SR_PROBE_SIGNAL_GENERATE);
+		if (!e)
+			return 0;
+		fill_generate(e, &a);
+		frames = bpf_get_stack(ctx, e->stack, sizeof(e->stack), 0);
+		e->stack_len = frames > 0 ? (u64)frames / 8 : 0;
+	}
 	submit(e);
 	return 0;
 }

@@ -79,8 +79,18 @@ struct cgroup {
 	struct kernfs_node *kn;
 };
 
+struct cgroup_subsys_state {
+	struct cgroup *cgroup;
+};
+
 struct css_set {
+	struct cgroup_subsys_state *subsys[1]; /* CGROUP_SUBSYS_COUNT in the kernel */
 	struct cgroup *dfl_cgrp;
+};
+
+/* Values relocated against the running kernel (bpf_core_enum_value). */
+enum cgroup_subsys_id {
+	memory_cgrp_id = 4,
 };
 
 struct signal_struct {
@@ -99,6 +109,8 @@ struct thread_info {
 
 struct task_struct {
 	struct thread_info thread_info;
+	unsigned int flags;
+	int pdeath_signal;
 	int pid;
 	int tgid;
 	u64 start_boottime;
@@ -117,6 +129,7 @@ union __sifields {
 		int _pid;
 		unsigned int _uid;
 	} _kill;
+
 	struct {
 		int _pid;
 		unsigned int _uid;

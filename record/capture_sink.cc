@@ -36,7 +36,10 @@ ProbeTotals minus(const ProbeTotals& a, const ProbeTotals* b) {
 }  // namespace
 
 CaptureSink::CaptureSink(CaptureFiles& files, SinkSettings settings)
-    : files_(files), settings_(settings), thread_([this] { writerLoop(); }) {}
+    : files_(files),
+      settings_(settings),
+      encoding_(settings.redaction),
+      thread_([this] { writerLoop(); }) {}
 
 CaptureSink::~CaptureSink() {
   {
@@ -158,8 +161,7 @@ void CaptureSink::writeBatch(const RawBatch& batch) {
   auto events = root.initEvents(static_cast<unsigned>(batch.records.size()));
   for (size_t i = 0; i < batch.records.size(); ++i) {
     auto [offset, size] = batch.records[i];
-    encodeEvent(batch.bytes.data() + offset, size, events[static_cast<unsigned>(i)],
-                settings_.redaction);
+    encodeEvent(batch.bytes.data() + offset, size, events[static_cast<unsigned>(i)], encoding_);
   }
   auto losses = root.initLosses(static_cast<unsigned>(batch.losses.size()));
   for (size_t i = 0; i < batch.losses.size(); ++i) {

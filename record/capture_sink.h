@@ -17,6 +17,7 @@
 
 #include "bpf/events.h"
 #include "record/capture_files.h"
+#include "record/event_encoder.h"
 #include "record/live_printer.h"
 #include "record/redaction.h"
 
@@ -118,6 +119,8 @@ class CaptureSink {
   std::optional<std::string> error_;
   std::atomic<bool> limitReached_{false};
   std::atomic<uint64_t> totalEvents_{0};
+
+  EncodeContext encoding_;  // writer thread only
 
   // Writer thread only: what the current file holds.
   std::vector<ProbeTotals> fileStartTotals_, lastTotals_;

@@ -23,6 +23,9 @@ bool load(const void* data, size_t size, T* out) {
   return true;
 }
 
+// Signal records without a kernel stack end before it (bpf/events.h).
+constexpr size_t kGenerateShort = offsetof(sr_signal_generate, stack);
+
 bool isFaultSignal(int sig) {
   return sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL || sig == SIGTRAP;
 }
@@ -55,14 +58,42 @@ void setSiginfo(const sr_signal_generate& s, schema::Event::SignalGenerate::Buil
     g.setInfoAddr(addr);
     return;
   }
+  if (s.sig == SIGSYS && s.code > 0) {  // _sigsys: call address, syscall, arch
+    uint32_t arch;
+    std::memcpy(&arch, s.sifields + 12, 4);
+    g.setInfoAddr(addr);
+    g.setInfoSyscall(third);
+    g.setInfoArch(arch);
+    return;
+  }
   g.setInfoPid(first);
   g.setInfoUid(second);
   if (s.sig == SIGCHLD) g.setInfoStatus(third);
 }
 
-bool encodeGenerate(const void* data, size_t size, schema::Event::Builder e) {
-  sr_signal_generate s;
-  if (!load(data, size, &s)) return false;
+void setCauseFacts(const sr_signal_generate& s, size_t size,
+                   schema::Event::SignalGenerate::Builder g, EncodeContext& context) {
+  g.setActorExiting(s.cur_flags & SR_CUR_EXITING);
+  g.setActorNsInit(s.cur_flags & SR_CUR_NS_INIT);
+  g.setTargetPdeath(s.cur_flags & SR_TARGET_PDEATH);
+  g.setActorSyscall(s.cur_flags & SR_CUR_SYSCALL_KNOWN ? s.cur_syscall : -2);
+  g.setActorNsPid(s.cur_ns_pid);
+  g.setActorCgroupId(s.cur_cgroup);
+  g.setActorCgroup(context.cgroupPath(s.cur_cgroup));
+  g.setTargetCgroup(context.cgroupPath(s.target_cgroup));
+  if (s.target_mem_cgroup) g.setTargetMemoryCgroup(context.memoryCgroupPath(s.target_mem_cgroup));
+  if (size < sizeof(sr_signal_generate)) return;
+  const std::vector<uint64_t> addrs(s.stack, s.stack + std::min<size_t>(s.stack_len, SR_STACK_MAX));
+  auto frames = context.stack(addrs.data(), addrs.size());
+  auto list = g.initKernelStack(static_cast<unsigned>(frames.size()));
+  for (unsigned i = 0; i < frames.size(); ++i) list.set(i, frames[i]);
+}
+
+bool encodeGenerate(const void* data, size_t size, schema::Event::Builder e,
+                    EncodeContext& context) {
+  sr_signal_generate s{};
+  if (size < kGenerateShort) return false;
+  std::memcpy(&s, data, std::min(size, sizeof s));
   setHeader(s.h, e);
   auto g = e.initSignalGenerate();
   g.setSignal(s.sig);
@@ -79,6 +110,7 @@ bool encodeGenerate(const void* data, size_t size, schema::Event::Builder e) {
   g.setCallEnterNs(s.call_enter_ns);
   g.setInfoKind(static_cast<schema::InfoKind>(s.info_kind));
   setSiginfo(s, g);
+  setCauseFacts(s, size, g, context);
   return true;
 }
 
@@ -138,7 +170,7 @@ bool encodeKillCall(const void* data, size_t size, schema::Event::Builder e) {
   return true;
 }
 
-bool encodeFork(const void* data, size_t size, schema::Event::Builder e) {
+bool encodeFork(const void* data, size_t size, schema::Event::Builder e, EncodeContext& context) {
   sr_fork s;
   if (!load(data, size, &s)) return false;
   setHeader(s.h, e);
@@ -151,12 +183,13 @@ bool encodeFork(const void* data, size_t size, schema::Event::Builder e) {
   f.setChildNsTid(s.child_ns_tid);
   f.setPidNs(s.pid_ns);
   f.setChildCgroupId(s.child_cgroup);
+  f.setChildCgroup(context.cgroupPath(s.child_cgroup));
   return true;
 }
 
 // exec records arrive at their used size: the fixed part, then the
 // filename and the NUL-separated argv.
-bool encodeExec(const void* data, size_t size, schema::Event::Builder e, Redaction redaction) {
+bool encodeExec(const void* data, size_t size, schema::Event::Builder e, EncodeContext& context) {
   constexpr size_t kFixed = offsetof(sr_exec, data);
   if (size < kFixed) return false;
   sr_exec s;
@@ -175,7 +208,7 @@ bool encodeExec(const void* data, size_t size, schema::Event::Builder e, Redacti
     words.emplace_back(args.substr(0, end));
     args.remove_prefix(std::min(end + 1, args.size()));
   }
-  redactArgv(words, redaction);
+  redactArgv(words, context.redaction());
   auto argv = x.initArgv(static_cast<unsigned>(words.size()));
   for (unsigned i = 0; i < words.size(); ++i) argv.set(i, words[i]);
   x.setOldTid(s.old_tid);
@@ -183,6 +216,7 @@ bool encodeExec(const void* data, size_t size, schema::Event::Builder e, Redacti
   x.setFilenameTruncated(s.flags & SR_EXEC_FILENAME_TRUNCATED);
   x.setArgsUnreadable(s.flags & SR_EXEC_ARGS_UNREADABLE);
   x.setCgroupId(s.cgroup);
+  x.setCgroup(context.cgroupPath(s.cgroup));
   return true;
 }
 
@@ -216,12 +250,33 @@ bool encodeOom(const void* data, size_t size, schema::Event::Builder e) {
 
 }  // namespace
 
+CgroupResolver& EncodeContext::cgroups() {
+  if (!cgroups_) cgroups_.emplace();
+  return *cgroups_;
+}
+
+const std::string& EncodeContext::cgroupPath(uint64_t id) {
+  static const std::string kNone;
+  return resolveNames_ ? cgroups().v2Path(id) : kNone;
+}
+
+const std::string& EncodeContext::memoryCgroupPath(uint64_t id) {
+  static const std::string kNone;
+  return resolveNames_ ? cgroups().memoryPath(id) : kNone;
+}
+
+std::vector<std::string> EncodeContext::stack(const uint64_t* addrs, size_t count) {
+  if (!resolveNames_ || count == 0) return {};
+  if (!symbols_) symbols_ = KernelSymbols::load();
+  return symbols_->frames(addrs, count);
+}
+
 bool isWholeRecord(const void* data, size_t size) {
   sr_header h;
   if (!load(data, size, &h)) return false;
   switch (h.kind) {
     case SR_EV_SIGNAL_GENERATE:
-      return size >= sizeof(sr_signal_generate);
+      return size >= kGenerateShort;
     case SR_EV_SIGNAL_DELIVER:
       return size >= sizeof(sr_signal_deliver);
     case SR_EV_KILL_CALL:
@@ -244,12 +299,13 @@ bool isWholeRecord(const void* data, size_t size) {
   }
 }
 
-void encodeEvent(const void* data, size_t size, schema::Event::Builder event, Redaction redaction) {
+void encodeEvent(const void* data, size_t size, schema::Event::Builder event,
+                 EncodeContext& context) {
   sr_header h;
   load(data, size, &h);
   switch (h.kind) {
     case SR_EV_SIGNAL_GENERATE:
-      encodeGenerate(data, size, event);
+      encodeGenerate(data, size, event, context);
       break;
     case SR_EV_SIGNAL_DELIVER:
       encodeDeliver(data, size, event);
@@ -258,10 +314,10 @@ void encodeEvent(const void* data, size_t size, schema::Event::Builder event, Re
       encodeKillCall(data, size, event);
       break;
     case SR_EV_FORK:
-      encodeFork(data, size, event);
+      encodeFork(data, size, event, context);
       break;
     case SR_EV_EXEC:
-      encodeExec(data, size, event, redaction);
+      encodeExec(data, size, event, context);
       break;
     case SR_EV_EXIT:
       encodeExit(data, size, event);

@@ -38,9 +38,11 @@ bool FlightMetrics::flush(const std::vector<sr_counters>& counters, uint64_t dum
     capnp::MallocMessageBuilder message(1u << 16);
     auto events =
         message.initRoot<schema::EventBatch>().initEvents(static_cast<unsigned>(records_.size()));
+    // Metrics count events: no names to resolve.
+    EncodeContext counting(Redaction::kNone, false);
     for (size_t i = 0; i < records_.size(); ++i) {
       auto [offset, size] = records_[i];
-      encodeEvent(bytes_.data() + offset, size, events[static_cast<unsigned>(i)]);
+      encodeEvent(bytes_.data() + offset, size, events[static_cast<unsigned>(i)], counting);
     }
     metrics_.count(message.getRoot<schema::EventBatch>().asReader());
     bytes_.clear();

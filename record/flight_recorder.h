@@ -22,7 +22,7 @@
 #include "bpf/events.h"
 #include "record/capture_files.h"
 #include "record/capture_sink.h"
-#include "record/flight_cgroup_paths.h"
+#include "record/cgroup_resolver.h"
 #include "record/flight_ring.h"
 #include "record/flight_trigger.h"
 #include "record/process_table.h"
@@ -94,7 +94,7 @@ class FlightRecorder {
   void applyRetention();
 
   FlightSettings settings_;
-  CgroupPaths cgroups_;
+  CgroupTree cgroups_{readCgroupMounts().v2};  // the v2 hierarchy
   FlightRing ring_;
   ProcessTable table_;
   uint64_t windowStartNs_;

@@ -36,7 +36,7 @@ std::vector<std::string> splitArgs(std::string_view args) {
 
 }  // namespace
 
-ProcessTable::ProcessTable(Redaction redaction, size_t argvBudget, CgroupPaths& cgroups)
+ProcessTable::ProcessTable(Redaction redaction, size_t argvBudget, CgroupTree& cgroups)
     : redaction_(redaction), argvBudget_(argvBudget), cgroups_(cgroups), tickNs_(clockTickNs()) {}
 
 size_t ProcessTable::costOf(const KnownProcess& p) {
@@ -221,7 +221,7 @@ const KnownProcess* ProcessTable::find(uint32_t pid) const {
 
 std::string ProcessTable::resolveCgroup(const KnownProcess& p) {
   if (!p.cgroup.empty() || !p.cgroupId) return p.cgroup;
-  return cgroups_.pathOf(p.cgroupId);
+  return cgroups_.path(p.cgroupId);
 }
 
 std::vector<ProcEntry> ProcessTable::aliveAt(uint64_t windowStartNs) {

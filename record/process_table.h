@@ -16,7 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "record/flight_cgroup_paths.h"
+#include "record/cgroup_resolver.h"
 #include "record/procfs_snapshot.h"
 #include "record/redaction.h"
 
@@ -41,7 +41,7 @@ class ProcessTable {
   // table's estimated size is below ARGV_BUDGET bytes (beyond that a process
   // is kept without one, marked truncated), so that the table cannot crowd
   // the ring out of its memory.
-  ProcessTable(Redaction redaction, size_t argvBudget, CgroupPaths& cgroups);
+  ProcessTable(Redaction redaction, size_t argvBudget, CgroupTree& cgroups);
 
   void seed(std::vector<ProcEntry> procs);
   // Applies a fork, exec or exit record (others, and partial records, are
@@ -75,7 +75,7 @@ class ProcessTable {
 
   Redaction redaction_;
   size_t argvBudget_;
-  CgroupPaths& cgroups_;
+  CgroupTree& cgroups_;
   uint64_t tickNs_;
   std::map<Key, KnownProcess> byStart_;
   std::unordered_map<uint32_t, Key> live_;  // pid -> its newest instance

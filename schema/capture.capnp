@@ -126,6 +126,25 @@ struct Event {
       infoUid @20 :UInt32;     # si_uid, or si_overrun for SI_TIMER
       infoStatus @21 :Int32;   # si_status for SIGCHLD
       infoAddr @22 :UInt64;    # si_addr for fault signals (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP)
+      # The facts, read at generation time, that decide the signal's cause
+      # (docs/sigan.md, "Causes"):
+      actorExiting @64 :Bool;  # the acting task was exiting (PF_EXITING: inside do_exit)
+      actorNsInit @65 :Bool;   # the acting task is pid 1 of its pid namespace
+      targetPdeath @66 :Bool;  # the signal is the target's PR_SET_PDEATHSIG signal
+      actorSyscall @67 :Int32 = -2; # x86_64 number of the syscall the acting task was in; -1 none, -2 not known (kernel before 5.15)
+      actorNsPid @68 :UInt32;  # the acting task's process id in its own pid namespace
+      actorCgroupId @69 :UInt64;   # the acting task's cgroup v2 id
+      actorCgroup @70 :Text;       # ... and its path, resolved by sigrec ("" if unknown)
+      targetCgroup @71 :Text;      # path of targetCgroupId
+      targetMemoryCgroup @72 :Text;
+      # SIGKILL only: the target's memory cgroup path, in whichever hierarchy
+      # holds the memory controller (v1 on hybrid machines)
+      kernelStack @73 :List(Text);
+      # Function names, innermost first, from the tracepoint down, for signals
+      # sent with no siginfo outside a kill-family call; cut after the first
+      # interrupt entry (asm_*): below it runs the interrupted task
+      infoSyscall @74 :Int32;  # SIGSYS from seccomp: si_syscall
+      infoArch @75 :UInt32;    # SIGSYS from seccomp: si_arch (AUDIT_ARCH_*)
     }
     signalDeliver :group {
       signal @23 :Int32;
@@ -154,6 +173,7 @@ struct Event {
       childNsTid @41 :UInt32;
       pidNs @42 :UInt32;
       childCgroupId @43 :UInt64;
+      childCgroup @76 :Text;     # its path, resolved by sigrec ("" if unknown)
     }
     exec :group {
       filename @44 :Text;
@@ -163,6 +183,7 @@ struct Event {
       filenameTruncated @48 :Bool;
       argsUnreadable @49 :Bool;
       cgroupId @50 :UInt64;
+      cgroup @77 :Text;          # its path, resolved by sigrec ("" if unknown)
     }
     exit :group {
       exitCode @51 :Int32;       # raw task->exit_code

@@ -9,8 +9,14 @@
 
 namespace sigrec::analyze {
 
+// deliveries.cause of the SIGKILLs the kernel delivers to every thread of a
+// dying process (get_signal on SIGNAL_GROUP_EXIT) without generating them.
+#define SIGAN_GROUP_EXIT_CAUSE "group_exit"
+inline constexpr const char* kGroupExitCause = SIGAN_GROUP_EXIT_CAUSE;
+
 // Fills exits.signal_id, exits.oom_id and turns exits.reason into 'oom' for
-// CAPTUREID; oom_kills.victim_id must be filled (linkOomVictims).
+// CAPTUREID; links group exits' SIGKILLs to the fatal signal, which they
+// deliver; oom_kills.victim_id must be filled (linkOomVictims).
 void linkExitCauses(Db& db, int64_t captureId);
 
 }  // namespace sigrec::analyze

@@ -2,6 +2,7 @@
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <kj/exception.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include "analyze/cli/commands.h"
 #include "analyze/cli/errors.h"
 #include "analyze/cli/exit_status.h"
+#include "analyze/cli/import_progress.h"
 #include "analyze/cli/sources.h"
 #include "analyze/cli/time_args.h"
 #include "analyze/export/export_cli.h"
@@ -45,7 +47,9 @@ constexpr const char* kUsage = R"(usage: sigan COMMAND [OPTIONS] [ARGS]
   sigan report -o INCIDENT.html SOURCE... [--pid P]  one HTML page for a bug report
 
 SOURCE is a capture file or a sigan database (told apart by content).
-Query commands take --format table|json|csv (json = JSON Lines).
+Query commands take --format table|json|csv (json = JSON Lines); who-killed,
+timeline and exits also --unit U, --container ID (or a prefix), --cgroup PATH
+(that cgroup and those below it).
 Times (T) are RFC 3339 with a zone, e.g. 2026-11-23T14:01:02.5Z.
 `sigan COMMAND --help` shows a command's options. See docs/sigan.md.
 )";
@@ -58,8 +62,11 @@ uint32_t parsePid(const std::string& text) {
   return pid;
 }
 
+// Each capture is imported in one transaction, which also checks, makes or
+// upgrades the schema: a concurrent import waits for it (saying so on ERR),
+// and a killed one leaves the database as it was (docs/sigan.md, "import").
 int runImport(const std::string& output, const std::vector<std::string>& captures,
-              std::ostream& out) {
+              std::ostream& out, std::ostream& err, bool progress) {
   if (output.empty()) throw UsageError("import needs -o DB");
   if (captures.empty()) throw UsageError("import needs at least one CAPTURE");
   std::error_code ec;
@@ -76,15 +83,33 @@ int runImport(const std::string& output, const std::vector<std::string>& capture
       throw UserError(file + ": not a sigrec capture");
   }
   Db db(output, Db::Mode::kCreate);
+  db.waitWhenLocked(err, output);
   applyImportPragmas(db);
-  try {
-    ensureSchema(db);
-  } catch (const DbError& e) {
-    throw UserError(output + ": " + e.what());
+  for (const std::string& file : captures) {
+    try {
+      ImportResult result = [&] {
+        ImportProgressLine line(err, file, progress);
+        return importCapture(db, file, line.callback());
+      }();
+      out << describeImport(file, result) << '\n' << std::flush;
+    } catch (const DbError& e) {
+      throw UserError(output + ": " + e.what());
+    }
   }
-  for (const std::string& file : captures)
-    out << describeImport(file, importCapture(db, file)) << '\n';
   return 0;
+}
+
+ContextFilter contextFilter(const po::variables_map& vm, const CommandOptions& o) {
+  ContextFilter filter;
+  if (vm.count("unit")) filter.unit = o.unit;
+  if (vm.count("container")) filter.container = o.container;
+  if (vm.count("cgroup")) {
+    if (o.cgroup.empty() || o.cgroup[0] != '/')
+      throw UsageError("--cgroup: a path from the hierarchy's root, e.g. /system.slice, not '" +
+                       o.cgroup + "'");
+    filter.cgroup = o.cgroup;
+  }
+  return filter;
 }
 
 // Everything in the timeline filter that can be checked before the sources
@@ -103,6 +128,7 @@ TimelineArgs timelineArgs(const po::variables_map& vm, const CommandOptions& o) 
   }
   if (vm.count("since")) args.since = parseTimeBound("--since", o.since);
   if (vm.count("until")) args.until = parseTimeBound("--until", o.until);
+  args.filter.context = contextFilter(vm, o);
   return args;
 }
 
@@ -115,11 +141,35 @@ int runTimeline(const Db& db, TimelineArgs args, Format format, std::ostream& ou
   return cmdTimeline(db, args.filter, format, out);
 }
 
+// What `sql` says when the read-only connection refused a statement (a
+// write, ATTACH, a PRAGMA that could undo query_only): how to get a
+// database that can be written.
+std::string refusedWrite(const DbError& e, const std::vector<std::string>& sources) {
+  std::optional<std::string> database;
+  std::vector<std::string> captures;
+  for (const std::string& source : sources) {
+    if (Db::looksLikeDatabase(source))
+      database = source;
+    else
+      captures.push_back(source);
+  }
+  std::string copy;
+  if (database)
+    copy = fmt::format("cp {0} copy.db (or sqlite3 {0} \".backup copy.db\")", *database);
+  if (!captures.empty())
+    copy += fmt::format("{}sigan import -o copy.db {}", copy.empty() ? "" : ", then ",
+                        fmt::join(captures, " "));
+  return fmt::format(
+      "sql: {}: sigan opens every source read-only (SELECT, and PRAGMAs that read the schema); "
+      "for a database you can change, make a copy: {}, then sqlite3 copy.db",
+      e.what(), copy);
+}
+
 // A query command on the sources named by POSITIONALS (after its own
 // arguments). Arguments are checked before the sources are opened.
 int runQuery(const std::string& command, const po::variables_map& vm, const CommandOptions& o,
              std::vector<std::string> positionals, Format format, std::ostream& out,
-             std::ostream& err) {
+             std::ostream& err, bool progress) {
   auto take = [&](const char* what) {
     if (positionals.empty()) throw UsageError(command + " needs " + what);
     std::string first = positionals.front();
@@ -128,7 +178,7 @@ int runQuery(const std::string& command, const po::variables_map& vm, const Comm
   };
   // --time relative shows tables from the earliest capture's start.
   auto open = [&]() {
-    std::unique_ptr<Db> db = openSources(positionals, err);
+    std::unique_ptr<Db> db = openSources(positionals, err, progress);
     if (display().time == TimeStyle::kRelative) {
       Display shown = display();
       shown.originWallNs = captureSpan(*db).startWallNs;
@@ -144,7 +194,7 @@ int runQuery(const std::string& command, const po::variables_map& vm, const Comm
   if (command == "info") return cmdInfo(*open(), format, out);
   if (command == "who-killed") {
     uint32_t pid = parsePid(take("a PID"));
-    return cmdWhoKilled(*open(), pid, start, format, out);
+    return cmdWhoKilled(*open(), pid, start, format, out, contextFilter(vm, o));
   }
   if (command == "tree") {
     uint32_t pid = parsePid(take("a PID"));
@@ -160,21 +210,28 @@ int runQuery(const std::string& command, const po::variables_map& vm, const Comm
     ExitsFilter filter;
     filter.failed = vm.count("failed") > 0;
     if (vm.count("pid")) filter.pid = o.pidFilter;
+    filter.context = contextFilter(vm, o);
     auto db = open();
     if (filter.pid) requireKnownPid(*db, *filter.pid);
     return cmdExits(*db, filter, format, out);
   }
   std::string sql = take("an SQL statement");
-  return cmdSql(*open(), sql, format, out);
+  std::unique_ptr<Db> db = open();
+  try {
+    return cmdSql(*db, sql, format, out);
+  } catch (const DbError& e) {
+    if (e.primaryCode() != SQLITE_AUTH && e.primaryCode() != SQLITE_READONLY) throw;
+    throw UserError(refusedWrite(e, positionals));
+  }
 }
 
 int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
-             size_t columns) {
+             const Terminals& terminals) {
   if (args.empty()) throw UsageError("no command given (try sigan --help)");
   const std::string& command = args[0];
   if (command == "--help" || command == "-h" || command == "help") {
     // `sigan help COMMAND` is `sigan COMMAND --help`.
-    if (args.size() > 1) return dispatch({args[1], "--help"}, out, err, columns);
+    if (args.size() > 1) return dispatch({args[1], "--help"}, out, err, terminals);
     out << kUsage;
     return 0;
   }
@@ -207,9 +264,10 @@ int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
   if (!format) throw UsageError("--format must be table, json or csv");
   auto time = parseTimeStyle(o.timeText);
   if (!time) throw UsageError("--time must be utc, local or relative, not '" + o.timeText + "'");
-  setDisplay({.width = o.wide ? 0 : columns, .time = *time});
-  if (command == "import") return runImport(o.output, positionals, out);
-  return runQuery(command, vm, o, positionals, *format, out, err);
+  setDisplay({.width = o.wide ? 0 : terminals.outColumns, .time = *time});
+  if (command == "import")
+    return runImport(o.output, positionals, out, err, terminals.errIsTerminal);
+  return runQuery(command, vm, o, positionals, *format, out, err, terminals.errIsTerminal);
 }
 
 std::string oneLine(std::string text) {
@@ -227,10 +285,10 @@ int fail(std::ostream& err, ExitStatus status, const std::string& message) {
 }  // namespace
 
 int runSigan(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
-             size_t terminalColumns) {
+             Terminals terminals) {
   // The one place that catches: every failure becomes one line and a status.
   try {
-    return dispatch(args, out, err, terminalColumns);
+    return dispatch(args, out, err, terminals);
   } catch (const UsageError& e) {
     return fail(err, ExitStatus::kUsage, e.what());
   } catch (const po::error& e) {

@@ -85,6 +85,10 @@ po::options_description commandOptions(const std::string& command, CommandOption
   if (command == "exits")
     options.add_options()("failed", "only non-zero exits and deaths")(
         "pid,p", po::value(&o.pidFilter), "only this pid");
+  if (command == "who-killed" || command == "timeline" || command == "exits")
+    options.add_options()("unit", po::value(&o.unit), "only processes of this systemd unit")(
+        "container", po::value(&o.container), "only processes of this container (id or prefix)")(
+        "cgroup", po::value(&o.cgroup), "only processes in this cgroup or below it");
   return options;
 }
 

@@ -13,6 +13,7 @@ namespace sigrec::analyze {
 // The values the options of every command fill.
 struct CommandOptions {
   std::string formatText = "table", timeText = "utc", output, startTime, signalText, since, until;
+  std::string unit, container, cgroup;
   uint32_t pidFilter = 0;
   bool wide = false;
 };

@@ -7,6 +7,7 @@
 
 #include "analyze/store/db_schema.h"
 #include "analyze/cli/errors.h"
+#include "analyze/cli/import_progress.h"
 #include "analyze/import/import_cache.h"
 #include "analyze/import/importer.h"
 #include "schema/capture_reader.h"
@@ -33,10 +34,29 @@ int authorize(void*, int action, const char* arg1, const char*, const char*, con
   }
 }
 
-void copyDatabase(const std::string& file, Db& memory) {
-  Db source(file, Db::Mode::kReadOnly);
-  checkSchema(source);
-  sqlite3_backup* backup = sqlite3_backup_init(memory.handle(), "main", source.handle(), "main");
+// FILE, read-only, once it is known to hold sigan's schema and nothing else
+// (checkSchema): every question on a database file starts here.
+std::unique_ptr<Db> openDatabase(const std::string& file, std::ostream& notes) {
+  auto db = std::make_unique<Db>(file, Db::Mode::kReadOnly);
+  db->waitWhenLocked(notes, file);
+  try {
+    checkSchema(*db);
+  } catch (const DbError& e) {
+    // A read-only connection cannot roll a journal back, and must not read
+    // the half-written pages it guards.
+    if (e.code() == SQLITE_READONLY_ROLLBACK)
+      throw UserError(file + ": an import into it was interrupted (" + file +
+                      "-journal is left); the next `sigan import -o " + file +
+                      " CAPTURE` rolls it back, as does `sqlite3 " + file +
+                      " 'PRAGMA quick_check'`");
+    throw UserError(file + ": " + e.what());
+  }
+  return db;
+}
+
+void copyDatabase(const std::string& file, Db& memory, std::ostream& notes) {
+  std::unique_ptr<Db> source = openDatabase(file, notes);
+  sqlite3_backup* backup = sqlite3_backup_init(memory.handle(), "main", source->handle(), "main");
   if (!backup) throw DbError(file + ": " + sqlite3_errmsg(memory.handle()));
   int rc = sqlite3_backup_step(backup, -1);
   sqlite3_backup_finish(backup);
@@ -51,7 +71,8 @@ void makeReadOnly(Db& db) {
   sqlite3_set_authorizer(db.handle(), authorize, nullptr);
 }
 
-std::unique_ptr<Db> openSources(const std::vector<std::string>& sources, std::ostream& notes) {
+std::unique_ptr<Db> openSources(const std::vector<std::string>& sources, std::ostream& notes,
+                                bool progress) {
   if (sources.empty()) throw UserError("no SOURCE given (a capture file or a sigan database)");
   std::vector<std::string> databases, captures;
   for (const std::string& source : sources) {
@@ -76,18 +97,16 @@ std::unique_ptr<Db> openSources(const std::vector<std::string>& sources, std::os
   }
   std::unique_ptr<Db> db;
   if (captures.empty()) {
-    db = std::make_unique<Db>(databases[0], Db::Mode::kReadOnly);
-    try {
-      checkSchema(*db);
-    } catch (const DbError& e) {
-      throw UserError(databases[0] + ": " + e.what());
-    }
+    db = openDatabase(databases[0], notes);
   } else {
     db = std::make_unique<Db>("", Db::Mode::kMemory);
-    if (!databases.empty()) copyDatabase(databases[0], *db);
+    if (!databases.empty()) copyDatabase(databases[0], *db, notes);
     applyImportPragmas(*db);
     for (const std::string& file : captures) {
-      ImportResult result = importCapture(*db, file);
+      ImportResult result = [&] {
+        ImportProgressLine line(notes, file, progress);
+        return importCapture(*db, file, line.callback());
+      }();
       if (!result.trailer || !result.damage.empty())
         notes << "sigan: note: " << describeImport(file, result) << '\n';
     }

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "analyze/attribution/alive_at.h"
+#include "analyze/attribution/cgroup_context.h"
 #include "analyze/attribution/exit_links.h"
 #include "analyze/store/db_schema.h"
 #include "analyze/import/frame_prefetcher.h"
@@ -44,7 +45,8 @@ void requireNonEmptyRecords(List list) {
 
 class Importer {
  public:
-  Importer(Db& db, const std::filesystem::path& path) : db_(db), path_(path), reader_(path) {}
+  Importer(Db& db, const std::filesystem::path& path, const ImportProgress& progress)
+      : db_(db), path_(path), reader_(path), progress_(progress) {}
 
   ImportResult run();
 
@@ -65,6 +67,7 @@ class Importer {
   Db& db_;
   std::filesystem::path path_;
   capture::CaptureReader reader_;
+  const ImportProgress& progress_;
   ImportResult result_;
   std::unique_ptr<ProcessResolver> procs_;
   std::vector<capture::Damage> decodeDamage_;
@@ -118,6 +121,7 @@ void Importer::readFrames(std::optional<capture::Frame> first) {
   // imported, and a bounded amount of memory (each is one unpacked batch).
   FramePrefetcher frames(reader_, 2);
   for (std::optional<capture::Frame> frame = std::move(first); frame; frame = frames.next()) {
+    if (progress_) progress_(frame->offset(), reader_.fileSize(), result_.events);
     // A frame that passed the checksum can still hold records this code
     // cannot use (hostile or buggy writer): keep what came before, say so.
     try {
@@ -321,7 +325,20 @@ void Importer::writeProcesses() {
         .bind("exit_ns"_col, p.exitNs);
     if (p.firstSeenNs != UINT64_MAX)
       ins.bind("first_seen_ns"_col, p.firstSeenNs).bind("last_seen_ns"_col, p.lastSeenNs);
-    ins.bind("cmdline_truncated"_col, p.cmdlineTruncated).run();
+    ins.bind("cmdline_truncated"_col, p.cmdlineTruncated);
+    // Derived here, once per instance, from its latest path.
+    const CgroupContext context = cgroupContext(p.cgroup);
+    auto text = [&](store::ParameterKey key, const std::string& value) {
+      if (value.empty())
+        ins.bindNull(key);
+      else
+        ins.bind(key, value);
+    };
+    text("unit"_col, context.unit);
+    text("slice"_col, context.slice);
+    text("container_id"_col, context.containerId);
+    text("pod_uid"_col, context.podUid);
+    ins.run();
   }
 }
 
@@ -376,8 +393,9 @@ void Importer::finish() {
 
 }  // namespace
 
-ImportResult importCapture(Db& db, const std::filesystem::path& path) {
-  return Importer(db, path).run();
+ImportResult importCapture(Db& db, const std::filesystem::path& path,
+                           const ImportProgress& progress) {
+  return Importer(db, path, progress).run();
 }
 
 std::string describeImport(const std::filesystem::path& path, const ImportResult& r) {

@@ -40,6 +40,7 @@ void ProcessEvents::fork(Event::Reader ev, ProcessInstance& parent, uint64_t t) 
     }
     if (!child.uid) child.uid = parent.uid;
     child.cgroupId = f.getChildCgroupId();
+    if (f.hasChildCgroup() && f.getChildCgroup().size()) child.cgroup = f.getChildCgroup().cStr();
     procs_.setNamespace(child, f.getPidNs(), f.getChildNsPid(), true);
     childId = child.id;
   } else {
@@ -61,6 +62,7 @@ void ProcessEvents::fork(Event::Reader ev, ProcessInstance& parent, uint64_t t) 
       .bind("child_ns_tid"_col, f.getChildNsTid())
       .bind("pid_ns"_col, f.getPidNs())
       .bind("child_cgroup_id"_col, f.getChildCgroupId())
+      .bind("child_cgroup"_col, std::string_view(f.getChildCgroup().cStr()))
       .run();
 }
 
@@ -76,6 +78,7 @@ void ProcessEvents::exec(Event::Reader ev, ProcessInstance& p, uint64_t t) {
     p.comm = ev.getComm().cStr();
     p.commNs = t;
     if (x.getCgroupId()) p.cgroupId = x.getCgroupId();
+    if (x.getCgroup().size()) p.cgroup = x.getCgroup().cStr();
   }
   insExec_.bind("capture_id"_col, captureId_)
       .bind("time_ns"_col, t)
@@ -93,6 +96,7 @@ void ProcessEvents::exec(Event::Reader ev, ProcessInstance& p, uint64_t t) {
       .bind("filename_truncated"_col, x.getFilenameTruncated())
       .bind("args_unreadable"_col, x.getArgsUnreadable())
       .bind("cgroup_id"_col, x.getCgroupId())
+      .bind("cgroup"_col, std::string_view(x.getCgroup().cStr()))
       .run();
 }
 

@@ -1,5 +1,11 @@
 #include "analyze/import/signal_events.h"
 
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+
+#include "analyze/attribution/cause.h"
+#include "analyze/attribution/exit_links.h"
 #include "analyze/store/tables.h"
 #include "schema/names.h"
 
@@ -61,6 +67,26 @@ void SignalEvents::write(const SignalRow& r) {
         .bind("delivered_ns"_col, r.deliveredNs)
         .bindStatic("disposition"_col, r.disposition);
   }
+  auto text = [&](store::ParameterKey key, const std::string& value) {
+    if (!value.empty()) st.bind(key, value);
+  };
+  text("cause"_col, r.cause);
+  st.bind("cause_pid"_col, r.causePid).bind("cause_tid"_col, r.causeTid);
+  text("cause_detail"_col, r.causeDetail);
+  st.bind("forged_siginfo"_col, r.forged)
+      .bind("actor_exiting"_col, r.actorExiting)
+      .bind("actor_ns_init"_col, r.actorNsInit)
+      .bind("target_pdeath"_col, r.targetPdeath)
+      .bind("actor_syscall"_col, r.actorSyscall)
+      .bind("actor_ns_pid"_col, r.actorNsPid)
+      .bind("actor_cgroup_id"_col, r.actorCgroupId);
+  text("actor_cgroup"_col, r.actorCgroup);
+  text("target_cgroup"_col, r.targetCgroup);
+  text("target_memory_cgroup"_col, r.targetMemoryCgroup);
+  text("kernel_stack"_col, r.kernelStack);
+  // SIGSYS's siginfo carries the refused syscall and its audit arch.
+  if (r.signo == 31 && r.siginfo)
+    st.bind("info_syscall"_col, r.infoSyscall).bind("info_arch"_col, r.infoArch);
   st.run();
 }
 
@@ -75,7 +101,68 @@ ProcessInstance& SignalEvents::targetOf(Event::SignalGenerate::Reader g, uint64_
     }
   }
   if (!target.cgroupId) target.cgroupId = g.getTargetCgroupId();
+  if (g.getTargetCgroup().size()) target.cgroup = g.getTargetCgroup().cStr();
   return target;
+}
+
+namespace {
+
+SignalFacts factsOf(Event::Reader ev, const SignalRow& r) {
+  auto g = ev.getSignalGenerate();
+  SignalFacts f;
+  f.signo = r.signo;
+  f.code = r.code;
+  f.group = r.group;
+  f.info = g.getInfoKind() == schema::InfoKind::SIGINFO ? SignalFacts::Info::kSiginfo
+           : g.getInfoKind() == schema::InfoKind::PRIV  ? SignalFacts::Info::kPriv
+                                                        : SignalFacts::Info::kNone;
+  if (r.bySyscall) f.syscall = r.origin;
+  f.actorPid = r.senderPid;
+  f.actorTid = r.senderTid;
+  f.actorNsPid = g.getActorNsPid();
+  f.actorUid = r.senderUid;
+  f.targetPid = r.targetPid;
+  f.targetTid = r.targetTid;
+  f.actorExiting = g.getActorExiting();
+  f.actorNsInit = g.getActorNsInit();
+  f.targetPdeath = g.getTargetPdeath();
+  f.actorSyscall = g.getActorSyscall();
+  f.infoPid = r.infoPid;
+  f.infoUid = r.infoUid;
+  f.infoStatus = r.infoStatus;
+  f.infoAddr = r.infoAddr;
+  f.infoSyscall = g.getInfoSyscall();
+  f.codeName = *r.codeName;
+  f.targetCgroup = g.getTargetCgroup().cStr();
+  f.targetMemoryCgroup = g.getTargetMemoryCgroup().cStr();
+  for (auto frame : g.getKernelStack()) f.stack.emplace_back(frame.cStr());
+  return f;
+}
+
+}  // namespace
+
+// The facts as stored, and the cause decided from them.
+void SignalEvents::setCause(Event::Reader ev, SignalRow& r) {
+  auto g = ev.getSignalGenerate();
+  SignalFacts f = factsOf(ev, r);
+  Cause c = decideCause(f);
+  r.cause = std::move(c.cause);
+  r.causePid = c.pid;
+  r.causeTid = c.tid;
+  r.causeDetail = std::move(c.detail);
+  r.forged = c.forged;
+  r.actorExiting = f.actorExiting;
+  r.actorNsInit = f.actorNsInit;
+  r.targetPdeath = f.targetPdeath;
+  if (f.actorSyscall >= -1) r.actorSyscall = f.actorSyscall;
+  r.actorNsPid = g.getActorNsPid();
+  r.actorCgroupId = g.getActorCgroupId();
+  r.actorCgroup = g.getActorCgroup().cStr();
+  r.targetCgroup = std::move(f.targetCgroup);
+  r.targetMemoryCgroup = std::move(f.targetMemoryCgroup);
+  if (!f.stack.empty()) r.kernelStack = nlohmann::json(f.stack).dump();
+  r.infoSyscall = f.infoSyscall;
+  r.infoArch = g.getInfoArch();
 }
 
 void SignalEvents::generated(Event::Reader ev, ProcessInstance& sender, uint64_t t) {
@@ -112,6 +199,7 @@ void SignalEvents::generated(Event::Reader ev, ProcessInstance& sender, uint64_t
   r.infoUid = g.getInfoUid();
   r.infoStatus = g.getInfoStatus();
   r.infoAddr = g.getInfoAddr();
+  setCause(ev, r);
   tracker_.generated(std::move(r));
 }
 
@@ -135,8 +223,10 @@ void SignalEvents::delivered(Event::Reader ev, ProcessInstance& receiver, uint64
       .bind("sa_flags"_col, d.getSaFlags())
       .bindStatic("info_kind"_col, infoKindName(d.getInfoKind()))
       .bind("signal_id"_col, signalId)
-      .bind("id"_col, deliveryId)
-      .run();
+      .bind("id"_col, deliveryId);
+  if (!signalId && d.getSignal() == SIGKILL && d.getInfoKind() != schema::InfoKind::SIGINFO)
+    insDelivery_.bindStatic("cause"_col, kGroupExitCause);
+  insDelivery_.run();
   if (signalId && !tracker_.delivered(*signalId, deliveryId, t, disposition)) {
     updSignalDelivery_.bind("delivery_id"_col, deliveryId)
         .bind("delivered_ns"_col, t)

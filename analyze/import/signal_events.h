@@ -25,6 +25,7 @@ class SignalEvents {
  private:
   ProcessInstance& targetOf(schema::Event::SignalGenerate::Reader g, uint64_t t);
   void write(const SignalRow& r);
+  void setCause(schema::Event::Reader ev, SignalRow& r);
 
   ProcessResolver& procs_;
   NameCache& names_;

@@ -33,6 +33,13 @@ struct SignalRow {
   std::optional<int64_t> killCallId, deliveryId;
   uint64_t deliveredNs = 0;
   const char* disposition = nullptr;
+  // Its cause (analyze/attribution/cause.h) and the facts it came from.
+  std::string cause, causeDetail, actorCgroup, targetCgroup, targetMemoryCgroup, kernelStack;
+  std::optional<int64_t> causePid, causeTid, actorSyscall;
+  uint64_t actorCgroupId = 0;
+  uint32_t actorNsPid = 0, infoArch = 0;
+  int32_t infoSyscall = 0;
+  bool forged = false, actorExiting = false, actorNsInit = false, targetPdeath = false;
   bool awaitingDelivery = false, awaitingKill = false;
 };
 

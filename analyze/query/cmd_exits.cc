@@ -53,6 +53,14 @@ Row exitRow(const Statement& stmt) {
   row["oom_trigger_comm"] = stmt.isNull("trigger_comm") ? Row() : Row(stmt.getText("trigger_comm"));
   row["exit_code"] = stmt.getInt("exit_code");
   row["hostname"] = stmt.getText("hostname");
+  auto text = [&](const char* column) {
+    return stmt.isNull(column) ? Row() : Row(stmt.getText(column));
+  };
+  row["cause"] = text("cause");
+  row["cause_pid"] = stmt.isNull("cause_pid") ? Row() : Row(stmt.getInt("cause_pid"));
+  row["cause_detail"] = text("cause_detail");
+  for (const char* key : {"cgroup", "unit", "slice", "container_id", "pod_uid"})
+    row[key] = text(key);
   return row;
 }
 
@@ -67,6 +75,10 @@ std::vector<Column> exitColumns() {
   auto killerText = [](const Row& r) -> std::string {
     if (r["origin"].is_null()) return r["reason"] == "exit" ? "" : "unknown";
     if (r["origin"] == "kernel") {
+      // The cause names what the kernel did and for whom: "cgroup_kill 4250".
+      if (!r["cause"].is_null() && r["cause"] != "kernel")
+        return r["cause"].get<std::string>() +
+               (r["cause_pid"].is_null() ? "" : " " + plainText(r["cause_pid"]));
       if (r["reason"] == "oom") return "kernel OOM";
       return "kernel " + plainText(r["code"]);
     }
@@ -101,6 +113,14 @@ std::vector<Column> exitColumns() {
       {"exit_code", ""},
       {"hostname", ""},
       {"complete", ""},
+      {"cause", ""},
+      {"cause_pid", ""},
+      {"cause_detail", ""},
+      {"cgroup", ""},
+      {"unit", ""},
+      {"slice", ""},
+      {"container_id", ""},
+      {"pod_uid", ""},
   };
 }
 
@@ -121,16 +141,19 @@ int cmdExits(const Db& db, const ExitsFilter& filter, Format format, std::ostrea
       "o.trigger_pid, o.trigger_comm,"
       " e.exit_code, e.capture_id, p.cmdline_truncated, COALESCE(p.start_exact, 1) AS start_exact,"
       " COALESCE(c.clock_ticks_per_second, 100) AS ticks_per_second,"
-      " sp.cmdline_truncated AS killer_cmdline_truncated"
+      " sp.cmdline_truncated AS killer_cmdline_truncated, s.cause, s.cause_pid, s.cause_detail,"
+      " p.cgroup, p.unit, p.slice, p.container_id, p.pod_uid"
       " FROM exits e JOIN captures c ON c.id = e.capture_id"
       " LEFT JOIN processes p ON p.id = e.process_id LEFT JOIN signals s ON s.id = e.signal_id"
       " LEFT JOIN processes sp ON sp.id = s.sender_id AND " +
       sentBySyscall("s") + " LEFT JOIN oom_kills o ON o.id = e.oom_id WHERE 1";
   if (filter.failed) sql += " AND (e.reason <> 'exit' OR e.exit_status <> 0)";
   if (filter.pid) sql += " AND e.pid = ?1";
+  sql += filter.context.where("p", 2);
   sql += " ORDER BY e.time_ns + c.boot_to_wall_ns, e.id";
   auto stmt = db.prepare(sql);
   if (filter.pid) stmt.bind(1, *filter.pid);
+  filter.context.bind(stmt, 2);
   std::vector<Row> rows;
   LossWindows losses(db);
   std::optional<LossOverlap> gaps;  // over all rows that lived through a loss

@@ -12,6 +12,9 @@ int cmdSql(const Db& db, const std::string& sql, Format format, std::ostream& ou
   try {
     stmt.emplace(db.prepare(sql));
   } catch (const DbError& e) {
+    // Refused by the read-only connection: the caller, which knows the
+    // sources, says how to get a database that can be written.
+    if (e.primaryCode() == SQLITE_AUTH || e.primaryCode() == SQLITE_READONLY) throw;
     throw UserError(std::string("sql: ") + e.what());
   }
   if (stmt->tail().find_first_not_of(" \t\r\n;") != std::string::npos)

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <ostream>
 
+#include "analyze/attribution/exit_links.h"
 #include "analyze/attribution/kill_call_text.h"
 #include "analyze/query/display_text.h"
 #include "analyze/query/queries.h"
@@ -23,7 +24,11 @@ struct Source {
   const char* select;
   const char* pidFilter;     // with ?1 = pid; null = never matches a pid filter
   const char* signalFilter;  // with ?2 = signo; null = kind has no signal
+  // The processes.id of the instance the event is about, for --unit,
+  // --container and --cgroup; null: the kind matches them all (losses).
+  const char* processId;
   std::string (*detail)(const Statement& row) = nullptr;  // null: the detail column
+  bool hasCause = false;  // the SELECT has cause, cause_pid, cause_tid, cause_detail
 };
 
 // The call as who-killed prints it (kill(4242, SIGKILL) = -1 EPERM), and
@@ -38,12 +43,16 @@ constexpr Source kSources[] = {
      " x.sender_comm AS comm, x.target_pid, x.target_comm, x.signo,"
      " x.origin || ' ' || x.code_name || ' ' || x.result_name ||"
      " CASE WHEN x.group_directed THEN '' ELSE ' tid ' || x.target_tid END ||"
-     " CASE WHEN x.origin = 'kernel' THEN ' (context ' || x.sender_pid || ')' ELSE '' END"
-     " AS detail, c.hostname FROM signals x JOIN captures c ON c.id = x.capture_id",
+     " CASE WHEN x.origin = 'kernel' THEN ' (context ' || x.sender_pid || ')' ELSE '' END ||"
+     // A kernel signal's cause says who is behind it: "cause cgroup_kill 4250".
+     " CASE WHEN x.origin = 'kernel' AND x.cause IS NOT NULL THEN ' cause ' || x.cause ||"
+     "  COALESCE(' ' || x.cause_pid, '') ELSE '' END AS detail,"
+     " c.hostname, x.cause, x.cause_pid, x.cause_tid, x.cause_detail"
+     " FROM signals x JOIN captures c ON c.id = x.capture_id",
      // A signal's target instance always has its target_pid: the instance's
      // index (signals_target) serves, and no index on target_pid is built.
      "(x.sender_pid = ?1 OR x.target_id IN (SELECT id FROM processes WHERE pid = ?1))",
-     "x.signo = ?2"},
+     "x.signo = ?2", "x.target_id", nullptr, true},
     {"kill_call",
      "SELECT x.time_ns + c.boot_to_wall_ns AS wall_ns, x.caller_pid AS pid, x.caller_tid AS tid,"
      " x.caller_comm AS comm, x.target_host_pid AS target_pid, NULL AS target_comm, x.signo,"
@@ -57,39 +66,47 @@ constexpr Source kSources[] = {
      "x.id IN (SELECT id FROM kill_calls WHERE (ret < 0 OR signals = 0 OR returned = 0)"
      " AND caller_pid = ?1 UNION ALL SELECT id FROM kill_calls"
      " WHERE (ret < 0 OR signals = 0 OR returned = 0) AND target_host_pid = ?1)",
-     "x.signo = ?2", killCallDetail},
+     "x.signo = ?2", "x.target_id", killCallDetail},
     {"deliver",
      "SELECT x.time_ns + c.boot_to_wall_ns AS wall_ns, x.pid, x.tid, x.comm,"
      " NULL AS target_pid, NULL AS target_comm, x.signo,"
-     " x.disposition || ' ' || x.code_name AS detail,"
-     " c.hostname FROM deliveries x JOIN captures c ON c.id = x.capture_id",
-     "x.pid = ?1", "x.signo = ?2"},
+     // A group exit's SIGKILL, in words: nobody sent it (exit_links.h).
+     " CASE WHEN x.cause = '" SIGAN_GROUP_EXIT_CAUSE "' THEN 'delivered as SIGKILL (group exit'"
+     "  || COALESCE(' of ' || s.signal_name, ', another thread''s exit_group or exec') || ')'"
+     " ELSE x.disposition || ' ' || x.code_name END AS detail, c.hostname, x.cause,"
+     " COALESCE(s.cause_pid, s.sender_pid) AS cause_pid, s.cause_tid,"
+     " CASE WHEN x.cause IS NULL THEN NULL WHEN s.id IS NULL"
+     "  THEN 'another thread''s exit_group or exec' ELSE 'the fatal ' || s.signal_name END"
+     " AS cause_detail"
+     " FROM deliveries x JOIN captures c ON c.id = x.capture_id"
+     " LEFT JOIN signals s ON s.id = x.signal_id AND x.cause IS NOT NULL",
+     "x.pid = ?1", "x.signo = ?2", "x.process_id", nullptr, true},
     {"fork",
      "SELECT x.time_ns + c.boot_to_wall_ns AS wall_ns, x.parent_pid AS pid, x.parent_tid AS tid,"
      " x.parent_comm AS comm, x.child_pid AS target_pid, NULL AS target_comm, NULL AS signo,"
      " 'child ' || x.child_pid AS detail,"
      " c.hostname FROM forks x JOIN captures c ON c.id = x.capture_id WHERE x.thread = 0",
-     "(x.parent_pid = ?1 OR x.child_pid = ?1)", nullptr},
+     "(x.parent_pid = ?1 OR x.child_pid = ?1)", nullptr, "x.child_id"},
     {"exec",
      "SELECT x.time_ns + c.boot_to_wall_ns AS wall_ns, x.pid, x.tid, x.comm,"
      " NULL AS target_pid, NULL AS target_comm, NULL AS signo,"
      " x.cmdline || CASE WHEN x.args_truncated THEN '" SIGAN_TRUNCATED_MARK "' ELSE '' END"
      " AS detail, c.hostname FROM execs x JOIN captures c ON c.id = x.capture_id",
-     "x.pid = ?1", nullptr},
+     "x.pid = ?1", nullptr, "x.process_id"},
     {"exit",
      "SELECT x.time_ns + c.boot_to_wall_ns AS wall_ns, x.pid, x.tid, x.comm,"
      " NULL AS target_pid, NULL AS target_comm, x.signo,"
      " x.reason || ' ' || CASE WHEN x.signo IS NULL THEN 'status ' || x.exit_status"
      " ELSE x.signal_name || CASE WHEN x.core_dumped THEN ' core dumped' ELSE '' END END"
      " AS detail, c.hostname FROM exits x JOIN captures c ON c.id = x.capture_id",
-     "x.pid = ?1", "x.signo = ?2"},
+     "x.pid = ?1", "x.signo = ?2", "x.process_id"},
     {"oom",
      "SELECT x.time_ns + c.boot_to_wall_ns AS wall_ns, x.trigger_pid AS pid,"
      " x.trigger_tid AS tid, x.trigger_comm AS comm, x.victim_pid AS target_pid,"
      " NULL AS target_comm, NULL AS signo,"
      " 'victim ' || x.victim_pid || ' anon_rss ' || x.anon_rss_kb || ' kB' AS detail,"
      " c.hostname FROM oom_kills x JOIN captures c ON c.id = x.capture_id",
-     "(x.trigger_pid = ?1 OR x.victim_pid = ?1)", "9 = ?2"},
+     "(x.trigger_pid = ?1 OR x.victim_pid = ?1)", "9 = ?2", "x.victim_id"},
     {"loss",
      "SELECT x.to_ns + c.boot_to_wall_ns AS wall_ns, NULL AS pid, NULL AS tid, NULL AS comm,"
      " NULL AS target_pid, NULL AS target_comm, NULL AS signo,"
@@ -98,7 +115,7 @@ constexpr Source kSources[] = {
      " || printf('.%09dZ', (x.from_ns + c.boot_to_wall_ns) % 1000000000) AS detail,"
      " c.hostname FROM losses x JOIN captures c ON c.id = x.capture_id",
      // Losses match every filter (binding still needs the parameters named).
-     "?1 = ?1", "?2 = ?2"},
+     "?1 = ?1", "?2 = ?2", nullptr},
 };
 
 // The SELECT of SOURCE with the filters' conditions (?1 pid, ?2 signal,
@@ -115,6 +132,9 @@ std::string sourceSql(const Source& source, const TimelineFilter& filter) {
   std::string wall = std::string(source.kind) == "loss" ? "x.to_ns" : "x.time_ns";
   if (filter.sinceWallNs) add(wall + " + c.boot_to_wall_ns >= ?3");
   if (filter.untilWallNs) add(wall + " + c.boot_to_wall_ns <= ?4");
+  if (filter.context.any() && source.processId)
+    add(std::string(source.processId) + " IN (SELECT p.id FROM processes p WHERE 1" +
+        filter.context.where("p", 5) + ")");
   // Row order as a table scan gives it (then stable-sorted by time below),
   // whichever index a pid filter uses.
   sql += " ORDER BY x.id";
@@ -138,6 +158,14 @@ Row timelineRow(const Source& source, const Statement& stmt) {
       stmt.isNull("signo") ? Row() : Row(names::signalName(static_cast<int>(stmt.getInt("signo"))));
   row["detail"] = source.detail ? source.detail(stmt) : stmt.getText("detail");
   row["hostname"] = stmt.getText("hostname");
+  if (source.hasCause) {
+    row["cause"] = stmt.isNull("cause") ? Row() : Row(stmt.getText("cause"));
+    row["cause_pid"] = optInt("cause_pid");
+    row["cause_tid"] = optInt("cause_tid");
+    row["cause_detail"] = stmt.isNull("cause_detail") ? Row() : Row(stmt.getText("cause_detail"));
+  } else {
+    row["cause"] = row["cause_pid"] = row["cause_tid"] = row["cause_detail"] = Row();
+  }
   return row;
 }
 
@@ -160,6 +188,10 @@ std::vector<Column> timelineColumns() {
       {"target_comm", ""},
       {"signal", ""},
       {"hostname", ""},
+      {"cause", ""},
+      {"cause_pid", ""},
+      {"cause_tid", ""},
+      {"cause_detail", ""},
   };
 }
 
@@ -179,6 +211,7 @@ int cmdTimeline(const Db& db, const TimelineFilter& filter, Format format, std::
     if (filter.signal) stmt.bind(2, *filter.signal);
     if (filter.sinceWallNs) stmt.bind(3, *filter.sinceWallNs);
     if (filter.untilWallNs) stmt.bind(4, *filter.untilWallNs);
+    if (source.processId) filter.context.bind(stmt, 5);
     while (stmt.step()) {
       Row row = timelineRow(source, stmt);
       int64_t wallNs = stmt.getInt("wall_ns");

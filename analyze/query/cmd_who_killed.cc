@@ -7,6 +7,7 @@
 #include <ostream>
 #include <set>
 
+#include "analyze/attribution/cgroup_context.h"
 #include "analyze/attribution/kill_call_text.h"
 #include "analyze/attribution/sender.h"
 #include "analyze/query/display_text.h"
@@ -38,6 +39,48 @@ void addSender(const Db& db, Row& row, std::optional<int64_t> senderId) {
   }
 }
 
+Row optText(const Statement& stmt, const char* column) {
+  return stmt.isNull(column) ? Row() : Row(stmt.getText(column));
+}
+
+// The cgroup context of a process at the time of a row: the path an event
+// gave then, else the latest known.
+void addContext(Row& row, const std::string& cgroup) {
+  const CgroupContext c = cgroupContext(cgroup);
+  auto text = [](const std::string& value) { return value.empty() ? Row() : Row(value); };
+  row["cgroup"] = text(cgroup);
+  row["unit"] = text(c.unit);
+  row["slice"] = text(c.slice);
+  row["container_id"] = text(c.containerId);
+  row["pod_uid"] = text(c.podUid);
+}
+
+// The cause of a signal (analyze/attribution/cause.h), with the name of the
+// responsible process where the row knows it.
+void addCause(const Statement& stmt, Row& row, const ProcessInfo& target) {
+  row["cause"] = optText(stmt, "cause");
+  row["cause_pid"] = stmt.isNull("cause_pid") ? Row() : Row(stmt.getInt("cause_pid"));
+  row["cause_tid"] = stmt.isNull("cause_tid") ? Row() : Row(stmt.getInt("cause_tid"));
+  row["cause_detail"] = optText(stmt, "cause_detail");
+  row["cause_comm"] = Row();
+  if (!stmt.isNull("cause_pid")) {
+    int64_t pid = stmt.getInt("cause_pid");
+    if (pid == stmt.getInt("sender_pid"))
+      row["cause_comm"] = stmt.getText("sender_comm");
+    else if (pid == stmt.getInt("target_pid"))
+      row["cause_comm"] = row["target_comm"];
+  }
+  bool forged = !stmt.isNull("forged_siginfo") && stmt.getInt("forged_siginfo") != 0;
+  row["forged_siginfo"] = forged;
+  if (forged) {
+    row["claimed_pid"] = stmt.getInt("info_pid");
+    row["claimed_uid"] = stmt.getInt("info_uid");
+  }
+  row["kernel_stack"] =
+      stmt.isNull("kernel_stack") ? Row() : Row::parse(stmt.getText("kernel_stack"));
+  addContext(row, stmt.isNull("target_cgroup") ? target.cgroup : stmt.getText("target_cgroup"));
+}
+
 std::vector<Row> signalRows(const Db& db, const ProcessInfo& target, int64_t fatalId) {
   auto stmt = db.prepare(
       "SELECT " + sentBySyscall("s") +
@@ -48,7 +91,9 @@ std::vector<Row> signalRows(const Db& db, const ProcessInfo& target, int64_t fat
       " s.sender_comm, s.result_name, s.group_directed, s.disposition,"
       " s.delivered_ns + c.boot_to_wall_ns AS delivered_wall_ns, k.syscall, k.arg0, k.arg1, "
       "k.arg2, k.arg3, k.ret,"
-      " k.errno_name, s.id, s.info_addr, s.info_pid, s.info_uid, k.returned"
+      " k.errno_name, s.id, s.info_addr, s.info_pid, s.info_uid, k.returned,"
+      " s.cause, s.cause_pid, s.cause_tid, s.cause_detail, s.forged_siginfo, s.target_cgroup,"
+      " s.kernel_stack"
       " FROM signals s JOIN captures c ON c.id = s.capture_id"
       " LEFT JOIN kill_calls k ON k.id = s.kill_call_id"
       " WHERE s.target_id = ? ORDER BY s.time_ns, s.id");
@@ -100,6 +145,7 @@ std::vector<Row> signalRows(const Db& db, const ProcessInfo& target, int64_t fat
     if (!stmt.isNull("info_addr") &&
         (signo == 4 || signo == 5 || signo == 7 || signo == 8 || signo == 11))
       row["fault_addr"] = fmt::format("{:#x}", static_cast<uint64_t>(stmt.getInt("info_addr")));
+    addCause(stmt, row, target);
     rows.push_back(std::move(row));
   }
   return rows;
@@ -154,6 +200,12 @@ std::vector<Row> failedCallRows(const Db& db, std::optional<int64_t> targetId, u
     row["errno"] = stmt.getText("errno_name");
     row["disposition"] = Row();
     row["delivered_time"] = Row();
+    // A failed call sent nothing: no cause, no context at that moment.
+    for (const char* key :
+         {"cause", "cause_pid", "cause_tid", "cause_comm", "cause_detail", "kernel_stack"})
+      row[key] = Row();
+    row["forged_siginfo"] = false;
+    addContext(row, "");
     rows.push_back(std::move(row));
   }
   return rows;
@@ -205,6 +257,29 @@ std::string senderText(const Row& row) {
                      row["sender_comm"].get<std::string>());
 }
 
+// "cgroup_kill by 4242 (sh): /sigrec-kill-1".
+std::string causeText(const Row& row) {
+  if (row["cause"].is_null()) return "";
+  std::string text = row["cause"].get<std::string>();
+  if (!row["cause_pid"].is_null()) {
+    text += fmt::format(" by {}", row["cause_pid"].get<int64_t>());
+    if (!row["cause_comm"].is_null())
+      text += fmt::format(" ({})", row["cause_comm"].get<std::string>());
+    if (!row["cause_tid"].is_null() && row["cause_tid"] != row["cause_pid"])
+      text += fmt::format(" thread {}", row["cause_tid"].get<int64_t>());
+  }
+  if (!row["cause_detail"].is_null() && !row["cause_detail"].get<std::string>().empty())
+    text += ": " + row["cause_detail"].get<std::string>();
+  if (row.value("forged_siginfo", false)) text += " [forged siginfo]";
+  return text;
+}
+
+const Row* fatalRow(const Target& t) {
+  for (const Row& r : t.rows)
+    if (r["fatal"].get<bool>()) return &r;
+  return nullptr;
+}
+
 std::string resultText(const Row& r) {
   return r["result"] == "failed" ? "failed " + plainText(r["errno"])
                                  : r["result"].get<std::string>();
@@ -251,6 +326,8 @@ void writeSignalRows(std::ostream& out, const std::vector<Row>& rows,
     if (!senderInline) writeWrapped(out, "      sender:   ", sender(r), " ");
     if (!r["call"].is_null())
       writeWrapped(out, "      call:     ", r["call"].get<std::string>(), ", ");
+    if (r.contains("cause") && !r["cause"].is_null())
+      writeWrapped(out, "      cause:    ", causeText(r), " ");
     if (!r["sender_cmdline"].is_null())
       writeWrapped(out, "      cmdline:  ", r["sender_cmdline"].get<std::string>(), " ");
     std::string ancestry = ancestryText(r["sender_ancestry"]);
@@ -267,9 +344,19 @@ void writeTable(std::ostream& out, const std::vector<Target>& targets, uint32_t 
     first = false;
     if (t.process) {
       const ProcessInfo& p = *t.process;
-      writeWrapped(
-          out, "",
-          fmt::format("pid {} ({}) on {}, started {}", pid, p.comm, p.hostname, startText(p)), " ");
+      const Row* fatal = fatalRow(t);
+      std::string cause = fatal ? causeText(*fatal) : "";
+      writeWrapped(out, "",
+                   fmt::format("pid {} ({}) on {}, started {}{}", pid, p.comm, p.hostname,
+                               startText(p), cause.empty() ? "" : ": killed, cause " + cause),
+                   " ");
+      std::string where;
+      for (const char* key : {"unit", "container_id", "pod_uid"})
+        if (fatal && !(*fatal)[key].is_null())
+          where += fmt::format("{}{} {}", where.empty() ? "" : ", ", key,
+                               (*fatal)[key].get<std::string>());
+      if (!p.cgroup.empty())
+        writeWrapped(out, "  cgroup:  ", p.cgroup + (where.empty() ? "" : " (" + where + ")"), " ");
       writeWrapped(out, "  ended:   ", t.ending, " ");
       if (!p.cmdline.empty()) writeWrapped(out, "  cmdline: ", p.cmdline, " ");
     } else {
@@ -293,13 +380,23 @@ void writeTable(std::ostream& out, const std::vector<Target>& targets, uint32_t 
   }
 }
 
+// Whether instance ID passes the --unit/--container/--cgroup filter.
+bool inContext(const Db& db, int64_t id, const ContextFilter& context) {
+  if (!context.any()) return true;
+  auto stmt = db.prepare("SELECT 1 FROM processes p WHERE p.id = ?1" + context.where("p", 2));
+  stmt.bind(1, id);
+  context.bind(stmt, 2);
+  return stmt.step();
+}
+
 }  // namespace
 
 int cmdWhoKilled(const Db& db, uint32_t pid, const std::optional<std::string>& start, Format format,
-                 std::ostream& out) {
+                 std::ostream& out, const ContextFilter& context) {
   std::vector<Target> targets;
   LossWindows losses(db);
   for (const ProcessInfo& p : instancesOfPid(db, pid, start)) {
+    if (!inContext(db, p.id, context)) continue;
     Target& t = targets.emplace_back();
     t.process = p;
     auto gap = losses.during(p.captureId, p.startWallNs, p.exitWallNs);
@@ -317,11 +414,13 @@ int cmdWhoKilled(const Db& db, uint32_t pid, const std::optional<std::string>& s
     });
     for (Row& r : t.rows) r["complete"] = !gap;
   }
-  if (!start) {
+  if (!start && !context.any()) {
     auto orphan = failedCallRows(db, std::nullopt, pid, "", "");
     if (!orphan.empty()) targets.push_back(Target{std::nullopt, orphan, ""});
   }
-  if (targets.empty()) throw UserError(unknownPidMessage(pid));
+  if (targets.empty())
+    throw UserError(unknownPidMessage(pid) +
+                    (context.any() ? " in that unit, container or cgroup" : ""));
 
   if (format == Format::kTable) {
     writeTable(out, targets, pid);
@@ -330,20 +429,62 @@ int cmdWhoKilled(const Db& db, uint32_t pid, const std::optional<std::string>& s
   std::vector<Row> rows;
   for (const Target& t : targets) rows.insert(rows.end(), t.rows.begin(), t.rows.end());
   std::vector<Column> columns;
-  for (const char* key : {"time",           "target_pid",        "target_comm",
-                          "signal",         "signal_name",       "origin",
-                          "code",           "sender_pid",        "sender_comm",
-                          "sender_cmdline", "sender_ancestry",   "result",
-                          "fatal",          "target_tid",        "target_start_time",
-                          "hostname",       "code_value",        "thread_directed",
-                          "sender_tid",     "sender_start_time", "sender_exit_time",
-                          "context_pid",    "context_comm",      "call",
-                          "errno",          "disposition",       "delivered_time",
-                          "fault_addr",     "complete"})
+  for (const char* key : {"time",
+                          "target_pid",
+                          "target_comm",
+                          "signal",
+                          "signal_name",
+                          "origin",
+                          "code",
+                          "sender_pid",
+                          "sender_comm",
+                          "sender_cmdline",
+                          "sender_ancestry",
+                          "result",
+                          "fatal",
+                          "target_tid",
+                          "target_start_time",
+                          "hostname",
+                          "code_value",
+                          "thread_directed",
+                          "sender_tid",
+                          "sender_start_time",
+                          "sender_exit_time",
+                          "context_pid",
+                          "context_comm",
+                          "call",
+                          "errno",
+                          "disposition",
+                          "delivered_time",
+                          "fault_addr",
+                          "complete",
+                          "cause",
+                          "cause_pid",
+                          "cause_tid",
+                          "cause_comm",
+                          "cause_detail",
+                          "forged_siginfo",
+                          "claimed_pid",
+                          "claimed_uid",
+                          "kernel_stack",
+                          "cgroup",
+                          "unit",
+                          "slice",
+                          "container_id",
+                          "pod_uid"})
     columns.push_back({key, ""});
-  for (Column& c : columns)
+  for (Column& c : columns) {
     if (c.key == "sender_ancestry")
       c.csv = [](const Row& row) { return ancestryText(row["sender_ancestry"]); };
+    if (c.key == "kernel_stack")
+      c.csv = [](const Row& row) {
+        std::string text;
+        if (row.contains("kernel_stack") && row["kernel_stack"].is_array())
+          for (const auto& frame : row["kernel_stack"])
+            text += (text.empty() ? "" : " < ") + frame.get<std::string>();
+        return text;
+      };
+  }
   writeRows(out, format, columns, rows);
   return 0;
 }

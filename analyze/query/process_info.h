@@ -20,6 +20,7 @@ struct ProcessInfo {
   std::optional<int64_t> ppid;
   std::optional<int64_t> parentId;
   std::string comm, exe, cmdline;
+  std::string cgroup;  // cgroup v2 path, latest known ("" if none)
   int64_t startWallNs = 0;
   bool startExact = false;
   std::optional<int64_t> exitWallNs;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "analyze/query/context_filter.h"
 #include "analyze/store/db.h"
 #include "analyze/query/output.h"
 
@@ -18,19 +19,21 @@ int cmdInfo(const Db& db, Format format, std::ostream& out);
 
 // START: RFC 3339 start time picking one instance of a reused pid.
 int cmdWhoKilled(const Db& db, uint32_t pid, const std::optional<std::string>& start, Format format,
-                 std::ostream& out);
+                 std::ostream& out, const ContextFilter& context = {});
 
 struct TimelineFilter {
   std::optional<uint32_t> pid;
   std::optional<int> signal;
   std::optional<int64_t> sinceWallNs;
   std::optional<int64_t> untilWallNs;
+  ContextFilter context;  // of the process an event is about (target, or actor)
 };
 int cmdTimeline(const Db& db, const TimelineFilter& filter, Format format, std::ostream& out);
 
 struct ExitsFilter {
   bool failed = false;
   std::optional<uint32_t> pid;
+  ContextFilter context;
 };
 int cmdExits(const Db& db, const ExitsFilter& filter, Format format, std::ostream& out);
 

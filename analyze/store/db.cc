@@ -1,13 +1,52 @@
 #include "analyze/store/db.h"
 
+#include <chrono>
 #include <cstring>
 #include <fstream>
+#include <ostream>
+#include <thread>
 
 namespace sigrec::analyze {
 namespace {
 
 [[noreturn]] void fail(sqlite3* db, const std::string& context) {
-  throw DbError(context + (db ? sqlite3_errmsg(db) : "out of memory"));
+  if (!db) throw DbError(context + "out of memory", SQLITE_NOMEM);
+  throw DbError(context + sqlite3_errmsg(db), sqlite3_extended_errcode(db));
+}
+
+// The defences of every connection (see Db): no writes to sqlite_schema
+// or the raw pages, no SQL functions with side effects called from a
+// file's views, no triggers at all.
+void defend(sqlite3* db) {
+  sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, nullptr);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
+}
+
+}  // namespace
+
+struct Db::LockWait {
+  std::ostream& notes;
+  std::string what;
+  bool told = false;
+};
+
+namespace {
+
+// SQLite's busy handler: called while the lock is taken; nonzero = retry.
+// It never gives up: the holder is another sigan that finishes (an import
+// commits or rolls back), and the note says what is awaited.
+int waitForLock(void* data, int attempt) {
+  auto* wait = static_cast<Db::LockWait*>(data);
+  if (!wait->told) {
+    wait->notes << "sigan: " << wait->what
+                << " is locked by another process (an import into it?); waiting for it\n"
+                << std::flush;
+    wait->told = true;
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(attempt < 10 ? 5 : 50));
+  return 1;
 }
 
 }  // namespace
@@ -31,11 +70,22 @@ Db::Db(const std::string& path, Mode mode) {
   std::string name = mode == Mode::kMemory ? ":memory:" : path;
   if (sqlite3_open_v2(name.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     std::string message = path + ": " + (db_ ? sqlite3_errmsg(db_) : "cannot open");
+    int code = db_ ? sqlite3_extended_errcode(db_) : SQLITE_NOMEM;
     sqlite3_close(db_);
     db_ = nullptr;
-    throw DbError(message);
+    throw DbError(message, code);
   }
   sqlite3_extended_result_codes(db_, 1);
+  defend(db_);
+}
+
+void Db::waitWhenLocked(std::ostream& notes, const std::string& what) {
+  wait_ = std::make_unique<LockWait>(LockWait{notes, what});
+  sqlite3_busy_handler(db_, waitForLock, wait_.get());
+}
+
+Db::Db(Db&& other) noexcept : db_(other.db_), wait_(std::move(other.wait_)) {
+  other.db_ = nullptr;
 }
 
 Db::~Db() {
@@ -48,7 +98,7 @@ void Db::exec(std::string_view sql) {
   if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
     std::string message = error ? error : sqlite3_errmsg(db_);
     sqlite3_free(error);
-    throw DbError(message);
+    throw DbError(message, sqlite3_extended_errcode(db_));
   }
 }
 
@@ -74,7 +124,7 @@ Statement::Statement(sqlite3* db, std::string_view sql) {
   if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, &tail) != SQLITE_OK)
     fail(db, "");
   if (tail) tail_.assign(tail, sql.data() + sql.size() - tail);
-  if (!stmt_) throw DbError("empty SQL statement");
+  if (!stmt_) throw DbError("empty SQL statement", SQLITE_MISUSE);
   params_ = store::ParameterIndex(stmt_);
 }
 

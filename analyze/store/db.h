@@ -1,11 +1,14 @@
 // A thin RAII layer over SQLite: a connection, prepared statements and a
 // transaction guard. Errors throw DbError with SQLite's own message, which is
-// already meant for a person.
+// already meant for a person, and its result code, for the callers that
+// must tell a lock or a denied write from other failures.
 #pragma once
 
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <iosfwd>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -18,16 +21,28 @@ namespace sigrec::analyze {
 
 class DbError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit DbError(const std::string& message, int code = SQLITE_ERROR)
+      : std::runtime_error(message), code_(code) {}
+  // SQLite's extended result code (SQLITE_ERROR for sigan's own checks).
+  int code() const { return code_; }
+  int primaryCode() const { return code_ & 0xff; }
+
+ private:
+  int code_;
 };
 
 class Statement;
 
+// Every connection is opened in SQLite's defensive mode, with
+// trusted_schema off and triggers disabled: a database is a file that may
+// come from anyone (a bug report), and sigan never writes triggers, so no
+// SQL stored in a file runs with sigan's rights (docs/sigan.md, "Databases
+// from elsewhere").
 class Db {
  public:
   enum class Mode { kReadOnly, kReadWrite, kCreate, kMemory };
   Db(const std::string& path, Mode mode);
-  Db(Db&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+  Db(Db&& other) noexcept;
   Db& operator=(Db&&) = delete;
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
@@ -41,11 +56,19 @@ class Db {
   std::optional<int64_t> scalar(std::string_view sql) const;
   sqlite3* handle() const { return db_; }
 
+  // While another connection holds the lock this one needs (an import
+  // writing, or readers in the way of its commit), wait for it instead of
+  // failing with "database is locked"; the first wait says so on NOTES,
+  // naming the database as WHAT.
+  void waitWhenLocked(std::ostream& notes, const std::string& what);
+  struct LockWait;  // what the busy handler needs (db.cc)
+
   // True if FILE starts with the SQLite 3 header. Never throws.
   static bool looksLikeDatabase(const std::string& file);
 
  private:
   sqlite3* db_ = nullptr;
+  std::unique_ptr<LockWait> wait_;
 };
 
 class Statement {

@@ -2,10 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <string>
 
 #include "analyze/attribution/sender.h"
+#include "analyze/store/schema_check.h"
 #include "analyze/store/tables.h"
+#include "schema/visible_text.h"
 
 namespace sigrec::analyze {
 namespace {
@@ -32,7 +35,8 @@ SELECT s.id, c.hostname, s.capture_id, )sql" +
   s.signo, s.signal_name, s.code_name, s.origin,
   s.sender_pid, s.sender_comm, sp.cmdline AS sender_cmdline,
   s.target_pid, s.target_tid, s.target_comm, tp.cmdline AS target_cmdline,
-  s.result_name, s.disposition, s.kill_call_id, s.sender_id, s.target_id
+  s.result_name, s.disposition, s.kill_call_id, s.sender_id, s.target_id,
+  s.cause, s.cause_pid, s.cause_tid, s.cause_detail, s.forged_siginfo
 FROM signals s JOIN captures c ON c.id = s.capture_id
   LEFT JOIN processes sp ON sp.id = s.sender_id LEFT JOIN processes tp ON tp.id = s.target_id;
 CREATE VIEW IF NOT EXISTS v_exits AS
@@ -46,7 +50,8 @@ SELECT e.id, c.hostname, e.capture_id, e.pid, p.ppid, e.comm, p.cmdline,
                            R"sql( AS killer_pid,
   )sql" + senderColumn("s", "sender_comm") +
                            R"sql( AS killer_comm,
-  kp.cmdline AS killer_cmdline, e.process_id, e.signal_id, e.oom_id
+  kp.cmdline AS killer_cmdline, e.process_id, e.signal_id, e.oom_id,
+  s.cause, s.cause_pid, s.cause_detail, p.cgroup, p.unit, p.slice, p.container_id, p.pod_uid
 FROM exits e JOIN captures c ON c.id = e.capture_id
   LEFT JOIN processes p ON p.id = e.process_id LEFT JOIN signals s ON s.id = e.signal_id
   LEFT JOIN processes kp ON kp.id = s.sender_id AND )sql" +
@@ -92,7 +97,7 @@ CREATE INDEX IF NOT EXISTS oom_victim ON oom_kills(victim_id);
 )sql";
 
 bool hasTable(const Db& db, const char* name) {
-  auto stmt = db.prepare("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?");
+  auto stmt = db.prepare("SELECT 1 FROM sqlite_schema WHERE type='table' AND name=?");
   stmt.bind(1, name);
   return stmt.step();
 }
@@ -100,19 +105,24 @@ bool hasTable(const Db& db, const char* name) {
 }  // namespace
 
 void applyImportPragmas(Db& db) {
-  // The import is one transaction that either commits or rolls back, and a
-  // database being written by sigan is not in use by anyone else:
-  // - journal_mode=MEMORY: the rollback journal stays in memory, so ROLLBACK
-  //   (an error mid-import) still works; a crash or power loss during an
-  //   import can damage the file, like any half-written output file.
-  // - synchronous=OFF: no fsync; the OS writes the pages back.
+  // The import is one transaction that either commits or rolls back:
+  // - the rollback journal is SQLite's default, a file beside the
+  //   database (DB-journal): an import that fails, is interrupted or is
+  //   killed (SIGKILL) leaves the database as it was, and the next
+  //   connection that writes rolls the journal back. A journal in memory
+  //   would be faster only for imports into a large existing database
+  //   (a new one has no pages to save) and would leave a killed import's
+  //   file half-written.
+  // - synchronous=OFF: no fsync. A killed process loses none of its
+  //   writes (the OS has them, in order); only a power loss or a kernel
+  //   crash during an import can leave the file damaged.
   // - page_size only applies to a new, empty database.
   // - cache_size 32 MiB: the load only appends, and CREATE INDEX sorts in
   //   runs of the cache's size: runs that fit the CPU caches better, merged,
   //   build an index of millions of rows in half the time one run of 256 MiB
   //   took (and the process stays smaller).
   db.exec(
-      "PRAGMA page_size=16384; PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF;"
+      "PRAGMA page_size=16384; PRAGMA synchronous=OFF;"
       " PRAGMA temp_store=MEMORY; PRAGMA cache_size=-32768; PRAGMA foreign_keys=OFF;");
 }
 
@@ -123,10 +133,15 @@ void applyQueryOnlyPragmas(Db& db) {
 namespace {
 
 int schemaVersion(const Db& db) {
+  verifyFileSize(db);
   if (!hasTable(db, "sigan_meta") || !hasTable(db, "captures"))
     throw DbError("not a sigan database (no captures table)");
   auto stmt = db.prepare("SELECT value FROM sigan_meta WHERE key='schema_version'");
-  int version = stmt.step() ? std::stoi(stmt.getText(0)) : 0;
+  std::string text = stmt.step() ? stmt.getText(0) : "";
+  int version = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), version);
+  if (ec != std::errc() || end != text.data() + text.size() || version < 1)
+    throw DbError("not a sigan database (schema_version '" + names::visibleText(text) + "')");
   if (version > kSchemaVersion)
     throw DbError("database schema version " + std::to_string(version) +
                   " is newer than this sigan reads (" + std::to_string(kSchemaVersion) + ")");
@@ -138,16 +153,20 @@ int schemaVersion(const Db& db) {
 // host columns are the numbers passed; whether they returned is unknown.
 constexpr const char* kUpgradeTo2 = R"sql(
 UPDATE kill_calls SET target_host_pid = target_pid, target_host_tid = target_tid;
-DROP INDEX IF EXISTS kill_calls_unsent_target;
-DROP INDEX IF EXISTS kill_calls_unsent_caller;
 )sql";
 
+// Views and indexes are made anew (ensureSchema, ensureIndexes): they hold
+// no data, and an older sigan's may differ from this one's.
 void upgrade(Db& db, int from) {
+  verifyOlderSchemaObjects(db, from);
+  dropOldViewsAndIndexes(db);
   for (const store::Table& t : store::tables())
     for (const store::Column& c : t.columns)
       if (c.since > from)
         db.exec(fmt::format("ALTER TABLE {} ADD COLUMN {} {}", t.name, c.name, c.type));
   if (from < 2) db.exec(kUpgradeTo2);
+  // Version 3: the views show the signals' causes; they are created anew.
+  if (from < 3) db.exec("DROP VIEW IF EXISTS v_signals; DROP VIEW IF EXISTS v_exits;");
   db.exec("UPDATE sigan_meta SET value = '" + std::to_string(kSchemaVersion) +
           "' WHERE key = 'schema_version'");
 }
@@ -160,13 +179,17 @@ void checkSchema(const Db& db) {
     throw DbError("database schema version " + std::to_string(version) +
                   " is older than this sigan reads (" + std::to_string(kSchemaVersion) +
                   "): import a capture into it again (sigan import -o DB CAPTURE) to upgrade it");
+  verifySchemaObjects(db);
 }
 
 void ensureSchema(Db& db) {
-  bool empty = db.scalar("SELECT COUNT(*) FROM sqlite_master").value_or(0) == 0;
+  bool empty = db.scalar("SELECT COUNT(*) FROM sqlite_schema").value_or(0) == 0;
   if (!empty) {
     int version = schemaVersion(db);
-    if (version < kSchemaVersion) upgrade(db, version);
+    if (version < kSchemaVersion)
+      upgrade(db, version);
+    else
+      verifySchemaObjects(db);
   }
   for (const store::Table& t : store::tables()) db.exec(store::createSql(t));
   db.exec(kViews);

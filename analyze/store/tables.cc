@@ -82,7 +82,9 @@ const std::vector<Table>& tables() {
             "from the latest exec (argv joined with spaces), else the snapshot, else inherited "
             "from the parent at fork"},
            {"uid", "INTEGER", "uid of the process as first seen"},
-           {"cgroup", "TEXT", "cgroup v2 path (snapshot); cgroup_id: cgroup id from events"},
+           {"cgroup", "TEXT",
+            "cgroup v2 path: the latest an event gave (fork, exec, a signal to it), else the "
+            "snapshot's"},
            {"cgroup_id", "INTEGER", "cgroup id from events"},
            {"ns_pid", "INTEGER", "pid inside its own pid namespace and that namespace's inode"},
            {"pid_ns", "INTEGER", "pid inside its own pid namespace and that namespace's inode"},
@@ -99,6 +101,14 @@ const std::vector<Table>& tables() {
             "1 if that command line was cut by the recorder (exec's args_truncated, or the "
             "snapshot's limit)",
             2},
+           {"unit", "TEXT",
+            "from `cgroup`: the innermost systemd `*.service` or `*.scope` (null where none)", 3},
+           {"slice", "TEXT", "from `cgroup`: the innermost `*.slice`", 3},
+           {"container_id", "TEXT",
+            "from `cgroup`: the 64-hex id of a `docker-`, `cri-containerd-`, `crio-` or "
+            "`libpod-` scope, or of a `/docker/<id>` or pod-level directory",
+            3},
+           {"pod_uid", "TEXT", "from `cgroup`: the Kubernetes pod's uid (`kubepods` paths)", 3},
        }},
       {"signals",
        "One row per generated signal (signal_generate), whatever its source.",
@@ -162,6 +172,52 @@ const std::vector<Table>& tables() {
             "the matching `deliveries` row: `default`, `ignore` or `handler`"},
            {"disposition", "TEXT",
             "the matching `deliveries` row: `default`, `ignore` or `handler`"},
+           {"cause", "TEXT",
+            "why it was sent, decided from what the kernel gave at generation time: `syscall`, "
+            "`fault`, `pipe`, `timer`, `rlimit`, `tty`, `child`, `parent_death`, "
+            "`pidns_teardown`, `cgroup_kill`, `oom`, `seccomp`, `io` or `kernel` (the rules: "
+            "docs/sigan.md, \"Causes\")",
+            3},
+           {"cause_pid", "INTEGER",
+            "the process responsible: the sender, the writer of a pipe or of `cgroup.kill`, the "
+            "dying parent or namespace init, the allocating task of an OOM kill, a timer's "
+            "owner (null when none is known)",
+            3},
+           {"cause_tid", "INTEGER",
+            "the thread responsible, where it matters (`parent_death`: the thread whose exit "
+            "fired it)",
+            3},
+           {"cause_detail", "TEXT",
+            "what else the cause says: the refused syscall (`getppid (110)`), the cgroup path, "
+            "the limit (`RLIMIT_FSIZE`), the fault code and address, the kernel function",
+            3},
+           {"forged_siginfo", "INTEGER",
+            "1 if the caller wrote a siginfo whose si_pid/si_uid are not its own "
+            "(rt_sigqueueinfo, rt_tgsigqueueinfo, pidfd_send_signal); `info_pid`, `info_uid` "
+            "hold the claim",
+            3},
+           {"actor_exiting", "INTEGER", "1 if the acting task was inside do_exit (PF_EXITING)", 3},
+           {"actor_ns_init", "INTEGER", "1 if the acting task is pid 1 of its pid namespace", 3},
+           {"target_pdeath", "INTEGER", "1 if the signal is the target's PR_SET_PDEATHSIG signal",
+            3},
+           {"actor_syscall", "INTEGER",
+            "x86_64 number of the syscall the acting task was in; -1 none, null unknown (kernel "
+            "before 5.15)",
+            3},
+           {"actor_ns_pid", "INTEGER", "the acting task's pid in its own pid namespace", 3},
+           {"actor_cgroup_id", "INTEGER", "the acting task's cgroup v2 id and path", 3},
+           {"actor_cgroup", "TEXT", "the acting task's cgroup v2 id and path", 3},
+           {"target_cgroup", "TEXT", "the target's cgroup v2 path at that moment", 3},
+           {"target_memory_cgroup", "TEXT",
+            "SIGKILL only: the target's memory cgroup path, in whichever hierarchy holds the "
+            "memory controller",
+            3},
+           {"kernel_stack", "TEXT",
+            "for signals sent with no siginfo outside a kill-family call: the kernel functions "
+            "from the tracepoint down, innermost first (JSON array)",
+            3},
+           {"info_syscall", "INTEGER", "SIGSYS from seccomp: si_syscall and si_arch", 3},
+           {"info_arch", "INTEGER", "SIGSYS from seccomp: si_syscall and si_arch", 3},
        }},
       {"deliveries",
        "signal_deliver: a thread takes a signal.",
@@ -181,7 +237,10 @@ const std::vector<Table>& tables() {
            {"disposition", "TEXT", "default, ignore or handler"},
            {"sa_flags", "INTEGER", "sigaction flags of the handler"},
            {"info_kind", "TEXT", "noinfo, priv, siginfo"},
-           {"signal_id", "INTEGER", "the generation it matched (signals.id)"},
+           {"signal_id", "INTEGER",
+            "the generation it matched (signals.id); for a group exit's SIGKILL, the fatal signal"},
+           {"cause", "TEXT",
+            "group_exit: a SIGKILL no generation sent, the kernel's kill of the other threads"},
        }},
       {"kill_calls",
        "Every kill-family syscall, failed ones included.",
@@ -238,6 +297,7 @@ const std::vector<Table>& tables() {
            {"child_ns_tid", "INTEGER", "child tid in its own pid namespace"},
            {"pid_ns", "INTEGER", "inode of that namespace"},
            {"child_cgroup_id", "INTEGER", "cgroup id of the child"},
+           {"child_cgroup", "TEXT", "cgroup v2 path of the child", 3},
        }},
       {"execs",
        "Every exec of every process.",
@@ -259,6 +319,7 @@ const std::vector<Table>& tables() {
            {"filename_truncated", "INTEGER", "1 if filename was cut"},
            {"args_unreadable", "INTEGER", "1 if argv could not be read"},
            {"cgroup_id", "INTEGER", "cgroup id at exec"},
+           {"cgroup", "TEXT", "cgroup v2 path at exec", 3},
        }},
       {"exits",
        "One row per process that ended (last thread).",
@@ -368,13 +429,12 @@ const Table& table(const std::string& name) {
   throw std::logic_error("no table " + name);
 }
 
-std::string createSql(const Table& t) {
-  std::string sql = std::string("CREATE TABLE IF NOT EXISTS ") + t.name + " (";
-  for (size_t i = 0; i < t.columns.size(); ++i) {
-    if (i) sql += ", ";
-    sql += std::string(t.columns[i].name) + " " + t.columns[i].type;
-  }
-  return sql + ");";
+std::string createSql(const Table& t, int version) {
+  std::string columns;
+  for (const Column& c : t.columns)
+    if (c.since <= version)
+      columns += fmt::format("{}{} {}", columns.empty() ? "" : ", ", c.name, c.type);
+  return fmt::format("CREATE TABLE IF NOT EXISTS {} ({});", t.name, columns);
 }
 
 std::string insertSql(const std::string& table) {

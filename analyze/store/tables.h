@@ -6,6 +6,7 @@
 // that added them).
 #pragma once
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -28,8 +29,9 @@ struct Table {
 const std::vector<Table>& tables();
 const Table& table(const std::string& name);
 
-// CREATE TABLE IF NOT EXISTS for T.
-std::string createSql(const Table& t);
+// CREATE TABLE IF NOT EXISTS for T, with the columns that schema VERSION
+// has (all of them by default).
+std::string createSql(const Table& t, int version = std::numeric_limits<int>::max());
 // "INSERT INTO T (c1, c2, ...) VALUES (:c1, :c2, ...)" over every column
 // of TABLE: rows are bound by column name ("c1"_col), and a column not bound
 // is NULL (a NOT NULL one then fails the insert, in the first test that

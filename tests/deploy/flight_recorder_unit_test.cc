@@ -10,7 +10,7 @@
 #include <string>
 
 #include "bpf/events.h"
-#include "record/flight_cgroup_paths.h"
+#include "record/cgroup_resolver.h"
 #include "record/flight_ring.h"
 #include "record/flight_trigger.h"
 #include "record/process_table.h"
@@ -129,7 +129,7 @@ struct Table : ::testing::Test {
       std::filesystem::temp_directory_path() / ("sigrec-cg-" + std::to_string(::getpid()));
   void SetUp() override { std::filesystem::create_directories(dir); }
   void TearDown() override { std::filesystem::remove_all(dir); }
-  CgroupPaths cgroups{dir.string()};
+  CgroupTree cgroups{dir.string()};
 };
 
 TEST_F(Table, NamesAProcessWhoseExecIsOlderThanTheWindow) {

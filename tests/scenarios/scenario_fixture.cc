@@ -58,6 +58,12 @@ std::vector<Json> ScenarioRun::sigan(const std::string& args) const {
   return parseJsonLines(r.out);
 }
 
+std::string ScenarioRun::siganText(const std::string& args, const std::string& format) const {
+  auto r = runCommand(buildDir() + "/sigan " + args + " --format " + format + " " + capture);
+  EXPECT_EQ(r.status, 0) << "sigan " << args << ": " << r.err;
+  return r.out;
+}
+
 Json ScenarioRun::exitOf(long pid) const {
   auto rows = sigan("exits --pid " + std::to_string(pid));
   EXPECT_EQ(rows.size(), 1u) << "exits of pid " << pid;

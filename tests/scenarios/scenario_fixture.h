@@ -27,6 +27,8 @@ struct ScenarioRun {
   // Rows of `sigan who-killed PID` / `sigan exits --pid PID`.
   std::vector<Json> whoKilled(long pid) const { return sigan("who-killed " + std::to_string(pid)); }
   Json exitOf(long pid) const;
+  // `sigan ARGS CAPTURE --format FORMAT` as printed (table or csv).
+  std::string siganText(const std::string& args, const std::string& format) const;
   // Rows of `sigan sql QUERY`.
   std::vector<Json> sql(const std::string& query) const;
 };

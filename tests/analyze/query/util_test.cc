@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "analyze/store/db.h"
+#include "analyze/cli/import_progress.h"
 #include "analyze/query/output.h"
 
 namespace sigrec::analyze {
@@ -57,6 +58,31 @@ TEST(Output, WrappedTextBreaksAtTheSeparator) {
   setDisplay({});
   EXPECT_EQ(out.str(),
             "  ancestry: bash(1000) <\n            sshd(900) <\n            systemd(1)\n");
+}
+
+// The import's progress line: on a terminal only, after the delay, each
+// over the last, erased at the end.
+TEST(ImportProgress, OnATerminalOnlyAndErasedAtTheEnd) {
+  EXPECT_EQ(ImportProgressLine::text("x.sigrec", 1 << 20, 4 << 20, 5000, 2.0),
+            "sigan: importing x.sigrec: 25% (1.0 of 4.0 MiB), 5000 events, 2500 events/s");
+  std::ostringstream quiet;
+  {
+    ImportProgressLine line(quiet, "x.sigrec", false, std::chrono::milliseconds(0));
+    EXPECT_FALSE(line.callback());
+  }
+  EXPECT_TRUE(quiet.str().empty());
+  std::ostringstream shown;
+  {
+    ImportProgressLine line(shown, "x.sigrec", true, std::chrono::milliseconds(0));
+    ImportProgress progress = line.callback();
+    ASSERT_TRUE(progress);
+    progress(1 << 20, 4 << 20, 5000);
+    progress(2 << 20, 4 << 20, 9000);  // within 200 ms of the last: not shown
+  }
+  EXPECT_EQ(shown.str().rfind("\r\x1b[Ksigan: importing x.sigrec: 25% (1.0 of 4.0 MiB), 5000 events, ", 0), 0u)
+      << shown.str();
+  EXPECT_EQ(shown.str().find("50%"), std::string::npos);
+  EXPECT_TRUE(shown.str().size() > 4 && shown.str().substr(shown.str().size() - 4) == "\r\x1b[K");
 }
 
 TEST(Output, InvalidUtf8IsReplacedNotThrown) {

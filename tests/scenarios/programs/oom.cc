@@ -56,7 +56,9 @@ int main() {
   });
   say("child", child);
   reap(child);
-  ::usleep(50'000);
+  // sigrec names cgroup ids when it writes a batch (at least once a
+  // second): a cgroup removed sooner would stay a bare id.
+  ::usleep(1'500'000);
   std::error_code ec;
   fs::remove(procs.parent_path(), ec);
 }

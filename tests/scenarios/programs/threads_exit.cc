@@ -1,8 +1,8 @@
 // Multi-threaded deaths: a non-leader thread calls exit_group(5); a
 // non-leader thread takes a fatal SIGSEGV; a 16-thread process takes
-// SIGKILL. `repeat N` runs all three N times (kernels whose exit tracepoint
-// has no group_dead must still report one exit per process: the threads of
-// these deaths exit together).
+// SIGKILL (or, with `sigterm`, SIGTERM). `repeat N` runs the first three N times (kernels whose
+// exit tracepoint has no group_dead must still report one exit per process: the threads of these
+// deaths exit together).
 #include <signal.h>
 #include <sys/syscall.h>
 
@@ -41,8 +41,8 @@ pid_t workerDeath(const std::string& how, pid_t* tid) {
   return child;
 }
 
-// A child with 16 threads, SIGKILLed once they all run.
-pid_t killedWithThreads() {
+// A child with 16 threads, killed by SIG once they all run.
+pid_t killedWithThreads(int sig = SIGKILL) {
   int fds[2];
   if (::pipe(fds) != 0) std::exit(100);
   pid_t child = forkOrDie([&] {
@@ -59,14 +59,21 @@ pid_t killedWithThreads() {
   (void)!::read(fds[0], &ready, 1);
   ::close(fds[0]);
   ::close(fds[1]);
-  ::kill(child, SIGKILL);
+  ::kill(child, sig);
   return child;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string how = mode(argc, argv, "exit-group|fatal-signal|repeat N");
+  std::string how = mode(argc, argv, "exit-group|fatal-signal|sigterm|repeat N");
+  if (how == "sigterm") {
+    pid_t child = killedWithThreads(SIGTERM);
+    say("pid", child);
+    say("sender", ::getpid());
+    reap(child);
+    return 0;
+  }
   if (how != "repeat") {
     pid_t tid = 0;
     pid_t child = workerDeath(how, &tid);
