@@ -8,6 +8,7 @@
 #include <set>
 
 #include "analyze/attribution/cgroup_context.h"
+#include "analyze/attribution/dying.h"
 #include "analyze/attribution/kill_call_text.h"
 #include "analyze/attribution/sender.h"
 #include "analyze/query/display_text.h"
@@ -93,11 +94,13 @@ std::vector<Row> signalRows(const Db& db, const ProcessInfo& target, int64_t fat
       "k.arg2, k.arg3, k.ret,"
       " k.errno_name, s.id, s.info_addr, s.info_pid, s.info_uid, k.returned,"
       " s.cause, s.cause_pid, s.cause_tid, s.cause_detail, s.forged_siginfo, s.target_cgroup,"
-      " s.kernel_stack"
+      " s.kernel_stack, " +
+      arrivedWhileDying("s", "?2") +
+      " AS while_dying"
       " FROM signals s JOIN captures c ON c.id = s.capture_id"
       " LEFT JOIN kill_calls k ON k.id = s.kill_call_id"
-      " WHERE s.target_id = ? ORDER BY s.time_ns, s.id");
-  stmt.bind(1, target.id);
+      " WHERE s.target_id = ?1 ORDER BY s.time_ns, s.id");
+  stmt.bind(1, target.id).bind(2, fatalId);
   std::vector<Row> rows;
   while (stmt.step()) {
     bool kernel = stmt.getInt("by_syscall") == 0;
@@ -115,6 +118,7 @@ std::vector<Row> signalRows(const Db& db, const ProcessInfo& target, int64_t fat
     row["sender_cmdline"] = Row();
     row["sender_ancestry"] = Row::array();
     row["result"] = stmt.getText("result_name");
+    row["while_dying"] = stmt.getInt("while_dying") != 0;
     row["fatal"] = stmt.getInt("id") == fatalId;
     // Extras.
     row["target_tid"] = stmt.getInt("target_tid");
@@ -185,6 +189,7 @@ std::vector<Row> failedCallRows(const Db& db, std::optional<int64_t> targetId, u
     row["sender_cmdline"] = Row();
     row["sender_ancestry"] = Row::array();
     row["result"] = "failed";
+    row["while_dying"] = false;
     row["fatal"] = false;
     row["target_tid"] =
         stmt.isNull("target_host_tid") ? Row() : Row(stmt.getInt("target_host_tid"));
@@ -245,13 +250,21 @@ Ending ending(const Db& db, const ProcessInfo& p) {
   return out;
 }
 
+// A kernel signal's acting task is context (attribution/sender.h): named as
+// responsible when the cause says it is ("kernel (pipe in 4242 writer)"),
+// else as what happened to be running ("kernel (timer; 4242 make was
+// running)").
 std::string senderText(const Row& row) {
   if (row["origin"] == "kernel") {
-    std::string text = "kernel";
-    if (row.contains("context_pid"))
-      text += fmt::format(" (in {} {})", row["context_pid"].get<int64_t>(),
-                          row["context_comm"].get<std::string>());
-    return text;
+    if (!row.contains("context_pid")) return "kernel";
+    std::string task = fmt::format("{} {}", row["context_pid"].get<int64_t>(),
+                                   row["context_comm"].get<std::string>());
+    bool hasCause = row.contains("cause") && !row["cause"].is_null();
+    if (!hasCause) return fmt::format("kernel ({} was running)", task);
+    const auto& cause = row["cause"].get_ref<const std::string&>();
+    if (row["cause_pid"] == row["context_pid"])
+      return fmt::format("kernel ({} in {})", cause, task);
+    return fmt::format("kernel ({}; {} was running)", cause, task);
   }
   return fmt::format("{} {}", row["sender_pid"].get<int64_t>(),
                      row["sender_comm"].get<std::string>());
@@ -280,60 +293,99 @@ const Row* fatalRow(const Target& t) {
   return nullptr;
 }
 
+// The RESULT column: a failed call with its errno; a signal the kernel
+// dropped because its target was already dying says so (attribution/dying.h).
 std::string resultText(const Row& r) {
-  return r["result"] == "failed" ? "failed " + plainText(r["errno"])
-                                 : r["result"].get<std::string>();
+  if (r["result"] == "failed") return "failed " + plainText(r["errno"]);
+  if (r.value("while_dying", false)) return "too late (dying)";
+  return r["result"].get<std::string>();
 }
 
-// One line per signal, then its details indented under it. Where the
-// terminal is too narrow for the sender at the end of the line, it gets a
-// detail line of its own, for the whole group so the columns stay aligned.
+// SIGCHLDs from children, which the kernel sends at every child's exit, fill
+// a parent's table before the row that matters: a run of them is one line.
+bool foldable(const Row& r) {
+  return r["signal_name"] == "SIGCHLD" && !r["fatal"].get<bool>() && r.contains("cause") &&
+         r["cause"] == "child";
+}
+
+// Column widths of one instance's signal rows. Where the terminal is too
+// narrow for the sender at the end of the line, it gets a detail line of
+// its own, for the whole group so the columns stay aligned.
+struct SignalLayout {
+  size_t time = 4, signal = 6, origin = 6, code = 4, result = 6;
+  bool senderInline = true;
+  std::optional<int64_t> originNs;  // --time relative: from here
+};
+
+std::string signalHead(const SignalLayout& l, const std::string& time, const std::string& signal,
+                       const std::string& origin, const std::string& code,
+                       const std::string& result) {
+  return fmt::format("  {:<{}}  {:<{}}  {:<{}}  {:<{}}  {:<{}}", time, l.time, signal, l.signal,
+                     origin, l.origin, code, l.code, result, l.result);
+}
+
+std::string senderCell(const Row& r) {
+  return senderText(r) + (r["fatal"].get<bool>() ? "  <- FATAL" : "");
+}
+
+SignalLayout signalLayout(const std::vector<Row>& rows, std::optional<int64_t> originNs) {
+  SignalLayout l;
+  l.originNs = originNs;
+  for (const Row& r : rows) {
+    l.time = std::max(l.time, displayWidth(shownTime(r["time"].get<std::string>(), originNs)));
+    l.signal = std::max(l.signal, r["signal_name"].get<std::string>().size());
+    l.origin = std::max(l.origin, r["origin"].get<std::string>().size());
+    l.code = std::max(l.code, plainText(r["code"]).size());
+    l.result = std::max(l.result, resultText(r).size());
+  }
+  const size_t limit = display().width;
+  const size_t head = displayWidth(signalHead(l, "", "", "", "", ""));
+  for (const Row& r : rows)
+    if (limit && head + 2 + displayWidth(senderCell(r)) > limit) l.senderInline = false;
+  return l;
+}
+
+void writeSignalRow(std::ostream& out, const Row& r, const SignalLayout& l) {
+  std::string code = plainText(r["code"]);
+  std::string line = signalHead(l, shownTime(r["time"].get<std::string>(), l.originNs),
+                                r["signal_name"].get<std::string>(), r["origin"].get<std::string>(),
+                                code.empty() ? "-" : code, resultText(r));
+  if (l.senderInline) line += "  " + senderCell(r);
+  while (!line.empty() && line.back() == ' ') line.pop_back();
+  writeLine(out, line);
+  if (!l.senderInline) writeWrapped(out, "      sender:   ", senderCell(r), " ");
+  if (!r["call"].is_null())
+    writeWrapped(out, "      call:     ", r["call"].get<std::string>(), ", ");
+  if (r.contains("cause") && !r["cause"].is_null())
+    writeWrapped(out, "      cause:    ", causeText(r), " ");
+  if (!r["sender_cmdline"].is_null())
+    writeWrapped(out, "      cmdline:  ", r["sender_cmdline"].get<std::string>(), " ");
+  std::string ancestry = ancestryText(r["sender_ancestry"]);
+  if (!ancestry.empty()) writeWrapped(out, "      ancestry: ", ancestry, " < ");
+  if (r.contains("fault_addr"))
+    out << "      address:  " << r["fault_addr"].get<std::string>() << '\n';
+}
+
+// The signal rows of one instance, runs of SIGCHLD folded (JSON and CSV
+// keep every row).
 void writeSignalRows(std::ostream& out, const std::vector<Row>& rows,
                      std::optional<int64_t> originNs) {
-  size_t timeWidth = 4, signalWidth = 6, originWidth = 6, codeWidth = 4, resultWidth = 6;
-  for (const Row& r : rows) {
-    timeWidth =
-        std::max(timeWidth, displayWidth(shownTime(r["time"].get<std::string>(), originNs)));
-    signalWidth = std::max(signalWidth, r["signal_name"].get<std::string>().size());
-    originWidth = std::max(originWidth, r["origin"].get<std::string>().size());
-    codeWidth = std::max(codeWidth, plainText(r["code"]).size());
-    resultWidth = std::max(resultWidth, resultText(r).size());
-  }
-  auto head = [&](const std::string& time, const std::string& signal, const std::string& origin,
-                  const std::string& code, const std::string& result) {
-    return fmt::format("  {:<{}}  {:<{}}  {:<{}}  {:<{}}  {:<{}}", time, timeWidth, signal,
-                       signalWidth, origin, originWidth, code, codeWidth, result, resultWidth);
-  };
-  auto sender = [](const Row& r) {
-    return senderText(r) + (r["fatal"].get<bool>() ? "  <- FATAL" : "");
-  };
-  const size_t limit = display().width;
-  bool senderInline = true;
-  for (const Row& r : rows)
-    if (limit && displayWidth(head("", "", "", "", "")) + 2 + displayWidth(sender(r)) > limit)
-      senderInline = false;
-  std::string header = head("TIME", "SIGNAL", "ORIGIN", "CODE", "RESULT");
-  while (!senderInline && header.back() == ' ') header.pop_back();
-  writeLine(out, senderInline ? header + "  SENDER" : header);
-  for (const Row& r : rows) {
-    std::string code = plainText(r["code"]);
-    std::string line =
-        head(shownTime(r["time"].get<std::string>(), originNs), r["signal_name"].get<std::string>(),
-             r["origin"].get<std::string>(), code.empty() ? "-" : code, resultText(r));
-    if (senderInline) line += "  " + sender(r);
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    writeLine(out, line);
-    if (!senderInline) writeWrapped(out, "      sender:   ", sender(r), " ");
-    if (!r["call"].is_null())
-      writeWrapped(out, "      call:     ", r["call"].get<std::string>(), ", ");
-    if (r.contains("cause") && !r["cause"].is_null())
-      writeWrapped(out, "      cause:    ", causeText(r), " ");
-    if (!r["sender_cmdline"].is_null())
-      writeWrapped(out, "      cmdline:  ", r["sender_cmdline"].get<std::string>(), " ");
-    std::string ancestry = ancestryText(r["sender_ancestry"]);
-    if (!ancestry.empty()) writeWrapped(out, "      ancestry: ", ancestry, " < ");
-    if (r.contains("fault_addr"))
-      out << "      address:  " << r["fault_addr"].get<std::string>() << '\n';
+  const SignalLayout l = signalLayout(rows, originNs);
+  std::string header = signalHead(l, "TIME", "SIGNAL", "ORIGIN", "CODE", "RESULT");
+  while (!l.senderInline && header.back() == ' ') header.pop_back();
+  writeLine(out, l.senderInline ? header + "  SENDER" : header);
+  for (size_t i = 0; i < rows.size();) {
+    size_t run = 0;
+    while (i + run < rows.size() && foldable(rows[i + run])) ++run;
+    if (run > 1) {
+      writeLine(out,
+                fmt::format("  {:<{}}  {} x SIGCHLD from children (every row: --format json)",
+                            shownTime(rows[i]["time"].get<std::string>(), originNs), l.time, run));
+      i += run;
+      continue;
+    }
+    writeSignalRow(out, rows[i], l);
+    ++i;
   }
 }
 
@@ -458,6 +510,7 @@ int cmdWhoKilled(const Db& db, uint32_t pid, const std::optional<std::string>& s
                           "delivered_time",
                           "fault_addr",
                           "complete",
+                          "while_dying",
                           "cause",
                           "cause_pid",
                           "cause_tid",

@@ -165,8 +165,6 @@ void upgrade(Db& db, int from) {
       if (c.since > from)
         db.exec(fmt::format("ALTER TABLE {} ADD COLUMN {} {}", t.name, c.name, c.type));
   if (from < 2) db.exec(kUpgradeTo2);
-  // Version 3: the views show the signals' causes; they are created anew.
-  if (from < 3) db.exec("DROP VIEW IF EXISTS v_signals; DROP VIEW IF EXISTS v_exits;");
   db.exec("UPDATE sigan_meta SET value = '" + std::to_string(kSchemaVersion) +
           "' WHERE key = 'schema_version'");
 }

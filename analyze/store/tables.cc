@@ -240,7 +240,7 @@ const std::vector<Table>& tables() {
            {"signal_id", "INTEGER",
             "the generation it matched (signals.id); for a group exit's SIGKILL, the fatal signal"},
            {"cause", "TEXT",
-            "group_exit: a SIGKILL no generation sent, the kernel's kill of the other threads"},
+            "group_exit: a SIGKILL no generation sent, the kernel's kill of the other threads", 3},
        }},
       {"kill_calls",
        "Every kill-family syscall, failed ones included.",

@@ -21,8 +21,8 @@ int main(int argc, char** argv) {
     child = forkOrDie([] {
       struct rlimit lim = {1, 2};
       ::setrlimit(RLIMIT_CPU, &lim);
-      for (volatile unsigned long i = 0;; i = i + 1) {
-      }
+      volatile unsigned long spins = 0;
+      for (;;) spins = spins + 1;
     });
   } else {
     std::string path = "/tmp/sigrec-fsize-" + std::to_string(::getpid());
