@@ -8,7 +8,7 @@
 
 namespace sigrec::analyze {
 
-ImportProgressLine::ImportProgressLine(std::ostream& err, std::string name, bool enabled,
+ImportProgressLine::ImportProgressLine(std::ostream& err, const std::string& name, bool enabled,
                                        std::chrono::milliseconds delay)
     : err_(err), name_(names::visibleText(name)), enabled_(enabled), delay_(delay) {}
 

@@ -17,7 +17,7 @@ class ImportProgressLine {
   using Clock = std::chrono::steady_clock;
   // ENABLED: stderr is a terminal. The first line comes after DELAY, then
   // one every 200 ms, each over the last (\r); the destructor clears it.
-  ImportProgressLine(std::ostream& err, std::string name, bool enabled,
+  ImportProgressLine(std::ostream& err, const std::string& name, bool enabled,
                      std::chrono::milliseconds delay = std::chrono::milliseconds(500));
   ~ImportProgressLine();
   ImportProgressLine(const ImportProgressLine&) = delete;
