@@ -57,6 +57,7 @@ void CaptureSink::add(const void* data, size_t size) {
   }
   sr_header h;
   std::memcpy(&h, data, sizeof h);
+  if (endNs_ && h.ts_ns > endNs_) return;  // after the window asked for
   if (h.cpu >= totals_.size()) totals_.resize(h.cpu + 1u);
   ++totals_[h.cpu].emitted[h.kind - 1];  // kinds 1..7 are probes 0..6
   auto offset = static_cast<uint32_t>(current_.bytes.size());
@@ -193,7 +194,7 @@ void CaptureSink::updateMetrics(bool force) {
 void CaptureSink::writeTrailer(const std::string& reason, int commandStatus) {
   capnp::MallocMessageBuilder message;
   auto trailer = message.initRoot<schema::Trailer>();
-  trailer.setStopBootNs(bootNowNs());
+  trailer.setStopBootNs(endNs_ ? std::min(endNs_, bootNowNs()) : bootNowNs());
   trailer.setEvents(fileEvents_);
   trailer.setBatches(fileBatches_);
   trailer.setStopReason(reason);

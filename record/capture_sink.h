@@ -82,6 +82,12 @@ class CaptureSink {
   void handOff(uint64_t nowNs, const std::vector<sr_counters>& kernelLosses);
   // Writes what is queued, then the trailer, and stops the writer thread.
   void finish(const std::string& stopReason, int commandStatus);
+  // The capture ends at STOP_NS (boot clock) at the latest: later records
+  // are left out and the trailer says it stopped then (or when finish()
+  // was called, if that is earlier). For --duration, whose window would
+  // otherwise grow by the time the probes take to detach (~0.5 s: each
+  // tracepoint link waits for an RCU grace period, one after the other).
+  void endAt(uint64_t stopNs) { endNs_ = stopNs; }
 
   // Set once a write failed (e.g. disk full): nothing more is written.
   std::optional<std::string> error() const;
@@ -90,6 +96,7 @@ class CaptureSink {
   uint64_t eventsWritten() const { return totalEvents_; }
 
  private:
+  uint64_t endNs_ = 0;  // 0: when finish() is called
   void writerLoop();
   void writeBatch(const RawBatch& batch);
   void writeTrailer(const std::string& reason, int commandStatus);

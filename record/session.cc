@@ -144,15 +144,27 @@ int runSession(const Options& opt) {
   notifyReady(files.currentPath());
 
   std::optional<ChildCommand> child;
-  if (!opt.command.empty()) child.emplace(opt.command);
+  std::optional<CommandStartError> startError;  // the capture still ends cleanly
+  if (!opt.command.empty()) {
+    try {
+      child.emplace(opt.command);
+    } catch (const CommandStartError& e) {
+      startError = e;
+    }
+  }
   const uint64_t deadline =
       opt.durationSec ? startNs + static_cast<uint64_t>(*opt.durationSec * 1e9) : 0;
+  if (deadline) sink.endAt(deadline);  // N seconds, not N + the last drain and the detach
 
   LossTracker losses(startNs);
   std::string reason;
   std::optional<int> commandStatus;
+  if (startError) {
+    reason = "command did not start";
+    commandStatus = startError->status();
+  }
   RingDrain drain(ring.get());
-  for (;;) {
+  while (reason.empty()) {
     drain.drain();
     const uint64_t now = bootNowNs();
     if (sink.due(now)) {
@@ -202,6 +214,7 @@ int runSession(const Options& opt) {
   }
   sink.finish(reason, commandStatus.value_or(-1));
   if (!sink.error()) printSummary(reason, sink.eventsWritten(), totalLost(counters), files);
+  if (startError) throw *startError;  // main() prints it and exits with its status
 
   if (auto error = sink.error()) {
     std::fprintf(stderr,

@@ -5,17 +5,22 @@
 #include <fmt/ranges.h>
 #include <kj/exception.h>
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <ostream>
 
-#include "analyze/store/db_schema.h"
+#include "analyze/cli/commands.h"
 #include "analyze/cli/errors.h"
-#include "analyze/import/importer.h"
-#include "analyze/query/queries.h"
+#include "analyze/cli/exit_status.h"
+#include "analyze/cli/import_progress.h"
 #include "analyze/cli/sources.h"
+#include "analyze/cli/time_args.h"
 #include "analyze/export/export_cli.h"
-#include "schema/time_format.h"
+#include "analyze/import/importer.h"
+#include "analyze/query/process_info.h"
+#include "analyze/query/queries.h"
+#include "analyze/store/db_schema.h"
 #include "schema/capture_error.h"
 #include "schema/capture_reader.h"
 #include "schema/names.h"
@@ -32,8 +37,8 @@ constexpr const char* kUsage = R"(usage: sigan COMMAND [OPTIONS] [ARGS]
   sigan who-killed PID SOURCE...            who sent the signals that ended PID
         [--start-time T]
   sigan timeline SOURCE...                  every event in time order
-        [--pid P] [--signal S] [--since T] [--until T]
-  sigan exits SOURCE... [--failed] [--pid P]  how each process ended
+        [-p PID] [-s SIGNAL] [--since T] [--until T]
+  sigan exits SOURCE... [--failed] [-p PID]   how each process ended
   sigan tree PID SOURCE... [--start-time T]   ancestry and descendants
   sigan sql "SELECT ..." SOURCE...          SQL on a read-only connection
   sigan export --perfetto -o OUT.json SOURCE...  a trace for Perfetto's UI
@@ -45,13 +50,9 @@ SOURCE is a capture file or a sigan database (told apart by content).
 Query commands take --format table|json|csv (json = JSON Lines); who-killed,
 timeline and exits also --unit U, --container ID (or a prefix), --cgroup PATH
 (that cgroup and those below it).
-Times (T) are RFC 3339, e.g. 2026-11-23T14:01:02.5Z. See docs/sigan.md.
+Times (T) are RFC 3339 with a zone, e.g. 2026-11-23T14:01:02.5Z.
+`sigan COMMAND --help` shows a command's options. See docs/sigan.md.
 )";
-
-class UsageError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 uint32_t parsePid(const std::string& text) {
   uint32_t pid = 0;
@@ -61,17 +62,11 @@ uint32_t parsePid(const std::string& text) {
   return pid;
 }
 
-int64_t parseTimeArg(const std::string& option, const std::string& text) {
-  auto t = parseTime(text);
-  if (!t) throw UsageError(option + ": not an RFC 3339 time: '" + text + "'");
-  return *t;
-}
-
 // Each capture is imported in one transaction, which also checks, makes or
 // upgrades the schema: a concurrent import waits for it (saying so on ERR),
 // and a killed one leaves the database as it was (docs/sigan.md, "import").
 int runImport(const std::string& output, const std::vector<std::string>& captures,
-              std::ostream& out, std::ostream& err) {
+              std::ostream& out, std::ostream& err, bool progress) {
   if (output.empty()) throw UsageError("import needs -o DB");
   if (captures.empty()) throw UsageError("import needs at least one CAPTURE");
   std::error_code ec;
@@ -92,7 +87,11 @@ int runImport(const std::string& output, const std::vector<std::string>& capture
   applyImportPragmas(db);
   for (const std::string& file : captures) {
     try {
-      out << describeImport(file, importCapture(db, file)) << '\n' << std::flush;
+      ImportResult result = [&] {
+        ImportProgressLine line(err, file, progress);
+        return importCapture(db, file, line.callback());
+      }();
+      out << describeImport(file, result) << '\n' << std::flush;
     } catch (const DbError& e) {
       throw UserError(output + ": " + e.what());
     }
@@ -100,37 +99,7 @@ int runImport(const std::string& output, const std::vector<std::string>& capture
   return 0;
 }
 
-// The values the options of every command fill.
-struct Options {
-  std::string formatText = "table", output, startTime, signalText, since, until;
-  std::string unit, container, cgroup;
-  uint32_t pidFilter = 0;
-};
-
-po::options_description commandOptions(const std::string& command, Options& o) {
-  po::options_description options("options");
-  options.add_options()("help,h", "show usage")("format,f", po::value(&o.formatText),
-                                                "table, json or csv");
-  if (command == "import") options.add_options()("output,o", po::value(&o.output), "database");
-  if (command == "who-killed" || command == "tree")
-    options.add_options()("start-time", po::value(&o.startTime), "instance start (RFC 3339)");
-  if (command == "timeline")
-    options.add_options()("pid", po::value(&o.pidFilter), "only events of this pid")(
-        "signal", po::value(&o.signalText), "only this signal (name or number)")(
-        "since", po::value(&o.since), "from this time")("until", po::value(&o.until),
-                                                        "to this time");
-  if (command == "exits")
-    options.add_options()("failed", "only non-zero exits and deaths")(
-        "pid", po::value(&o.pidFilter), "only this pid");
-  if (command == "who-killed" || command == "timeline" || command == "exits")
-    options.add_options()("unit", po::value(&o.unit), "only processes of this systemd unit")(
-        "container", po::value(&o.container), "only processes of this container (id or prefix)")(
-        "cgroup", po::value(&o.cgroup), "only processes in this cgroup or below it");
-  options.add_options()("args", po::value<std::vector<std::string>>(), "arguments");
-  return options;
-}
-
-ContextFilter contextFilter(const po::variables_map& vm, const Options& o) {
+ContextFilter contextFilter(const po::variables_map& vm, const CommandOptions& o) {
   ContextFilter filter;
   if (vm.count("unit")) filter.unit = o.unit;
   if (vm.count("container")) filter.container = o.container;
@@ -143,17 +112,33 @@ ContextFilter contextFilter(const po::variables_map& vm, const Options& o) {
   return filter;
 }
 
-TimelineFilter timelineFilter(const po::variables_map& vm, const Options& o) {
+// Everything in the timeline filter that can be checked before the sources
+// are open, so a bad argument is a usage error whatever the sources hold.
+struct TimelineArgs {
   TimelineFilter filter;
-  if (vm.count("pid")) filter.pid = o.pidFilter;
+  std::optional<TimeBound> since, until;
+};
+
+TimelineArgs timelineArgs(const po::variables_map& vm, const CommandOptions& o) {
+  TimelineArgs args;
+  if (vm.count("pid")) args.filter.pid = o.pidFilter;
   if (vm.count("signal")) {
-    filter.signal = names::parseSignal(o.signalText);
-    if (!filter.signal) throw UsageError("--signal: unknown signal '" + o.signalText + "'");
+    args.filter.signal = names::parseSignal(o.signalText);
+    if (!args.filter.signal) throw UsageError("--signal: unknown signal '" + o.signalText + "'");
   }
-  if (vm.count("since")) filter.sinceWallNs = parseTimeArg("--since", o.since);
-  if (vm.count("until")) filter.untilWallNs = parseTimeArg("--until", o.until);
-  filter.context = contextFilter(vm, o);
-  return filter;
+  if (vm.count("since")) args.since = parseTimeBound("--since", o.since);
+  if (vm.count("until")) args.until = parseTimeBound("--until", o.until);
+  args.filter.context = contextFilter(vm, o);
+  return args;
+}
+
+int runTimeline(const Db& db, TimelineArgs args, Format format, std::ostream& out) {
+  if (args.since || args.until) {
+    CaptureSpan span = captureSpan(db);
+    if (args.since) args.filter.sinceWallNs = resolve(*args.since, span);
+    if (args.until) args.filter.untilWallNs = resolve(*args.until, span);
+  }
+  return cmdTimeline(db, args.filter, format, out);
 }
 
 // What `sql` says when the read-only connection refused a statement (a
@@ -181,40 +166,57 @@ std::string refusedWrite(const DbError& e, const std::vector<std::string>& sourc
 }
 
 // A query command on the sources named by POSITIONALS (after its own
-// arguments).
-int runQuery(const std::string& command, const po::variables_map& vm, const Options& o,
+// arguments). Arguments are checked before the sources are opened.
+int runQuery(const std::string& command, const po::variables_map& vm, const CommandOptions& o,
              std::vector<std::string> positionals, Format format, std::ostream& out,
-             std::ostream& err) {
+             std::ostream& err, bool progress) {
   auto take = [&](const char* what) {
     if (positionals.empty()) throw UsageError(command + " needs " + what);
     std::string first = positionals.front();
     positionals.erase(positionals.begin());
     return first;
   };
+  // --time relative shows tables from the earliest capture's start.
+  auto open = [&]() {
+    std::unique_ptr<Db> db = openSources(positionals, err, progress);
+    if (display().time == TimeStyle::kRelative) {
+      Display shown = display();
+      shown.originWallNs = captureSpan(*db).startWallNs;
+      setDisplay(shown);
+    }
+    return db;
+  };
   std::optional<std::string> start;
-  if (vm.count("start-time")) start = o.startTime;
-
-  if (command == "info") return cmdInfo(*openSources(positionals, err), format, out);
+  if (vm.count("start-time")) {
+    parseAbsoluteTime("--start-time", o.startTime);
+    start = o.startTime;
+  }
+  if (command == "info") return cmdInfo(*open(), format, out);
   if (command == "who-killed") {
     uint32_t pid = parsePid(take("a PID"));
-    return cmdWhoKilled(*openSources(positionals, err), pid, start, format, out,
-                        contextFilter(vm, o));
+    return cmdWhoKilled(*open(), pid, start, format, out, contextFilter(vm, o));
   }
   if (command == "tree") {
     uint32_t pid = parsePid(take("a PID"));
-    return cmdTree(*openSources(positionals, err), pid, start, format, out);
+    return cmdTree(*open(), pid, start, format, out);
   }
-  if (command == "timeline")
-    return cmdTimeline(*openSources(positionals, err), timelineFilter(vm, o), format, out);
+  if (command == "timeline") {
+    TimelineArgs args = timelineArgs(vm, o);
+    auto db = open();
+    if (args.filter.pid) requireKnownPid(*db, *args.filter.pid);
+    return runTimeline(*db, args, format, out);
+  }
   if (command == "exits") {
     ExitsFilter filter;
     filter.failed = vm.count("failed") > 0;
     if (vm.count("pid")) filter.pid = o.pidFilter;
     filter.context = contextFilter(vm, o);
-    return cmdExits(*openSources(positionals, err), filter, format, out);
+    auto db = open();
+    if (filter.pid) requireKnownPid(*db, *filter.pid);
+    return cmdExits(*db, filter, format, out);
   }
   std::string sql = take("an SQL statement");
-  std::unique_ptr<Db> db = openSources(positionals, err);
+  std::unique_ptr<Db> db = open();
   try {
     return cmdSql(*db, sql, format, out);
   } catch (const DbError& e) {
@@ -223,43 +225,49 @@ int runQuery(const std::string& command, const po::variables_map& vm, const Opti
   }
 }
 
-int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+             const Terminals& terminals) {
   if (args.empty()) throw UsageError("no command given (try sigan --help)");
   const std::string& command = args[0];
   if (command == "--help" || command == "-h" || command == "help") {
+    // `sigan help COMMAND` is `sigan COMMAND --help`.
+    if (args.size() > 1) return dispatch({args[1], "--help"}, out, err, terminals);
     out << kUsage;
     return 0;
   }
-  if (command == "--version") {
+  if (command == "--version" || command == "-V") {
     out << "sigan " << SIGREC_VERSION_STRING << '\n';
     return 0;
   }
   if (command == "export" || command == "report")
     return exporting::runExportCommand(command, {args.begin() + 1, args.end()}, out, err);
-  Options o;
-  po::options_description options = commandOptions(command, o);
-  po::positional_options_description positional;
-  positional.add("args", -1);
-
-  static const std::vector<std::string> kCommands = {"import", "info", "who-killed", "timeline",
-                                                     "exits",  "tree", "sql"};
-  if (std::find(kCommands.begin(), kCommands.end(), command) == kCommands.end())
+  const auto& commands = queryCommands();
+  if (std::find(commands.begin(), commands.end(), command) == commands.end())
     throw UsageError("unknown command '" + command + "' (try sigan --help)");
 
+  CommandOptions o;
+  po::options_description options = commandOptions(command, o);
+  options.add_options()("args", po::value<std::vector<std::string>>(), "arguments");
+  po::positional_options_description positional;
+  positional.add("args", -1);
   po::variables_map vm;
   std::vector<std::string> rest(args.begin() + 1, args.end());
   po::store(po::command_line_parser(rest).options(options).positional(positional).run(), vm);
   po::notify(vm);
   if (vm.count("help")) {
-    out << kUsage;
+    out << commandHelp(command);
     return 0;
   }
   auto positionals =
       vm.count("args") ? vm["args"].as<std::vector<std::string>>() : std::vector<std::string>{};
   auto format = parseFormat(o.formatText);
   if (!format) throw UsageError("--format must be table, json or csv");
-  if (command == "import") return runImport(o.output, positionals, out, err);
-  return runQuery(command, vm, o, positionals, *format, out, err);
+  auto time = parseTimeStyle(o.timeText);
+  if (!time) throw UsageError("--time must be utc, local or relative, not '" + o.timeText + "'");
+  setDisplay({.width = o.wide ? 0 : terminals.outColumns, .time = *time});
+  if (command == "import")
+    return runImport(o.output, positionals, out, err, terminals.errIsTerminal);
+  return runQuery(command, vm, o, positionals, *format, out, err, terminals.errIsTerminal);
 }
 
 std::string oneLine(std::string text) {
@@ -269,24 +277,28 @@ std::string oneLine(std::string text) {
   return text;
 }
 
+int fail(std::ostream& err, ExitStatus status, const std::string& message) {
+  err << "sigan: " << oneLine(message) << '\n';
+  return exitCode(status);
+}
+
 }  // namespace
 
-int runSigan(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int runSigan(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+             Terminals terminals) {
   // The one place that catches: every failure becomes one line and a status.
   try {
-    return dispatch(args, out, err);
+    return dispatch(args, out, err, terminals);
   } catch (const UsageError& e) {
-    err << "sigan: " << oneLine(e.what()) << '\n';
-    return 2;
+    return fail(err, ExitStatus::kUsage, e.what());
   } catch (const po::error& e) {
-    err << "sigan: " << oneLine(e.what()) << '\n';
-    return 2;
+    return fail(
+        err, ExitStatus::kUsage,
+        std::string(e.what()) + " (see sigan " + (args.empty() ? "" : args[0] + " ") + "--help)");
   } catch (const kj::Exception& e) {
-    err << "sigan: " << oneLine(e.getDescription().cStr()) << '\n';
-    return 1;
+    return fail(err, ExitStatus::kError, e.getDescription().cStr());
   } catch (const std::exception& e) {
-    err << "sigan: " << oneLine(e.what()) << '\n';
-    return 1;
+    return fail(err, ExitStatus::kError, e.what());
   }
 }
 

@@ -7,6 +7,7 @@
 
 #include "analyze/store/db_schema.h"
 #include "analyze/cli/errors.h"
+#include "analyze/cli/import_progress.h"
 #include "analyze/import/import_cache.h"
 #include "analyze/import/importer.h"
 #include "schema/capture_reader.h"
@@ -70,7 +71,8 @@ void makeReadOnly(Db& db) {
   sqlite3_set_authorizer(db.handle(), authorize, nullptr);
 }
 
-std::unique_ptr<Db> openSources(const std::vector<std::string>& sources, std::ostream& notes) {
+std::unique_ptr<Db> openSources(const std::vector<std::string>& sources, std::ostream& notes,
+                                bool progress) {
   if (sources.empty()) throw UserError("no SOURCE given (a capture file or a sigan database)");
   std::vector<std::string> databases, captures;
   for (const std::string& source : sources) {
@@ -101,7 +103,10 @@ std::unique_ptr<Db> openSources(const std::vector<std::string>& sources, std::os
     if (!databases.empty()) copyDatabase(databases[0], *db, notes);
     applyImportPragmas(*db);
     for (const std::string& file : captures) {
-      ImportResult result = importCapture(*db, file);
+      ImportResult result = [&] {
+        ImportProgressLine line(notes, file, progress);
+        return importCapture(*db, file, line.callback());
+      }();
       if (!result.trailer || !result.damage.empty())
         notes << "sigan: note: " << describeImport(file, result) << '\n';
     }

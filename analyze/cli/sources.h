@@ -14,7 +14,10 @@ namespace sigrec::analyze {
 
 // Throws UserError / DbError / capture::CaptureError with a one-line message.
 // Notes about damaged or unfinished captures go to NOTES.
-std::unique_ptr<Db> openSources(const std::vector<std::string>& sources, std::ostream& notes);
+// PROGRESS: show a progress line on NOTES (a terminal) while a capture is
+// imported into memory (analyze/cli/import_progress.h).
+std::unique_ptr<Db> openSources(const std::vector<std::string>& sources, std::ostream& notes,
+                                bool progress = false);
 
 // From here on the connection can only read: PRAGMA query_only plus an
 // authorizer that denies writes, ATTACH, most PRAGMAs and load_extension.

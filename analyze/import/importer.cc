@@ -17,6 +17,7 @@
 #include "analyze/import/kill_calls.h"
 #include "analyze/import/signal_events.h"
 #include "analyze/import/process_events.h"
+#include "schema/capture_error.h"
 #include "analyze/import/signal_tracker.h"
 #include "analyze/import/import_names.h"
 #include "analyze/import/process_resolver.h"
@@ -44,7 +45,8 @@ void requireNonEmptyRecords(List list) {
 
 class Importer {
  public:
-  Importer(Db& db, const std::filesystem::path& path) : db_(db), path_(path), reader_(path) {}
+  Importer(Db& db, const std::filesystem::path& path, const ImportProgress& progress)
+      : db_(db), path_(path), reader_(path), progress_(progress) {}
 
   ImportResult run();
 
@@ -65,6 +67,7 @@ class Importer {
   Db& db_;
   std::filesystem::path path_;
   capture::CaptureReader reader_;
+  const ImportProgress& progress_;
   ImportResult result_;
   std::unique_ptr<ProcessResolver> procs_;
   std::vector<capture::Damage> decodeDamage_;
@@ -118,6 +121,7 @@ void Importer::readFrames(std::optional<capture::Frame> first) {
   // imported, and a bounded amount of memory (each is one unpacked batch).
   FramePrefetcher frames(reader_, 2);
   for (std::optional<capture::Frame> frame = std::move(first); frame; frame = frames.next()) {
+    if (progress_) progress_(frame->offset(), reader_.fileSize(), result_.events);
     // A frame that passed the checksum can still hold records this code
     // cannot use (hostile or buggy writer): keep what came before, say so.
     try {
@@ -154,6 +158,14 @@ void Importer::beginCapture(std::optional<capture::Frame>& first) {
                              false});
   }
   uint64_t fileSize = reader_.fileSize();
+  // A file cut before its first whole frame has no host, clock or start:
+  // every answer would be empty fields and the 1970 epoch. (A file whose
+  // first frame is something else is read as damaged instead.)
+  if (!first)
+    throw capture::CaptureError(fmt::format(
+        "{}: no capture header in its {} bytes (cut off or damaged before sigrec wrote its "
+        "first frame): nothing to answer from",
+        path_.string(), fileSize));
   result_.key = captureKey(info, path_);
   CaptureClaim claim = claimCapture(db_, result_.key, fileSize);
   if (claim.skipped) {
@@ -381,8 +393,9 @@ void Importer::finish() {
 
 }  // namespace
 
-ImportResult importCapture(Db& db, const std::filesystem::path& path) {
-  return Importer(db, path).run();
+ImportResult importCapture(Db& db, const std::filesystem::path& path,
+                           const ImportProgress& progress) {
+  return Importer(db, path, progress).run();
 }
 
 std::string describeImport(const std::filesystem::path& path, const ImportResult& r) {

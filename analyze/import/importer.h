@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,9 +25,14 @@ struct ImportResult {
   std::vector<capture::Damage> damage;
 };
 
+// Told after each frame read: bytes of the file read so far, its size, and
+// the events imported so far (for a progress line).
+using ImportProgress = std::function<void(uint64_t bytesRead, uint64_t fileSize, uint64_t events)>;
+
 // Throws capture::CaptureError for files that are not captures, DbError for
 // database failures; either way the database is left unchanged.
-ImportResult importCapture(Db& db, const std::filesystem::path& path);
+ImportResult importCapture(Db& db, const std::filesystem::path& path,
+                           const ImportProgress& progress = {});
 
 // "imported X: 1234 events, trailer missing (recorder killed?), 1 damaged part"
 std::string describeImport(const std::filesystem::path& path, const ImportResult& result);

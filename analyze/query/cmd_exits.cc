@@ -9,6 +9,7 @@
 #include "analyze/query/display_text.h"
 #include "analyze/attribution/loss_windows.h"
 #include "analyze/query/queries.h"
+#include "analyze/query/time_display.h"
 #include "schema/time_format.h"
 
 namespace sigrec::analyze {
@@ -23,8 +24,13 @@ Row exitRow(const Statement& stmt) {
       stmt.isNull("cmdline")
           ? Row()
           : Row(shownCmdline(stmt.getText("cmdline"), stmt.getInt("cmdline_truncated") != 0));
-  row["start_time"] =
-      stmt.isNull("start_wall_ns") ? Row() : Row(formatTime(stmt.getInt("start_wall_ns")));
+  // A start read from /proc is known to a tick: shown with those digits.
+  const int64_t ticks = stmt.getInt("ticks_per_second");
+  const int64_t startPrecision =
+      stmt.getInt("start_exact") != 0 || ticks <= 0 ? 1 : 1'000'000'000 / ticks;
+  row["start_time"] = stmt.isNull("start_wall_ns")
+                          ? Row()
+                          : Row(formatTimeAt(stmt.getInt("start_wall_ns"), startPrecision));
   row["exit_time"] = formatTime(stmt.getInt("exit_wall_ns"));
   row["reason"] = stmt.getText("reason");
   row["exit_status"] = stmt.isNull("exit_status") ? Row() : Row(stmt.getInt("exit_status"));
@@ -85,7 +91,7 @@ std::vector<Column> exitColumns() {
                : formatDuration(static_cast<int64_t>(r["lifetime"].get<double>() * 1e9));
   };
   return {
-      {"exit_time", "EXIT TIME"},
+      {"exit_time", "EXIT TIME", {}, 0, {}, true},
       {"pid", "PID"},
       {"ppid", "PPID"},
       {"comm", "COMM", {}, 16},
@@ -133,7 +139,8 @@ int cmdExits(const Db& db, const ExitsFilter& filter, Format format, std::ostrea
       " e.reason, e.exit_status, e.signo, e.signal_name, e.core_dumped, s.origin,"
       " sp.cmdline AS killer_cmdline, s.code_name, c.hostname, e.tid, "
       "o.trigger_pid, o.trigger_comm,"
-      " e.exit_code, e.capture_id, p.cmdline_truncated,"
+      " e.exit_code, e.capture_id, p.cmdline_truncated, COALESCE(p.start_exact, 1) AS start_exact,"
+      " COALESCE(c.clock_ticks_per_second, 100) AS ticks_per_second,"
       " sp.cmdline_truncated AS killer_cmdline_truncated, s.cause, s.cause_pid, s.cause_detail,"
       " p.cgroup, p.unit, p.slice, p.container_id, p.pod_uid"
       " FROM exits e JOIN captures c ON c.id = e.capture_id"

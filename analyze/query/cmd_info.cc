@@ -121,7 +121,7 @@ void writeTable(std::ostream& out, const std::vector<Row>& rows) {
     if (!first) out << '\n';
     first = false;
     auto line = [&](const char* key, const std::string& value) {
-      writeLine(out, fmt::format("{:<12} {}", std::string(key) + ":", value));
+      writeWrapped(out, fmt::format("{:<12} ", std::string(key) + ":"), value, ", ");
     };
     line("capture", fmt::format("{} ({}, format {})", plainText(r["capture_id"]),
                                 plainText(r["path"]), plainText(r["format_version"])));

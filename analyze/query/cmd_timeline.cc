@@ -177,7 +177,7 @@ std::vector<Column> timelineColumns() {
     return text;
   };
   return {
-      {"time", "TIME"},
+      {"time", "TIME", {}, 0, {}, true},
       {"kind", "KIND"},
       {"pid", "PID"},
       {"comm", "COMM", {}, 16},

@@ -30,7 +30,7 @@ Row node(const Db& db, const ProcessInfo& p, const char* relation, int depth) {
   row["ppid"] = p.ppid ? Row(*p.ppid) : Row();
   row["comm"] = p.comm;
   row["cmdline"] = p.cmdline;
-  row["start_time"] = formatTime(p.startWallNs);
+  row["start_time"] = startText(p);
   row["exit_time"] = p.exitWallNs ? Row(formatTime(*p.exitWallNs)) : Row();
   std::string end = endText(db, p.id);
   row["end"] = end.empty() ? Row() : Row(end);
@@ -68,7 +68,7 @@ void descendants(const Db& db, int64_t root, int depth, std::vector<Row>& rows) 
 int cmdTree(const Db& db, uint32_t pid, const std::optional<std::string>& start, Format format,
             std::ostream& out) {
   auto instances = instancesOfPid(db, pid, start);
-  if (instances.empty()) throw UserError(fmt::format("pid {} does not appear in the capture", pid));
+  if (instances.empty()) throw UserError(unknownPidMessage(pid));
   std::vector<Row> rows;
   for (const ProcessInfo& self : instances) {
     auto chain = ancestors(db, self.id);
@@ -85,7 +85,7 @@ int cmdTree(const Db& db, uint32_t pid, const std::optional<std::string>& start,
   };
   std::vector<Column> columns = {
       {"pid", "PROCESS", process, 40},
-      {"start_time", "STARTED"},
+      {"start_time", "STARTED", {}, 0, {}, true},
       {"end", "ENDED"},
       {"cmdline", "CMDLINE"},
       {"ppid", ""},

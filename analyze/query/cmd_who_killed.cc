@@ -34,7 +34,7 @@ void addSender(const Db& db, Row& row, std::optional<int64_t> senderId) {
   if (!senderId) return;
   if (auto sender = loadProcess(db, *senderId)) {
     row["sender_cmdline"] = sender->cmdline;
-    row["sender_start_time"] = formatTime(sender->startWallNs);
+    row["sender_start_time"] = startText(*sender);
     row["sender_exit_time"] = sender->exitWallNs ? Row(formatTime(*sender->exitWallNs)) : Row();
     row["sender_ancestry"] = ancestryJson(ancestors(db, *senderId));
   }
@@ -122,7 +122,7 @@ std::vector<Row> signalRows(const Db& db, const ProcessInfo& target, int64_t fat
     row["fatal"] = stmt.getInt("id") == fatalId;
     // Extras.
     row["target_tid"] = stmt.getInt("target_tid");
-    row["target_start_time"] = formatTime(target.startWallNs);
+    row["target_start_time"] = startText(target);
     row["hostname"] = target.hostname;
     row["code_value"] = stmt.getInt("code");
     row["thread_directed"] = stmt.getInt("group_directed") == 0;
@@ -234,7 +234,9 @@ Ending ending(const Db& db, const ProcessInfo& p) {
     out.text = "still running at the end of the capture (or its exit was not recorded)";
     return out;
   }
-  std::string when = formatTime(stmt.getInt("wall_ns"));
+  // The reference of --time relative, so absolute: local with --time local.
+  const int64_t wallNs = stmt.getInt("wall_ns");
+  std::string when = display().time == TimeStyle::kLocal ? shownTime(wallNs) : formatTime(wallNs);
   if (!stmt.isNull("signal_id")) out.fatalId = stmt.getInt("signal_id");
   std::string reason = stmt.getText("reason");
   if (reason == "exit") {
@@ -306,46 +308,83 @@ bool foldable(const Row& r) {
          r["cause"] == "child";
 }
 
-void writeSignalRow(std::ostream& out, const Row& r, const std::vector<size_t>& widths) {
+// Column widths of one instance's signal rows. Where the terminal is too
+// narrow for the sender at the end of the line, it gets a detail line of
+// its own, for the whole group so the columns stay aligned.
+struct SignalLayout {
+  size_t time = 4, signal = 6, origin = 6, code = 4, result = 6;
+  bool senderInline = true;
+  std::optional<int64_t> originNs;  // --time relative: from here
+};
+
+std::string signalHead(const SignalLayout& l, const std::string& time, const std::string& signal,
+                       const std::string& origin, const std::string& code,
+                       const std::string& result) {
+  return fmt::format("  {:<{}}  {:<{}}  {:<{}}  {:<{}}  {:<{}}", time, l.time, signal, l.signal,
+                     origin, l.origin, code, l.code, result, l.result);
+}
+
+std::string senderCell(const Row& r) {
+  return senderText(r) + (r["fatal"].get<bool>() ? "  <- FATAL" : "");
+}
+
+SignalLayout signalLayout(const std::vector<Row>& rows, std::optional<int64_t> originNs) {
+  SignalLayout l;
+  l.originNs = originNs;
+  for (const Row& r : rows) {
+    l.time = std::max(l.time, displayWidth(shownTime(r["time"].get<std::string>(), originNs)));
+    l.signal = std::max(l.signal, r["signal_name"].get<std::string>().size());
+    l.origin = std::max(l.origin, r["origin"].get<std::string>().size());
+    l.code = std::max(l.code, plainText(r["code"]).size());
+    l.result = std::max(l.result, resultText(r).size());
+  }
+  const size_t limit = display().width;
+  const size_t head = displayWidth(signalHead(l, "", "", "", "", ""));
+  for (const Row& r : rows)
+    if (limit && head + 2 + displayWidth(senderCell(r)) > limit) l.senderInline = false;
+  return l;
+}
+
+void writeSignalRow(std::ostream& out, const Row& r, const SignalLayout& l) {
   std::string code = plainText(r["code"]);
-  writeLine(out, fmt::format("  {:<30}  {:<{}}  {:<{}}  {:<{}}  {:<{}}  {}{}",
-                             r["time"].get<std::string>(), r["signal_name"].get<std::string>(),
-                             widths[0], r["origin"].get<std::string>(), widths[1],
-                             code.empty() ? "-" : code, widths[2], resultText(r), widths[3],
-                             senderText(r), r["fatal"].get<bool>() ? "  <- FATAL" : ""));
-  if (!r["call"].is_null()) writeLine(out, "      call:     " + r["call"].get<std::string>());
+  std::string line = signalHead(l, shownTime(r["time"].get<std::string>(), l.originNs),
+                                r["signal_name"].get<std::string>(), r["origin"].get<std::string>(),
+                                code.empty() ? "-" : code, resultText(r));
+  if (l.senderInline) line += "  " + senderCell(r);
+  while (!line.empty() && line.back() == ' ') line.pop_back();
+  writeLine(out, line);
+  if (!l.senderInline) writeWrapped(out, "      sender:   ", senderCell(r), " ");
+  if (!r["call"].is_null())
+    writeWrapped(out, "      call:     ", r["call"].get<std::string>(), ", ");
   if (r.contains("cause") && !r["cause"].is_null())
-    writeLine(out, "      cause:    " + causeText(r));
+    writeWrapped(out, "      cause:    ", causeText(r), " ");
   if (!r["sender_cmdline"].is_null())
-    writeLine(out, "      cmdline:  " + r["sender_cmdline"].get<std::string>());
+    writeWrapped(out, "      cmdline:  ", r["sender_cmdline"].get<std::string>(), " ");
   std::string ancestry = ancestryText(r["sender_ancestry"]);
-  if (!ancestry.empty()) writeLine(out, "      ancestry: " + ancestry);
+  if (!ancestry.empty()) writeWrapped(out, "      ancestry: ", ancestry, " < ");
   if (r.contains("fault_addr"))
     out << "      address:  " << r["fault_addr"].get<std::string>() << '\n';
 }
 
 // The signal rows of one instance, runs of SIGCHLD folded (JSON and CSV
 // keep every row).
-void writeSignalRows(std::ostream& out, const std::vector<Row>& rows) {
-  std::vector<size_t> widths = {6, 6, 4, 6};  // signal, origin, code, result
-  for (const Row& r : rows) {
-    widths[0] = std::max(widths[0], r["signal_name"].get<std::string>().size());
-    widths[1] = std::max(widths[1], r["origin"].get<std::string>().size());
-    widths[2] = std::max(widths[2], plainText(r["code"]).size());
-    widths[3] = std::max(widths[3], resultText(r).size());
-  }
-  out << fmt::format("  {:<30}  {:<{}}  {:<{}}  {:<{}}  {:<{}}  {}\n", "TIME", "SIGNAL", widths[0],
-                     "ORIGIN", widths[1], "CODE", widths[2], "RESULT", widths[3], "SENDER");
+void writeSignalRows(std::ostream& out, const std::vector<Row>& rows,
+                     std::optional<int64_t> originNs) {
+  const SignalLayout l = signalLayout(rows, originNs);
+  std::string header = signalHead(l, "TIME", "SIGNAL", "ORIGIN", "CODE", "RESULT");
+  while (!l.senderInline && header.back() == ' ') header.pop_back();
+  writeLine(out, l.senderInline ? header + "  SENDER" : header);
   for (size_t i = 0; i < rows.size();) {
     size_t run = 0;
     while (i + run < rows.size() && foldable(rows[i + run])) ++run;
     if (run > 1) {
-      writeLine(out, fmt::format("  {:<30}  {} x SIGCHLD from children (every row: --format json)",
-                                 rows[i]["time"].get<std::string>(), run));
+      writeLine(out,
+                fmt::format("  {:<{}}  {} x SIGCHLD from children (every row: --format json)",
+                            shownTime(rows[i]["time"].get<std::string>(), originNs), l.time, run));
       i += run;
       continue;
     }
-    writeSignalRow(out, rows[i], widths);
+    writeSignalRow(out, rows[i], l);
     ++i;
   }
 }
@@ -359,29 +398,37 @@ void writeTable(std::ostream& out, const std::vector<Target>& targets, uint32_t 
       const ProcessInfo& p = *t.process;
       const Row* fatal = fatalRow(t);
       std::string cause = fatal ? causeText(*fatal) : "";
-      writeLine(out, fmt::format("pid {} ({}) on {}, started {}{}", pid, p.comm, p.hostname,
-                                 formatTime(p.startWallNs),
-                                 cause.empty() ? "" : ": killed, cause " + cause));
+      writeWrapped(out, "",
+                   fmt::format("pid {} ({}) on {}, started {}{}", pid, p.comm, p.hostname,
+                               startText(p), cause.empty() ? "" : ": killed, cause " + cause),
+                   " ");
       std::string where;
       for (const char* key : {"unit", "container_id", "pod_uid"})
         if (fatal && !(*fatal)[key].is_null())
           where += fmt::format("{}{} {}", where.empty() ? "" : ", ", key,
                                (*fatal)[key].get<std::string>());
       if (!p.cgroup.empty())
-        writeLine(out, "  cgroup:  " + p.cgroup + (where.empty() ? "" : " (" + where + ")"));
-      writeLine(out, "  ended:   " + t.ending);
-      if (!p.cmdline.empty()) writeLine(out, "  cmdline: " + p.cmdline);
+        writeWrapped(out, "  cgroup:  ", p.cgroup + (where.empty() ? "" : " (" + where + ")"), " ");
+      writeWrapped(out, "  ended:   ", t.ending, " ");
+      if (!p.cmdline.empty()) writeWrapped(out, "  cmdline: ", p.cmdline, " ");
     } else {
       out << fmt::format("pid {}: calls aimed at it while no process had it\n", pid);
     }
     if (t.causeMissing)
-      out << "  note:    the fatal signal was not recorded (sent before the capture started, or "
-             "lost)\n";
+      writeWrapped(out, "  note:    ",
+                   "the fatal signal was not recorded (sent before the capture started, or lost)",
+                   " ");
     if (t.rows.empty()) {
       out << "  no signals were sent to it\n";
       continue;
     }
-    writeSignalRows(out, t.rows);
+    // --time relative: from the death, which the ended line gives.
+    std::optional<int64_t> death = t.process ? t.process->exitWallNs : std::nullopt;
+    if (std::string note = relativeTimeNote(death.value_or(display().originWallNs),
+                                            death ? "the death" : "the capture's start");
+        !note.empty())
+      writeLine(out, "  " + note);
+    writeSignalRows(out, t.rows, death);
   }
 }
 
@@ -412,7 +459,7 @@ int cmdWhoKilled(const Db& db, uint32_t pid, const std::optional<std::string>& s
     t.ending = end.text;
     t.causeMissing = end.killedBySignal && fatalId < 0;
     t.rows = signalRows(db, p, fatalId);
-    auto failed = failedCallRows(db, p.id, pid, p.comm, formatTime(p.startWallNs));
+    auto failed = failedCallRows(db, p.id, pid, p.comm, startText(p));
     t.rows.insert(t.rows.end(), failed.begin(), failed.end());
     std::stable_sort(t.rows.begin(), t.rows.end(), [](const Row& a, const Row& b) {
       return a["time"].get<std::string>() < b["time"].get<std::string>();
@@ -424,8 +471,8 @@ int cmdWhoKilled(const Db& db, uint32_t pid, const std::optional<std::string>& s
     if (!orphan.empty()) targets.push_back(Target{std::nullopt, orphan, ""});
   }
   if (targets.empty())
-    throw UserError(fmt::format("pid {} does not appear in the capture{}", pid,
-                                context.any() ? " in that unit, container or cgroup" : ""));
+    throw UserError(unknownPidMessage(pid) +
+                    (context.any() ? " in that unit, container or cgroup" : ""));
 
   if (format == Format::kTable) {
     writeTable(out, targets, pid);

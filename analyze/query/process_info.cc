@@ -6,6 +6,7 @@
 
 #include "analyze/query/display_text.h"
 #include "analyze/cli/errors.h"
+#include "analyze/query/time_display.h"
 #include "schema/time_format.h"
 
 namespace sigrec::analyze {
@@ -91,14 +92,16 @@ std::vector<ProcessInfo> instancesOfPid(const Db& db, uint32_t pid,
   if (!start) return all;
   int64_t precision = 0;
   auto wanted = parseTime(*start, &precision);
-  if (!wanted) throw UserError("--start-time: not an RFC 3339 time: " + *start);
+  if (!wanted) throw UsageError("--start-time: not an RFC 3339 time: " + *start);
   std::vector<ProcessInfo> matching;
   auto floorDiv = [](int64_t a, int64_t b) { return a / b - (a % b < 0 ? 1 : 0); };
   for (const ProcessInfo& p : all) {
     bool match;
     if (!p.startExact && precision <= p.tickNs) {
       // /proc gave the start rounded down to a tick: any time in that tick.
-      match = *wanted >= p.startWallNs && *wanted < p.startWallNs + p.tickNs;
+      // startText() shows it cut to the tick's digits: that matches too.
+      match = *wanted >= floorDiv(p.startWallNs, precision) * precision &&
+              *wanted < p.startWallNs + p.tickNs;
     } else {
       // The user gave fewer digits: the instance started in that second (ms, ...).
       match = floorDiv(p.startWallNs, precision) == floorDiv(*wanted, precision);
@@ -114,8 +117,21 @@ std::vector<ProcessInfo> instancesOfPid(const Db& db, uint32_t pid,
   return matching;
 }
 
+std::string unknownPidMessage(uint32_t pid) {
+  return fmt::format("pid {} does not appear in the capture", pid);
+}
+
+void requireKnownPid(const Db& db, uint32_t pid) {
+  auto stmt = db.prepare(
+      "SELECT EXISTS (SELECT 1 FROM processes WHERE pid = ?1)"
+      " OR EXISTS (SELECT 1 FROM kill_calls WHERE COALESCE(target_host_pid, target_host_tid) = "
+      "?1)");
+  stmt.bind(1, pid);
+  if (!stmt.step() || stmt.getInt(0) == 0) throw UserError(unknownPidMessage(pid));
+}
+
 std::string startText(const ProcessInfo& p) {
-  return formatTime(p.startWallNs);
+  return formatTimeAt(p.startWallNs, p.startExact ? 1 : p.tickNs);
 }
 
 }  // namespace sigrec::analyze

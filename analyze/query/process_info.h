@@ -41,7 +41,15 @@ std::string ancestryText(const Row& ancestry);
 std::vector<ProcessInfo> instancesOfPid(const Db& db, uint32_t pid,
                                         const std::optional<std::string>& start);
 
-// RFC 3339 start time.
+// "pid N does not appear in the capture": the same words, and status, from
+// every command asked about a pid the sources never saw.
+std::string unknownPidMessage(uint32_t pid);
+// Throws UserError(unknownPidMessage(PID)) unless a process had PID or a
+// kill-family call aimed at it.
+void requireKnownPid(const Db& db, uint32_t pid);
+
+// RFC 3339 start time, at the precision it was recorded: exact from a fork
+// event, a /proc tick (10 ms: two fraction digits) from the snapshot.
 std::string startText(const ProcessInfo& p);
 
 }  // namespace sigrec::analyze

@@ -356,6 +356,12 @@ TEST_F(RecordE2e, ExitStatusOfTheCommandIsPropagated) {
   auto missing = runCommand(sigrecPath() + " -o " + dir.file("c.sigrec") + " -- /no/such/cmd");
   EXPECT_EQ(missing.status, 127);
   EXPECT_NE(missing.err.find("command not found"), std::string::npos) << missing.err;
+  // The probes were recording already: the capture is whole and says why
+  // it stopped.
+  auto c = loadCapture(dir.file("c.sigrec"));
+  expectCompleteCapture(c);
+  EXPECT_EQ(c.trailers[0].getStopReason(), "command did not start");
+  EXPECT_EQ(c.trailers[0].getCommandExitStatus(), 127);
 }
 
 TEST_F(RecordE2e, CaptureFileIsPrivate) {
@@ -373,6 +379,11 @@ TEST_F(RecordE2e, StopsCleanlyOnSigintAndDuration) {
   auto c = loadCapture(dir.file("d.sigrec"));
   expectCompleteCapture(c);
   EXPECT_EQ(c.trailers[0].getStopReason(), "duration");
+  // -d 0.3 records 0.3 s: not also the drain and the probes' detach.
+  const uint64_t span = c.trailers[0].getStopBootNs() - c.infos[0].getStartBootNs();
+  EXPECT_GE(span, 290'000'000u);  // the header is written just after the clock starts
+  EXPECT_LT(span, 360'000'000u);
+  for (auto e : c.events) EXPECT_LE(e.getTimeNs(), c.trailers[0].getStopBootNs());
   // The last word on stderr says what was recorded, and where.
   EXPECT_NE(r.err.find("sigrec: stopped (duration): " + std::to_string(c.trailers[0].getEvents()) +
                        " events, "),
@@ -508,6 +519,42 @@ TEST(RecordErrors, StrayWordsAndExistingCapturesAreRefused) {
     EXPECT_EQ(forced.status, 0) << forced.err;
     EXPECT_GT(std::filesystem::file_size(earlier), 100u);
   }
+}
+
+// -c takes the cgroup's directory or its path in the hierarchy (as
+// /proc/PID/cgroup shows it), and both name the same cgroup; a directory
+// that is no cgroup is refused in one line.
+TEST_F(RecordE2e, CgroupFilterTakesTheDirectoryOrTheHierarchyPath) {
+  std::string mount;
+  std::ifstream mounts("/proc/self/mounts");
+  for (std::string device, dir, type, rest;
+       mounts >> device >> dir >> type && std::getline(mounts, rest);)
+    if (type == "cgroup2") mount = dir;
+  if (mount.empty()) GTEST_SKIP() << "no cgroup v2 hierarchy is mounted";
+  const std::string name = "sigrec-e2e-c-" + std::to_string(::getpid());
+  const std::string directory = mount + "/" + name;
+  ASSERT_TRUE(std::filesystem::create_directory(directory));
+  TempDir dir;
+  std::map<std::string, uint64_t> ids;
+  for (const std::string& path : {directory, "/" + name, name}) {
+    const std::string file = dir.file(std::to_string(ids.size()) + ".sigrec");
+    std::string command = sigrecPath();
+    command += " -o " + file + " -c " + path + " -- true";
+    auto r = runCommand(command);
+    EXPECT_EQ(r.status, 0) << path << ": " << r.err;
+    if (r.status == 0) ids[path] = loadCapture(file).infos[0].getFilterCgroupId();
+  }
+  std::filesystem::remove(directory);
+  ASSERT_EQ(ids.size(), 3u);
+  EXPECT_NE(ids.begin()->second, 0u);
+  for (const auto& [path, id] : ids) EXPECT_EQ(id, ids.begin()->second) << path;
+  auto notCgroup = runCommand(sigrecPath() + " -o " + dir.file("x.sigrec") + " -c /tmp -- true");
+  EXPECT_NE(notCgroup.status, 0);
+  EXPECT_NE(notCgroup.err.find("/tmp is not a cgroup v2 directory"), std::string::npos)
+      << notCgroup.err;
+  auto missing = runCommand(sigrecPath() + " -o " + dir.file("y.sigrec") + " -c /no/such -- true");
+  EXPECT_NE(missing.status, 0);
+  EXPECT_NE(missing.err.find("no cgroup /no/such"), std::string::npos) << missing.err;
 }
 
 }  // namespace

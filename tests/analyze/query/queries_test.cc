@@ -376,7 +376,7 @@ TEST_F(QueriesTest, SqlReadsAndRefusesWrites) {
   EXPECT_EQ(r.out, "{\"pid\":4242,\"comm\":\"sleep\"}\n");
   Result view = sigan(
       {"sql", "SELECT killer_comm FROM v_exits WHERE pid = 4242", capture(), "--format", "csv"});
-  EXPECT_EQ(view.out, "killer_comm\r\npkill\r\n");
+  EXPECT_EQ(view.out, "killer_comm\npkill\n");
   Result table = sigan({"sql", "SELECT COUNT(*) AS n FROM signals", capture()});
   EXPECT_EQ(table.out, "n\n6\n");
   Result twice = sigan({"sql", "SELECT 1 AS id, 2 AS id", capture(), "--format", "json"});
