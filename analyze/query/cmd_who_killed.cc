@@ -35,6 +35,7 @@ void addSender(const Db& db, Row& row, std::optional<int64_t> senderId) {
   if (auto sender = loadProcess(db, *senderId)) {
     row["sender_cmdline"] = sender->cmdline;
     row["sender_start_time"] = startText(*sender);
+    row["sender_ns_pid"] = sender->nsPid ? Row(*sender->nsPid) : Row();
     row["sender_exit_time"] = sender->exitWallNs ? Row(formatTime(*sender->exitWallNs)) : Row();
     row["sender_ancestry"] = ancestryJson(ancestors(db, *senderId));
   }
@@ -123,6 +124,7 @@ std::vector<Row> signalRows(const Db& db, const ProcessInfo& target, int64_t fat
     // Extras.
     row["target_tid"] = stmt.getInt("target_tid");
     row["target_start_time"] = startText(target);
+    row["target_ns_pid"] = target.nsPid ? Row(*target.nsPid) : Row();
     row["hostname"] = target.hostname;
     row["code_value"] = stmt.getInt("code");
     row["thread_directed"] = stmt.getInt("group_directed") == 0;
@@ -398,10 +400,12 @@ void writeTable(std::ostream& out, const std::vector<Target>& targets, uint32_t 
       const ProcessInfo& p = *t.process;
       const Row* fatal = fatalRow(t);
       std::string cause = fatal ? causeText(*fatal) : "";
-      writeWrapped(out, "",
-                   fmt::format("pid {} ({}) on {}, started {}{}", pid, p.comm, p.hostname,
-                               startText(p), cause.empty() ? "" : ": killed, cause " + cause),
-                   " ");
+      writeWrapped(
+          out, "",
+          fmt::format("pid {}{} ({}) on {}, started {}{}", pid,
+                      p.nsPid ? fmt::format(" (pid {} in its namespace)", *p.nsPid) : "", p.comm,
+                      p.hostname, startText(p), cause.empty() ? "" : ": killed, cause " + cause),
+          " ");
       std::string where;
       for (const char* key : {"unit", "container_id", "pod_uid"})
         if (fatal && !(*fatal)[key].is_null())
@@ -496,11 +500,13 @@ int cmdWhoKilled(const Db& db, uint32_t pid, const std::optional<std::string>& s
                           "fatal",
                           "target_tid",
                           "target_start_time",
+                          "target_ns_pid",
                           "hostname",
                           "code_value",
                           "thread_directed",
                           "sender_tid",
                           "sender_start_time",
+                          "sender_ns_pid",
                           "sender_exit_time",
                           "context_pid",
                           "context_comm",

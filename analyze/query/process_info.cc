@@ -17,7 +17,7 @@ constexpr const char* kSelect =
     " p.start_ns + c.boot_to_wall_ns AS start_wall_ns, p.start_exact,"
     " p.exit_ns + c.boot_to_wall_ns AS exit_wall_ns,"
     " COALESCE(c.clock_ticks_per_second, 100) AS ticks_per_second, p.cmdline_truncated,"
-    " COALESCE(p.cgroup, '') AS cgroup"
+    " COALESCE(p.cgroup, '') AS cgroup, p.ns_pid"
     " FROM processes p JOIN captures c ON c.id = p.capture_id ";
 
 ProcessInfo fromRow(const Statement& s) {
@@ -35,6 +35,7 @@ ProcessInfo fromRow(const Statement& s) {
   p.startExact = s.getInt("start_exact") != 0;
   p.exitWallNs = s.getOptInt("exit_wall_ns");
   p.cgroup = s.getText("cgroup");
+  if (auto ns = s.getOptInt("ns_pid"); ns && *ns != p.pid) p.nsPid = ns;
   int64_t ticks = s.getInt("ticks_per_second");
   p.tickNs = ticks > 0 ? 1'000'000'000 / ticks : 10'000'000;
   return p;

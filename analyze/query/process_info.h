@@ -21,6 +21,8 @@ struct ProcessInfo {
   std::optional<int64_t> parentId;
   std::string comm, exe, cmdline;
   std::string cgroup;  // cgroup v2 path, latest known ("" if none)
+  // Its pid in its own pid namespace (a container's), when not the host pid.
+  std::optional<int64_t> nsPid;
   int64_t startWallNs = 0;
   bool startExact = false;
   std::optional<int64_t> exitWallNs;

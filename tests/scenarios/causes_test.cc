@@ -108,6 +108,11 @@ TEST_F(CauseScenario, PidNamespaceInitExits) {
   auto run = runScenario(program("pidns"));
   if (run.value.count("skip")) GTEST_SKIP() << "unshare(CLONE_NEWPID) refused";
   expectFatalCause(run, run["member"], "SIGKILL", "pidns_teardown", run["init"]);
+  // The namespace pid beside the host pid: the member is its namespace's second process.
+  Json r = signalRow(run, run["member"], "SIGKILL");
+  EXPECT_EQ(r["target_ns_pid"], 2) << r.dump();
+  std::string table = run.siganText("who-killed " + std::to_string(run["member"]), "table");
+  EXPECT_NE(table.find("(pid 2 in its namespace)"), std::string::npos) << table;
 }
 
 TEST_F(CauseScenario, CgroupKillWrittenByAnotherProcess) {
