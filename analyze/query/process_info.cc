@@ -35,7 +35,7 @@ ProcessInfo fromRow(const Statement& s) {
   p.startExact = s.getInt("start_exact") != 0;
   p.exitWallNs = s.getOptInt("exit_wall_ns");
   p.cgroup = s.getText("cgroup");
-  if (auto ns = s.getOptInt("ns_pid"); ns && *ns != p.pid) p.nsPid = ns;
+  if (auto ns = s.getOptInt("ns_pid"); ns && *ns != 0 && *ns != p.pid) p.nsPid = ns;  // 0: unknown
   int64_t ticks = s.getInt("ticks_per_second");
   p.tickNs = ticks > 0 ? 1'000'000'000 / ticks : 10'000'000;
   return p;
