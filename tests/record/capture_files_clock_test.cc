@@ -3,9 +3,7 @@
 // a manual change) between two files shows in the later file and leaves the
 // earlier one as it was. The clocks are a fake the test steps.
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
-#include <filesystem>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -14,11 +12,10 @@
 #include "record/capture_header.h"
 #include "record/clock.h"
 #include "schema/capture_reader.h"
+#include "tests/support/run_command.h"
 
 namespace sigrec::record {
 namespace {
-
-namespace fs = std::filesystem;
 
 constexpr int64_t kSecond = 1'000'000'000;
 constexpr int64_t kHour = 3600 * kSecond;
@@ -37,25 +34,6 @@ class FakeClock final : public Clock {
  private:
   int64_t boot_ = kHour;                        // up for an hour
   int64_t offset_ = 1'780'000'000LL * kSecond;  // booted in 2026
-};
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "capture_files_clock_test.XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
 };
 
 struct InfoSeen {
@@ -77,9 +55,8 @@ InfoSeen readInfo(const std::string& path) {
 
 // Files as sigrec --max-size ... --rotate 10 writes them, with its real
 // info frames, timed by CLOCK.
-CaptureFiles rotatingFiles(const TempDir& dir, const FakeClock& clock) {
-  return {FilePolicy{
-              .path = (dir.path() / "box.sigrec").string(), .maxBytes = 1u << 20, .keepFiles = 10},
+CaptureFiles rotatingFiles(const sigrec::testing::TempDir& dir, const FakeClock& clock) {
+  return {FilePolicy{.path = dir.file("box.sigrec"), .maxBytes = 1u << 20, .keepFiles = 10},
           [&clock](capture::CaptureWriter& writer, const FileStart& start) {
             writeInfo(writer, Options{}, ProbeSettings{}, static_cast<uint64_t>(clock.bootNs()),
                       start);
@@ -88,7 +65,7 @@ CaptureFiles rotatingFiles(const TempDir& dir, const FakeClock& clock) {
 }
 
 TEST(CaptureFilesClock, EachRotatedFileCarriesTheOffsetOfItsOwnStart) {
-  TempDir dir;
+  sigrec::testing::TempDir dir;
   FakeClock clock;
   CaptureFiles files = rotatingFiles(dir, clock);
   files.writeHeader();
@@ -117,7 +94,7 @@ TEST(CaptureFilesClock, EachRotatedFileCarriesTheOffsetOfItsOwnStart) {
 TEST(CaptureFilesClock, TheOffsetIsMeasuredWhenTheHeaderIsWritten) {
   // The first file is created before the probes load and gets its header
   // once they are attached; a step in between belongs to the file.
-  TempDir dir;
+  sigrec::testing::TempDir dir;
   FakeClock clock;
   CaptureFiles files = rotatingFiles(dir, clock);
   clock.stepWall(5 * kSecond);

@@ -60,6 +60,14 @@ inline std::string mode(int argc, char** argv, const char* usage) {
   return argv[1];
 }
 
+// The caller's pid in the host's namespace, read from a /proc mounted there
+// (in a pid namespace, getpid() gives the namespace's).
+inline long hostPid() {
+  char buf[32] = {};
+  if (::readlink("/proc/self", buf, sizeof buf - 1) <= 0) return -1;
+  return std::strtol(buf, nullptr, 10);
+}
+
 // Writes VALUE to PATH (a cgroup's control file); false if the kernel refused.
 inline bool writeFile(const std::string& path, const std::string& value) {
   std::ofstream out(path);

@@ -17,12 +17,6 @@ using namespace sigrec::scenario;
 
 namespace {
 
-long hostPid() {
-  char buf[32] = {};
-  if (::readlink("/proc/self", buf, sizeof buf - 1) <= 0) return -1;
-  return std::strtol(buf, nullptr, 10);
-}
-
 void namespaceInit() {
   say("init", hostPid());
   int ready[2];

@@ -9,17 +9,6 @@
 
 using namespace sigrec::scenario;
 
-namespace {
-
-// The caller's pid in the host's namespace: this /proc was mounted there.
-long hostPid() {
-  char buf[32] = {};
-  if (::readlink("/proc/self", buf, sizeof buf - 1) <= 0) return -1;
-  return std::strtol(buf, nullptr, 10);
-}
-
-}  // namespace
-
 int main() {
   if (::unshare(CLONE_NEWPID) != 0) {
     say("skip", 1);
