@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "schema/time_format.h"
+#include "schema/visible_text.h"
 
 namespace sigrec::analyze {
 
@@ -38,7 +39,8 @@ void LossWindows::warn(const std::string& subject, const LossOverlap& overlap) {
   std::cerr << fmt::format(
       "sigan: note: {}: the kernel lost {} events between {} and {}; this answer may be "
       "incomplete\n",
-      subject, overlap.count, formatTime(overlap.fromWallNs), formatTime(overlap.toWallNs));
+      names::visibleText(subject), overlap.count, formatTime(overlap.fromWallNs),
+      formatTime(overlap.toWallNs));
 }
 
 }  // namespace sigrec::analyze
