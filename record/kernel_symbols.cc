@@ -33,7 +33,7 @@ KernelSymbols::KernelSymbols(std::string_view kallsyms) {
     pos = end + 1;
     uint64_t addr = 0;
     auto [p, ec] = std::from_chars(line.data(), line.data() + line.size(), addr, 16);
-    size_t at = static_cast<size_t>(p - line.data());
+    auto at = static_cast<size_t>(p - line.data());
     if (ec != std::errc() || addr == 0 || at + 3 > line.size() || !isTextType(line[at + 1]))
       continue;
     std::string_view name = line.substr(at + 3);

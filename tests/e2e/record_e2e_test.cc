@@ -539,7 +539,7 @@ TEST_F(RecordE2e, CgroupFilterTakesTheDirectoryOrTheHierarchyPath) {
   for (const std::string& path : {directory, "/" + name, name}) {
     const std::string file = dir.file(std::to_string(ids.size()) + ".sigrec");
     std::string command = sigrecPath();
-    command += " -o " + file + " -c " + path + " -- true";
+    command.append(" -o ").append(file).append(" -c ").append(path).append(" -- true");
     auto r = runCommand(command);
     EXPECT_EQ(r.status, 0) << path << ": " << r.err;
     if (r.status == 0) ids[path] = loadCapture(file).infos[0].getFilterCgroupId();
