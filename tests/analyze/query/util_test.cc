@@ -79,7 +79,9 @@ TEST(ImportProgress, OnATerminalOnlyAndErasedAtTheEnd) {
     progress(1 << 20, 4 << 20, 5000);
     progress(2 << 20, 4 << 20, 9000);  // within 200 ms of the last: not shown
   }
-  EXPECT_EQ(shown.str().rfind("\r\x1b[Ksigan: importing x.sigrec: 25% (1.0 of 4.0 MiB), 5000 events, ", 0), 0u)
+  EXPECT_EQ(shown.str().rfind(
+                "\r\x1b[Ksigan: importing x.sigrec: 25% (1.0 of 4.0 MiB), 5000 events, ", 0),
+            0u)
       << shown.str();
   EXPECT_EQ(shown.str().find("50%"), std::string::npos);
   EXPECT_TRUE(shown.str().size() > 4 && shown.str().substr(shown.str().size() - 4) == "\r\x1b[K");
