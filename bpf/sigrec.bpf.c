@@ -255,6 +255,7 @@ static __always_inline void read_cause_facts(struct sr_signal_generate *e, struc
 struct generate_args {
 	struct task_struct *task;
 	const struct inflight *call;
+	u64 target_cgroup;
 	u32 fields[SR_SIFIELDS_LEN / 4];
 	unsigned int info_kind;
 	int sig, code, group, result;
@@ -272,7 +273,7 @@ static __always_inline void fill_generate(struct sr_signal_generate *e,
 	e->target.pid = task->tgid;
 	e->target.tid = task->pid;
 	e->target.start_ns = process_start(task);
-	e->target_cgroup = task->cgroups->dfl_cgrp->kn->id;
+	e->target_cgroup = a->target_cgroup;
 	__builtin_memcpy(e->target_comm, task->comm, sizeof(e->target_comm));
 	e->call_enter_ns = a->call ? a->call->enter_ns : 0;
 	e->call_nr = a->call ? a->call->nr : SR_SYS_NONE;
@@ -295,7 +296,8 @@ int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct ta
 	SR_TP_TASK(task);
 	if (!want_signal(sig))
 		return 0;
-	if (!want_task(task->tgid, task->cgroups->dfl_cgrp->kn->id))
+	a.target_cgroup = task->cgroups->dfl_cgrp->kn->id;
+	if (!want_task(task->tgid, a.target_cgroup))
 		return 0;
 	read_siginfo(info, &a.code, &a.info_kind, a.fields);
 
