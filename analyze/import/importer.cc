@@ -328,16 +328,10 @@ void Importer::writeProcesses() {
     ins.bind("cmdline_truncated"_col, p.cmdlineTruncated);
     // Derived here, once per instance, from its latest path.
     const CgroupContext context = cgroupContext(p.cgroup);
-    auto text = [&](store::ParameterKey key, const std::string& value) {
-      if (value.empty())
-        ins.bindNull(key);
-      else
-        ins.bind(key, value);
-    };
-    text("unit"_col, context.unit);
-    text("slice"_col, context.slice);
-    text("container_id"_col, context.containerId);
-    text("pod_uid"_col, context.podUid);
+    ins.bind("unit"_col, store::orNull(context.unit))
+        .bind("slice"_col, store::orNull(context.slice))
+        .bind("container_id"_col, store::orNull(context.containerId))
+        .bind("pod_uid"_col, store::orNull(context.podUid));
     ins.run();
   }
 }

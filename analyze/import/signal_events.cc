@@ -67,25 +67,23 @@ void SignalEvents::write(const SignalRow& r) {
         .bind("delivered_ns"_col, r.deliveredNs)
         .bindStatic("disposition"_col, r.disposition);
   }
-  auto text = [&](store::ParameterKey key, const std::string& value) {
-    if (!value.empty()) st.bind(key, value);
-  };
-  text("cause"_col, r.cause);
-  st.bind("cause_pid"_col, r.causePid).bind("cause_tid"_col, r.causeTid);
-  text("cause_detail"_col, r.causeDetail);
-  st.bind("forged_siginfo"_col, r.forged)
+  st.bind("cause"_col, store::orNull(r.cause))
+      .bind("cause_pid"_col, r.causePid)
+      .bind("cause_tid"_col, r.causeTid)
+      .bind("cause_detail"_col, store::orNull(r.causeDetail))
+      .bind("forged_siginfo"_col, r.forged)
       .bind("actor_exiting"_col, r.actorExiting)
       .bind("actor_ns_init"_col, r.actorNsInit)
       .bind("target_pdeath"_col, r.targetPdeath)
       .bind("actor_syscall"_col, r.actorSyscall)
       .bind("actor_ns_pid"_col, r.actorNsPid)
-      .bind("actor_cgroup_id"_col, r.actorCgroupId);
-  text("actor_cgroup"_col, r.actorCgroup);
-  text("target_cgroup"_col, r.targetCgroup);
-  text("target_memory_cgroup"_col, r.targetMemoryCgroup);
-  text("kernel_stack"_col, r.kernelStack);
+      .bind("actor_cgroup_id"_col, r.actorCgroupId)
+      .bind("actor_cgroup"_col, store::orNull(r.actorCgroup))
+      .bind("target_cgroup"_col, store::orNull(r.targetCgroup))
+      .bind("target_memory_cgroup"_col, store::orNull(r.targetMemoryCgroup))
+      .bind("kernel_stack"_col, store::orNull(r.kernelStack));
   // SIGSYS's siginfo carries the refused syscall and its audit arch.
-  if (r.signo == 31 && r.siginfo)
+  if (r.signo == SIGSYS && r.siginfo)
     st.bind("info_syscall"_col, r.infoSyscall).bind("info_arch"_col, r.infoArch);
   st.run();
 }

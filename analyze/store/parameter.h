@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -22,6 +23,12 @@ struct ParameterKey {
   uint64_t hash;
   std::string_view name;
 };
+
+// TEXT, or NULL for "": for columns where an empty text means unknown
+// (stmt.bind("unit"_col, orNull(unit))).
+inline std::optional<std::string_view> orNull(std::string_view text) {
+  return text.empty() ? std::nullopt : std::optional<std::string_view>(text);
+}
 
 // FNV-1a: the same function at compile time (keys) and at prepare time
 // (the statement's parameter names).
