@@ -223,4 +223,25 @@ struct sr_counters {
 	unsigned long long last_loss_ns[SR_PROBE_COUNT];
 };
 
+/* Both compilers must lay the records out alike, since user space decodes
+ * the bytes the BPF side wrote: a field added without its padding, or a
+ * type whose width differs between the BPF target and x86-64, fails the
+ * build here, on both sides, instead of shifting every later field. */
+#ifdef __cplusplus
+#define SR_RECORD_SIZE(type, bytes) static_assert(sizeof(struct type) == (bytes), #type)
+#else
+#define SR_RECORD_SIZE(type, bytes) _Static_assert(sizeof(struct type) == (bytes), #type)
+#endif
+SR_RECORD_SIZE(sr_header, 48);
+SR_RECORD_SIZE(sr_task_ref, 16);
+SR_RECORD_SIZE(sr_signal_generate, 296);
+SR_RECORD_SIZE(sr_signal_deliver, 88);
+SR_RECORD_SIZE(sr_kill_call, 112);
+SR_RECORD_SIZE(sr_fork, 88);
+SR_RECORD_SIZE(sr_exec, 8776);
+SR_RECORD_SIZE(sr_exit, 72);
+SR_RECORD_SIZE(sr_oom_victim, 104);
+SR_RECORD_SIZE(sr_counters, 128);
+#undef SR_RECORD_SIZE
+
 #endif /* SIGREC_BPF_EVENTS_H */

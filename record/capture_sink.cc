@@ -8,6 +8,7 @@
 
 #include "record/event_encoder.h"
 #include "record/host_info.h"
+#include "record/kernel_enums.h"
 #include "record/metrics.h"
 #include "schema/capture.capnp.h"
 #include "schema/capture_error.h"
@@ -59,7 +60,7 @@ void CaptureSink::add(const void* data, size_t size) {
   std::memcpy(&h, data, sizeof h);
   if (endNs_ && h.ts_ns > endNs_) return;  // after the window asked for
   if (h.cpu >= totals_.size()) totals_.resize(h.cpu + 1u);
-  ++totals_[h.cpu].emitted[h.kind - 1];  // kinds 1..7 are probes 0..6
+  ++totals_[h.cpu].emitted[probeOfKind(h.kind)];
   auto offset = static_cast<uint32_t>(current_.bytes.size());
   const auto* bytes = static_cast<const uint8_t*>(data);
   current_.bytes.insert(current_.bytes.end(), bytes, bytes + size);
@@ -169,7 +170,7 @@ void CaptureSink::writeBatch(const RawBatch& batch) {
     const LossRecord& l = batch.losses[i];
     auto out = losses[static_cast<unsigned>(i)];
     out.setCpu(l.cpu);
-    out.setProbe(static_cast<schema::Probe>(l.probe));
+    out.setProbe(probeToFormat(l.probe));
     out.setCount(l.count);
     out.setFromNs(l.fromNs);
     out.setToNs(l.toNs);
@@ -208,7 +209,7 @@ void CaptureSink::writeTrailer(const std::string& reason, int commandStatus) {
     ProbeTotals c = minus(lastTotals_[cpu], start);
     for (int probe = 0; probe < SR_PROBE_COUNT; ++probe, ++i) {
       auto out = counters[i];
-      out.setProbe(static_cast<schema::Probe>(probe));
+      out.setProbe(probeToFormat(probe));
       out.setCpu(static_cast<uint16_t>(cpu));
       out.setEmitted(c.emitted[probe]);
       out.setLost(c.lost[probe]);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "bpf/events.h"
+#include "record/kernel_enums.h"
 
 namespace sigrec::record {
 namespace {
@@ -106,9 +107,9 @@ bool encodeGenerate(const void* data, size_t size, schema::Event::Builder e,
   auto comm = fixedString(s.target_comm, sizeof s.target_comm);
   g.setTargetComm(capnp::Text::Reader(comm.data(), comm.size()));
   g.setTargetCgroupId(s.target_cgroup);
-  g.setSyscall(static_cast<schema::Syscall>(s.call_nr));
+  g.setSyscall(syscallToFormat(s.call_nr));
   g.setCallEnterNs(s.call_enter_ns);
-  g.setInfoKind(static_cast<schema::InfoKind>(s.info_kind));
+  g.setInfoKind(infoKindToFormat(s.info_kind));
   setSiginfo(s, g);
   setCauseFacts(s, size, g, context);
   return true;
@@ -121,9 +122,9 @@ bool encodeDeliver(const void* data, size_t size, schema::Event::Builder e) {
   auto d = e.initSignalDeliver();
   d.setSignal(s.sig);
   d.setCode(s.code);
-  d.setDisposition(static_cast<schema::Disposition>(s.disposition));
+  d.setDisposition(dispositionToFormat(s.disposition));
   d.setSaFlags(s.sa_flags);
-  d.setInfoKind(static_cast<schema::InfoKind>(s.info_kind));
+  d.setInfoKind(infoKindToFormat(s.info_kind));
   return true;
 }
 
@@ -161,7 +162,7 @@ bool encodeKillCall(const void* data, size_t size, schema::Event::Builder e) {
   if (!load(data, size, &s)) return false;
   setHeader(s.h, e);
   auto k = e.initKillCall();
-  k.setSyscall(static_cast<schema::Syscall>(s.nr));
+  k.setSyscall(syscallToFormat(s.nr));
   k.setEnterNs(s.enter_ns);
   k.setRet(s.ret);
   setCallArgs(s, k);

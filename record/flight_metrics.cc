@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "record/event_encoder.h"
+#include "record/kernel_enums.h"
 #include "schema/capture.capnp.h"
 
 namespace sigrec::record {
@@ -22,7 +23,7 @@ void FlightMetrics::add(const void* data, size_t size) {
   sr_header h;
   std::memcpy(&h, data, sizeof h);
   if (h.cpu >= totals_.size()) totals_.resize(h.cpu + 1u);
-  ++totals_[h.cpu].emitted[h.kind - 1];  // kinds 1..7 are probes 0..6
+  ++totals_[h.cpu].emitted[probeOfKind(h.kind)];
   const auto* bytes = static_cast<const uint8_t*>(data);
   records_.emplace_back(static_cast<uint32_t>(bytes_.size()), static_cast<uint32_t>(size));
   bytes_.insert(bytes_.end(), bytes, bytes + size);

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "record/kernel_enums.h"
 #include "schema/enum_names.h"
 #include "schema/names.h"
 
@@ -82,7 +83,7 @@ std::string Metrics::render() const {
       emitted += cpu.emitted[p];
       missed += cpu.lost[p];
     }
-    const char* probe = names::probeName(static_cast<schema::Probe>(p));
+    const char* probe = names::probeName(probeToFormat(p));
     out += fmt::format("sigrec_events_total{{probe=\"{}\"}} {}\n", probe, emitted);
     lost += fmt::format("sigrec_events_lost_total{{probe=\"{}\"}} {}\n", probe, missed);
   }
