@@ -20,8 +20,6 @@ namespace {
 // second at lower rates); with 3 queued, memory stays bounded while the
 // writer catches up.
 constexpr size_t kMaxBatchBytes = 2u << 20;
-constexpr size_t kMaxQueuedBatches = 3;
-constexpr size_t kMaxSpareBatches = 2;
 
 // Per-(CPU, probe) difference of two cumulative totals.
 ProbeTotals minus(const ProbeTotals& a, const ProbeTotals* b) {
@@ -43,11 +41,7 @@ CaptureSink::CaptureSink(CaptureFiles& files, SinkSettings settings)
       thread_([this] { writerLoop(); }) {}
 
 CaptureSink::~CaptureSink() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  changed_.notify_all();
+  queue_.close();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -83,51 +77,37 @@ void CaptureSink::handOff(uint64_t nowNs, const std::vector<sr_counters>& kernel
               totals_[cpu].lost.begin());
   }
   current_.totals = totals_;
-  std::unique_lock lock(mutex_);
-  changed_.wait(lock, [this] { return queue_.size() < kMaxQueuedBatches || error_; });
-  if (!error_) queue_.push_back(std::move(current_));
-  if (spare_.empty()) {
-    current_ = RawBatch{};
-  } else {
-    current_ = std::move(spare_.back());
-    spare_.pop_back();
-  }
-  changed_.notify_all();
+  // After a write failed the queue is cancelled and the batch is dropped:
+  // error() says why, and the session stops.
+  queue_.push(std::move(current_));
+  current_ = queue_.spare();
 }
 
 std::optional<std::string> CaptureSink::error() const {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(errorMutex_);
   return error_;
 }
 
+void CaptureSink::setError(const std::string& message) {
+  std::lock_guard lock(errorMutex_);
+  if (!error_) error_ = message;
+}
+
 void CaptureSink::finish(const std::string& stopReason, int commandStatus) {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  changed_.notify_all();
+  queue_.close();
   thread_.join();
   if (error()) return;
   try {
     writeTrailer(stopReason, commandStatus);
     updateMetrics(true);
   } catch (const std::exception& e) {
-    std::lock_guard lock(mutex_);
-    error_ = e.what();
+    setError(e.what());
   }
 }
 
 void CaptureSink::writerLoop() {
-  for (;;) {
-    RawBatch batch;
-    {
-      std::unique_lock lock(mutex_);
-      changed_.wait(lock, [this] { return !queue_.empty() || stopping_; });
-      if (queue_.empty()) return;
-      batch = std::move(queue_.front());
-      queue_.pop_front();
-    }
-    changed_.notify_all();
+  while (std::optional<RawBatch> next = queue_.pop()) {
+    RawBatch& batch = *next;
     try {
       if (files_.needsNewFile()) {
         writeTrailer("rotated", -1);
@@ -143,13 +123,10 @@ void CaptureSink::writerLoop() {
       updateMetrics(false);
       if (files_.full() && !files_.rotating()) limitReached_ = true;
       batch.clear();
-      std::lock_guard lock(mutex_);
-      if (spare_.size() < kMaxSpareBatches) spare_.push_back(std::move(batch));
+      queue_.recycle(std::move(batch));
     } catch (const std::exception& e) {
-      std::lock_guard lock(mutex_);
-      error_ = e.what();
-      queue_.clear();
-      changed_.notify_all();
+      setError(e.what());
+      queue_.cancel();
       return;
     }
   }

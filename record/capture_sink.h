@@ -6,15 +6,14 @@
 
 #include <array>
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "base/bounded_queue.h"
 #include "bpf/events.h"
 #include "record/capture_files.h"
 #include "record/event_encoder.h"
@@ -100,6 +99,7 @@ class CaptureSink {
   void writerLoop();
   void writeBatch(const RawBatch& batch);
   void writeTrailer(const std::string& reason, int commandStatus);
+  void setError(const std::string& message);
   void updateMetrics(bool force);  // writer thread
 
   CaptureFiles& files_;
@@ -109,13 +109,13 @@ class CaptureSink {
   uint64_t lastHandOffNs_ = 0;
   std::atomic<uint64_t> dropped_{0};
 
-  mutable std::mutex mutex_;
-  std::condition_variable changed_;
-  std::deque<RawBatch> queue_;
-  // Written batches, emptied, for the next hand-off: reusing their memory
-  // spares a page fault per 4 KiB of records (a tenth of the recorder's CPU).
-  std::vector<RawBatch> spare_;
-  bool stopping_ = false;
+  // A few batches at most between the drain and the writer; written ones
+  // come back emptied for the next hand-off (BoundedQueue's recycling):
+  // reusing their memory spares a page fault per 4 KiB of records (a tenth
+  // of the recorder's CPU).
+  static constexpr size_t kQueuedBatches = 3;
+  BoundedQueue<RawBatch> queue_{kQueuedBatches};
+  mutable std::mutex errorMutex_;
   std::optional<std::string> error_;
   std::atomic<bool> limitReached_{false};
   std::atomic<uint64_t> totalEvents_{0};

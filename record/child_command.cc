@@ -9,7 +9,7 @@
 #include <cstring>
 
 #include "record/record_error.h"
-#include "schema/unique_fd.h"
+#include "base/unique_fd.h"
 
 namespace sigrec::record {
 

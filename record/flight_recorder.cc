@@ -13,7 +13,7 @@
 #include "record/event_encoder.h"
 #include "record/host_info.h"
 #include "schema/capture.capnp.h"
-#include "schema/names.h"
+#include "base/names.h"
 
 namespace sigrec::record {
 namespace {

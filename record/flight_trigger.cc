@@ -3,7 +3,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "schema/names.h"
+#include "base/names.h"
 
 namespace sigrec::record {
 namespace {

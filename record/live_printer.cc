@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "schema/enum_names.h"
-#include "schema/names.h"
-#include "schema/time_format.h"
-#include "schema/visible_text.h"
+#include "base/names.h"
+#include "base/time_format.h"
+#include "base/visible_text.h"
 
 namespace sigrec::record {
 
@@ -34,7 +34,7 @@ std::string origin(schema::Syscall call) {
   return call == schema::Syscall::NONE ? "kernel" : names::syscallName(call);
 }
 
-// Values hold recorded text (comms): shown escaped (schema/visible_text.h).
+// Values hold recorded text (comms): shown escaped (base/visible_text.h).
 std::string logfmtValue(const std::string& raw) {
   std::string v = names::visibleText(raw);
   if (!v.empty() && v.find_first_of(" \"=") == std::string::npos) return v;

@@ -11,7 +11,7 @@
 
 #include "record/kernel_enums.h"
 #include "schema/enum_names.h"
-#include "schema/names.h"
+#include "base/names.h"
 
 namespace sigrec::record {
 namespace {

@@ -10,7 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "schema/names.h"
+#include "base/names.h"
 #include "record/live_printer.h"
 #include "record/version.h"
 

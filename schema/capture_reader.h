@@ -15,7 +15,7 @@
 
 #include "schema/capture.capnp.h"
 #include "schema/format.h"
-#include "schema/unique_fd.h"
+#include "base/unique_fd.h"
 
 namespace sigrec::capture {
 

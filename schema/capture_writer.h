@@ -11,7 +11,7 @@
 
 #include "schema/format.h"
 #include "schema/frame_codec.h"
-#include "schema/unique_fd.h"
+#include "base/unique_fd.h"
 
 namespace sigrec::capture {
 

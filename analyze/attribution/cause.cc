@@ -6,7 +6,7 @@
 #include <csignal>
 #include <functional>
 
-#include "schema/syscall_names.h"
+#include "base/syscall_names.h"
 
 namespace sigrec::analyze {
 namespace {

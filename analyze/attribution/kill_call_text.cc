@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "analyze/query/display_text.h"
-#include "schema/names.h"
+#include "base/names.h"
 
 namespace sigrec::analyze {
 namespace {

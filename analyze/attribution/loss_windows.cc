@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <iostream>
 
-#include "schema/time_format.h"
-#include "schema/visible_text.h"
+#include "base/time_format.h"
+#include "base/visible_text.h"
 
 namespace sigrec::analyze {
 

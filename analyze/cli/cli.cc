@@ -23,7 +23,7 @@
 #include "analyze/store/db_schema.h"
 #include "schema/capture_error.h"
 #include "schema/capture_reader.h"
-#include "schema/names.h"
+#include "base/names.h"
 
 namespace po = boost::program_options;
 

@@ -4,7 +4,7 @@
 
 #include <ostream>
 
-#include "schema/visible_text.h"
+#include "base/visible_text.h"
 
 namespace sigrec::analyze {
 

@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "analyze/cli/errors.h"
-#include "schema/time_format.h"
+#include "base/time_format.h"
 
 namespace sigrec::analyze {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "schema/time_format.h"
+#include "base/time_format.h"
 
 namespace sigrec::analyze::exporting {
 

@@ -17,8 +17,8 @@
 #include "analyze/export/table_export.h"
 #include "analyze/cli/sources.h"
 #include "schema/capture_reader.h"
-#include "schema/names.h"
-#include "schema/time_format.h"
+#include "base/names.h"
+#include "base/time_format.h"
 
 namespace po = boost::program_options;
 

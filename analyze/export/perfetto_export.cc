@@ -7,7 +7,7 @@
 #include "analyze/export/trace_builder.h"
 #include "analyze/export/trace_processes.h"
 #include "analyze/export/trace_signals.h"
-#include "schema/time_format.h"
+#include "base/time_format.h"
 
 namespace sigrec::analyze::exporting {
 namespace {

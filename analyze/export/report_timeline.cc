@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <map>
 
-#include "schema/time_format.h"
+#include "base/time_format.h"
 
 namespace sigrec::analyze::exporting {
 namespace {

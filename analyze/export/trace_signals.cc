@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "analyze/export/row_args.h"
-#include "schema/time_format.h"
+#include "base/time_format.h"
 
 namespace sigrec::analyze::exporting {
 namespace {

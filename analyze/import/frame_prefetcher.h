@@ -8,7 +8,7 @@
 #include <optional>
 #include <thread>
 
-#include "analyze/store/bounded_queue.h"
+#include "base/bounded_queue.h"
 #include "schema/capture_reader.h"
 
 namespace sigrec::analyze {

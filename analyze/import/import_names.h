@@ -9,7 +9,7 @@
 
 #include "schema/capture.capnp.h"
 #include "schema/enum_names.h"
-#include "schema/names.h"
+#include "base/names.h"
 
 namespace sigrec::analyze {
 

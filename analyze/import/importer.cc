@@ -23,7 +23,7 @@
 #include "analyze/import/process_resolver.h"
 #include "analyze/store/row_writer.h"
 #include "analyze/store/tables.h"
-#include "schema/names.h"
+#include "base/names.h"
 
 namespace sigrec::analyze {
 namespace {

@@ -2,7 +2,7 @@
 
 #include "analyze/attribution/kill_target.h"
 #include "analyze/store/tables.h"
-#include "schema/names.h"
+#include "base/names.h"
 
 namespace sigrec::analyze {
 

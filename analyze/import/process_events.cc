@@ -2,7 +2,7 @@
 
 #include "analyze/import/import_names.h"
 #include "analyze/store/tables.h"
-#include "schema/names.h"
+#include "base/names.h"
 
 namespace sigrec::analyze {
 

@@ -7,7 +7,7 @@
 #include "analyze/attribution/cause.h"
 #include "analyze/attribution/exit_links.h"
 #include "analyze/store/tables.h"
-#include "schema/names.h"
+#include "base/names.h"
 
 namespace sigrec::analyze {
 

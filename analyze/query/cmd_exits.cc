@@ -10,7 +10,7 @@
 #include "analyze/attribution/loss_windows.h"
 #include "analyze/query/queries.h"
 #include "analyze/query/time_display.h"
-#include "schema/time_format.h"
+#include "base/time_format.h"
 
 namespace sigrec::analyze {
 namespace {

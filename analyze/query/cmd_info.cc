@@ -9,8 +9,8 @@
 #include <fmt/ranges.h>
 
 #include "analyze/query/queries.h"
-#include "schema/names.h"
-#include "schema/time_format.h"
+#include "base/names.h"
+#include "base/time_format.h"
 
 namespace sigrec::analyze {
 namespace {

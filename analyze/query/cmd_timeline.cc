@@ -11,8 +11,8 @@
 #include "analyze/attribution/kill_call_text.h"
 #include "analyze/query/display_text.h"
 #include "analyze/query/queries.h"
-#include "schema/time_format.h"
-#include "schema/names.h"
+#include "base/time_format.h"
+#include "base/names.h"
 
 namespace sigrec::analyze {
 namespace {

@@ -8,8 +8,8 @@
 #include "analyze/cli/errors.h"
 #include "analyze/query/process_info.h"
 #include "analyze/query/queries.h"
-#include "schema/time_format.h"
-#include "schema/names.h"
+#include "base/time_format.h"
+#include "base/names.h"
 
 namespace sigrec::analyze {
 namespace {

@@ -16,8 +16,8 @@
 #include "analyze/query/process_info.h"
 #include "analyze/attribution/loss_windows.h"
 #include "analyze/query/queries.h"
-#include "schema/time_format.h"
-#include "schema/names.h"
+#include "base/time_format.h"
+#include "base/names.h"
 
 namespace sigrec::analyze {
 namespace {

@@ -3,14 +3,14 @@
 #include <algorithm>
 #include <ostream>
 
-#include "schema/time_format.h"
-#include "schema/visible_text.h"
+#include "base/time_format.h"
+#include "base/visible_text.h"
 
 namespace sigrec::analyze {
 namespace {
 
 // Table cells are recorded text: shown escaped, so that they stay on their
-// line and never act on the terminal (schema/visible_text.h).
+// line and never act on the terminal (base/visible_text.h).
 std::string oneLine(const std::string& text) {
   return names::visibleText(text);
 }

@@ -7,7 +7,7 @@
 #include "analyze/query/display_text.h"
 #include "analyze/cli/errors.h"
 #include "analyze/query/time_display.h"
-#include "schema/time_format.h"
+#include "base/time_format.h"
 
 namespace sigrec::analyze {
 namespace {

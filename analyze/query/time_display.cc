@@ -4,7 +4,7 @@
 
 #include <ctime>
 
-#include "schema/time_format.h"
+#include "base/time_format.h"
 
 namespace sigrec::analyze {
 namespace {

@@ -8,7 +8,7 @@
 #include "analyze/attribution/sender.h"
 #include "analyze/store/schema_check.h"
 #include "analyze/store/tables.h"
-#include "schema/visible_text.h"
+#include "base/visible_text.h"
 
 namespace sigrec::analyze {
 namespace {

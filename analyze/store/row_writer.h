@@ -19,7 +19,7 @@
 #include <thread>
 #include <vector>
 
-#include "analyze/store/bounded_queue.h"
+#include "base/bounded_queue.h"
 #include "analyze/store/db.h"
 
 namespace sigrec::analyze {

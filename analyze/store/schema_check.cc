@@ -10,7 +10,7 @@
 
 #include "analyze/store/db_schema.h"
 #include "analyze/store/tables.h"
-#include "schema/visible_text.h"
+#include "base/visible_text.h"
 
 namespace sigrec::analyze {
 namespace {

@@ -10,7 +10,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "schema/time_format.h"
+#include "base/time_format.h"
 #include "tests/analyze/export/chromium.h"
 #include "tests/analyze/export/trace_check.h"
 #include "tests/support/bpf_guard.h"

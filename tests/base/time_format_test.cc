@@ -1,5 +1,5 @@
-// RFC 3339 time text and durations (schema/time_format.h).
-#include "schema/time_format.h"
+// RFC 3339 time text and durations (base/time_format.h).
+#include "base/time_format.h"
 
 #include <gtest/gtest.h>
 

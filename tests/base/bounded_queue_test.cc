@@ -1,6 +1,6 @@
 // BoundedQueue: order, the bound, recycling, and every way a pipeline ends
 // (close, an error on either side, cancel while a side waits).
-#include "analyze/store/bounded_queue.h"
+#include "base/bounded_queue.h"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-namespace sigrec::analyze {
+namespace sigrec {
 namespace {
 
 using namespace std::chrono_literals;
@@ -106,4 +106,4 @@ TEST(BoundedQueue, RecycledItemsKeepTheirBuffers) {
 }
 
 }  // namespace
-}  // namespace sigrec::analyze
+}  // namespace sigrec

@@ -1,4 +1,4 @@
-#include "schema/syscall_names.h"
+#include "base/syscall_names.h"
 
 #include <algorithm>
 #include <iterator>

@@ -1,4 +1,4 @@
-#include "schema/names.h"
+#include "base/names.h"
 
 #include <algorithm>
 #include <array>

@@ -1,6 +1,7 @@
 // A bounded queue between one producer thread and one consumer thread, for
-// the import's two pipelines (frames read ahead of the importer; rows
-// written behind it). What they share, written once:
+// sigan's import pipelines (frames read ahead of the importer; rows written
+// behind it) and sigrec's writer (batches encoded and written behind the
+// ring buffer's drain). What they share, written once:
 // - bounded: push() waits while CAPACITY items are queued, so memory stays
 //   bounded however far one side runs ahead;
 // - recycling: the consumer hands emptied items back (recycle()) and the
@@ -23,7 +24,7 @@
 #include <utility>
 #include <vector>
 
-namespace sigrec::analyze {
+namespace sigrec {
 
 template <typename T>
 class BoundedQueue {
@@ -128,4 +129,4 @@ class BoundedQueue {
   std::exception_ptr error_;
 };
 
-}  // namespace sigrec::analyze
+}  // namespace sigrec

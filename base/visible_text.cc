@@ -1,4 +1,4 @@
-#include "schema/visible_text.h"
+#include "base/visible_text.h"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "schema/time_format.h"
+#include "base/time_format.h"
 
 #include <fmt/format.h>
 
