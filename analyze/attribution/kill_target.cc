@@ -1,6 +1,9 @@
 #include "analyze/attribution/kill_target.h"
 
+#include <array>
 #include <cerrno>
+
+#include "base/kill_syscalls.h"
 
 namespace sigrec::analyze {
 namespace {
@@ -13,22 +16,19 @@ std::optional<uint32_t> pidNumber(std::optional<int64_t> n) {
 }  // namespace
 
 KillCallArgs killCallArgs(schema::Syscall call, int64_t a0, int64_t a1, int64_t a2) {
-  switch (call) {
-    case schema::Syscall::KILL:
-      return {a1, a0 > 0 ? std::optional<int64_t>(a0) : std::nullopt, std::nullopt};
-    case schema::Syscall::TKILL:
-      return {a1, std::nullopt, a0};
-    case schema::Syscall::TGKILL:
-    case schema::Syscall::RT_TGSIGQUEUEINFO:
-      return {a2, a0, a1};
-    case schema::Syscall::RT_SIGQUEUEINFO:
-      return {a1, a0, std::nullopt};
-    case schema::Syscall::PIDFD_SEND_SIGNAL:
-      return {a1, std::nullopt, std::nullopt};
-    case schema::Syscall::NONE:
-      break;
-  }
-  return {};
+  const KillSyscall* syscall = killSyscall(static_cast<unsigned>(call));
+  if (!syscall) return {};
+  const std::array<int64_t, 3> values{a0, a1, a2};
+  auto argument = [&](KillArg kind) -> std::optional<int64_t> {
+    std::optional<int> i = syscall->indexOf(kind);
+    if (!i || *i >= static_cast<int>(values.size())) return std::nullopt;
+    return values[static_cast<size_t>(*i)];
+  };
+  KillCallArgs out{argument(KillArg::kSignal), argument(KillArg::kPid), argument(KillArg::kTid)};
+  // kill(0 or a negative number, sig) names a process group, or every
+  // process: no one process.
+  if (call == schema::Syscall::KILL && out.targetPid && *out.targetPid <= 0) out.targetPid.reset();
+  return out;
 }
 
 bool refusedAsNoProcess(int64_t ret, bool noReturn) {
