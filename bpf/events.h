@@ -105,6 +105,10 @@ enum sr_cause_flags {
 	SR_CUR_NS_INIT = 2,	  /* current is pid 1 of its pid namespace */
 	SR_TARGET_PDEATH = 4,	  /* the target's pdeath_signal is this signal */
 	SR_CUR_SYSCALL_KNOWN = 8, /* cur_syscall was read (bpf_task_pt_regs, v5.15+) */
+	/* The facts were read: a signal no kill-family call sent, or one of a
+	 * call that passes its own siginfo (whose si_pid is checked against
+	 * the caller's pids). Without it only cur_cgroup was. */
+	SR_CUR_FACTS_READ = 16,
 };
 
 struct sr_signal_generate {

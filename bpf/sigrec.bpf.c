@@ -231,7 +231,7 @@ static __always_inline void read_cause_facts(struct sr_signal_generate *e, struc
 {
 	struct task_struct *cur = (struct task_struct *)bpf_get_current_task();
 	unsigned int ns_pid, ns;
-	u32 flags = 0;
+	u32 flags = SR_CUR_FACTS_READ;
 
 	if (BPF_CORE_READ(cur, flags) & SR_PF_EXITING)
 		flags |= SR_CUR_EXITING;
@@ -245,8 +245,18 @@ static __always_inline void read_cause_facts(struct sr_signal_generate *e, struc
 		flags |= SR_CUR_SYSCALL_KNOWN;
 	e->cur_flags = flags;
 	e->cur_ns_pid = ns_pid;
-	e->cur_cgroup = bpf_get_current_cgroup_id();
 	e->target_mem_cgroup = sig == 9 ? sr_memory_cgroup_id(task) : 0;
+}
+
+/* A signal that kill(), tkill() or tgkill() sent has that call for its
+ * cause: the facts that tell other causes apart are not read (a third of
+ * the program's run time, six probe reads; docs/performance.md). The
+ * sigqueueinfo calls and pidfd_send_signal keep them: the caller writes
+ * their siginfo, whose si_pid sigan compares with the caller's pids. */
+static __always_inline bool needs_cause_facts(const struct inflight *call)
+{
+	return !call || call->nr == SR_SYS_RT_SIGQUEUEINFO ||
+	       call->nr == SR_SYS_RT_TGSIGQUEUEINFO || call->nr == SR_SYS_PIDFD_SEND_SIGNAL;
 }
 
 /* Records without a kernel stack end before stack[]. */
@@ -280,7 +290,15 @@ static __always_inline void fill_generate(struct sr_signal_generate *e,
 	e->sig = a->sig;
 	e->group = a->group;
 	e->result = a->result;
-	read_cause_facts(e, task, a->sig);
+	e->cur_cgroup = bpf_get_current_cgroup_id();
+	if (needs_cause_facts(a->call)) {
+		read_cause_facts(e, task, a->sig);
+	} else {
+		e->cur_flags = 0;
+		e->cur_syscall = -1;
+		e->cur_ns_pid = 0;
+		e->target_mem_cgroup = 0;
+	}
 	e->stack_len = 0;
 }
 

@@ -74,6 +74,7 @@ void setSiginfo(const sr_signal_generate& s, schema::Event::SignalGenerate::Buil
 
 void setCauseFacts(const sr_signal_generate& s, size_t size,
                    schema::Event::SignalGenerate::Builder g, EncodeContext& context) {
+  g.setActorFactsSkipped(!(s.cur_flags & SR_CUR_FACTS_READ));
   g.setActorExiting(s.cur_flags & SR_CUR_EXITING);
   g.setActorNsInit(s.cur_flags & SR_CUR_NS_INIT);
   g.setTargetPdeath(s.cur_flags & SR_TARGET_PDEATH);

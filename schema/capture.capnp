@@ -145,6 +145,11 @@ struct Event {
       # interrupt entry (asm_*): below it runs the interrupted task
       infoSyscall @74 :Int32;  # SIGSYS from seccomp: si_syscall
       infoArch @75 :UInt32;    # SIGSYS from seccomp: si_arch (AUDIT_ARCH_*)
+      actorFactsSkipped @78 :Bool;
+      # The facts above from actorExiting to actorNsPid, and targetMemoryCgroup,
+      # were not read: a signal of a kill-family call that writes no siginfo
+      # of its own (kill, tkill, tgkill), whose cause is that call; reading
+      # them cost a third of the signal's record (docs/performance.md)
     }
     signalDeliver :group {
       signal @23 :Int32;

@@ -149,11 +149,13 @@ void SignalEvents::setCause(Event::Reader ev, SignalRow& r) {
   r.causeTid = c.tid;
   r.causeDetail = std::move(c.detail);
   r.forged = c.forged;
-  r.actorExiting = f.actorExiting;
-  r.actorNsInit = f.actorNsInit;
-  r.targetPdeath = f.targetPdeath;
-  if (f.actorSyscall >= -1) r.actorSyscall = f.actorSyscall;
-  r.actorNsPid = g.getActorNsPid();
+  if (!g.getActorFactsSkipped()) {
+    r.actorExiting = f.actorExiting;
+    r.actorNsInit = f.actorNsInit;
+    r.targetPdeath = f.targetPdeath;
+    if (f.actorSyscall >= -1) r.actorSyscall = f.actorSyscall;
+    r.actorNsPid = g.getActorNsPid();
+  }
   r.actorCgroupId = g.getActorCgroupId();
   r.actorCgroup = g.getActorCgroup().cStr();
   r.targetCgroup = std::move(f.targetCgroup);

@@ -37,9 +37,13 @@ struct SignalRow {
   std::string cause, causeDetail, actorCgroup, targetCgroup, targetMemoryCgroup, kernelStack;
   std::optional<int64_t> causePid, causeTid, actorSyscall;
   uint64_t actorCgroupId = 0;
-  uint32_t actorNsPid = 0, infoArch = 0;
+  uint32_t infoArch = 0;
   int32_t infoSyscall = 0;
-  bool forged = false, actorExiting = false, actorNsInit = false, targetPdeath = false;
+  bool forged = false;
+  // None when the recorder did not read them (actorFactsSkipped: a signal
+  // of kill, tkill or tgkill, whose cause is the call).
+  std::optional<uint32_t> actorNsPid;
+  std::optional<bool> actorExiting, actorNsInit, targetPdeath;
   bool awaitingDelivery = false, awaitingKill = false;
 };
 

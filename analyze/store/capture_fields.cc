@@ -78,6 +78,8 @@ const std::vector<CaptureField>& captureFields() {
       {"Event.signalGenerate.targetCgroup", "signals.target_cgroup", nullptr},
       {"Event.signalGenerate.targetMemoryCgroup", "signals.target_memory_cgroup", nullptr},
       {"Event.signalGenerate.kernelStack", "signals.kernel_stack", nullptr},
+      {"Event.signalGenerate.actorFactsSkipped", nullptr,
+       "as NULL in the columns it names (actor_exiting ... actor_ns_pid)"},
       {"Event.signalGenerate.infoSyscall", "signals.info_syscall", nullptr},
       {"Event.signalGenerate.infoArch", "signals.info_arch", nullptr},
       {"Event.signalDeliver.signal", "deliveries.signo", nullptr},

@@ -196,21 +196,32 @@ const std::vector<Table>& tables() {
             "(rt_sigqueueinfo, rt_tgsigqueueinfo, pidfd_send_signal); `info_pid`, `info_uid` "
             "hold the claim",
             3},
-           {"actor_exiting", "INTEGER", "1 if the acting task was inside do_exit (PF_EXITING)", 3},
-           {"actor_ns_init", "INTEGER", "1 if the acting task is pid 1 of its pid namespace", 3},
-           {"target_pdeath", "INTEGER", "1 if the signal is the target's PR_SET_PDEATHSIG signal",
+           {"actor_exiting", "INTEGER",
+            "1 if the acting task was inside do_exit (PF_EXITING);"
+            "NULL for a signal of kill, tkill or tgkill: not read, the call is the cause",
+            3},
+           {"actor_ns_init", "INTEGER",
+            "1 if the acting task is pid 1 of its pid namespace;"
+            "NULL for a signal of kill, tkill or tgkill: not read, the call is the cause",
+            3},
+           {"target_pdeath", "INTEGER",
+            "1 if the signal is the target's PR_SET_PDEATHSIG signal;"
+            "NULL for a signal of kill, tkill or tgkill: not read, the call is the cause",
             3},
            {"actor_syscall", "INTEGER",
             "x86_64 number of the syscall the acting task was in; -1 none, null unknown (kernel "
-            "before 5.15)",
+            "before 5.15, or a signal of kill, tkill or tgkill: not read, the call is the cause)",
             3},
-           {"actor_ns_pid", "INTEGER", "the acting task's pid in its own pid namespace", 3},
+           {"actor_ns_pid", "INTEGER",
+            "the acting task's pid in its own pid namespace;"
+            "NULL for a signal of kill, tkill or tgkill: not read, the call is the cause",
+            3},
            {"actor_cgroup_id", "INTEGER", "the acting task's cgroup v2 id and path", 3},
            {"actor_cgroup", "TEXT", "the acting task's cgroup v2 id and path", 3},
            {"target_cgroup", "TEXT", "the target's cgroup v2 path at that moment", 3},
            {"target_memory_cgroup", "TEXT",
-            "SIGKILL only: the target's memory cgroup path, in whichever hierarchy holds the "
-            "memory controller",
+            "SIGKILL only, and not of kill, tkill or tgkill: the target's memory cgroup path, in "
+            "whichever hierarchy holds the memory controller",
             3},
            {"kernel_stack", "TEXT",
             "for signals sent with no siginfo outside a kill-family call: the kernel functions "

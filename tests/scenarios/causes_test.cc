@@ -245,6 +245,26 @@ TEST_F(CauseScenario, ForgedSigqueueinfo) {
   EXPECT_NE(table.find("[forged siginfo]"), std::string::npos) << table;
 }
 
+// The cause facts are read where they decide the cause: for a kernel
+// signal (the SIGCHLD a child's exit sends), not for a kill() signal, whose
+// cause is the call (their columns are then NULL, docs/schema.md).
+TEST_F(CauseScenario, FactsAreReadOnlyWhereTheyDecideTheCause) {
+  auto run =
+      runScenario(shell("sleep 10 & p=$!; echo victim=$p; kill -TERM $p; wait; echo shell=$$"));
+  const std::string facts =
+      "SELECT actor_exiting, actor_ns_pid, actor_syscall, actor_cgroup_id FROM signals WHERE ";
+  auto term = run.sql(facts + "signo = 15 AND target_pid = " + std::to_string(run["victim"]));
+  ASSERT_EQ(term.size(), 1u);
+  EXPECT_TRUE(term[0]["actor_exiting"].is_null()) << term[0].dump();
+  EXPECT_TRUE(term[0]["actor_ns_pid"].is_null()) << term[0].dump();
+  EXPECT_TRUE(term[0]["actor_syscall"].is_null()) << term[0].dump();
+  EXPECT_FALSE(term[0]["actor_cgroup_id"].is_null()) << term[0].dump();
+  auto chld = run.sql(facts + "signo = 17 AND target_pid = " + std::to_string(run["shell"]));
+  ASSERT_EQ(chld.size(), 1u);
+  EXPECT_EQ(chld[0]["actor_exiting"], 1) << chld[0].dump();
+  EXPECT_FALSE(chld[0]["actor_ns_pid"].is_null()) << chld[0].dump();
+}
+
 TEST_F(CauseScenario, ContainerAndUnitFromTheCgroupPath) {
   auto run = runScenario(program("cgroup_names"));
   if (run.value.count("skip")) GTEST_SKIP() << "no cgroup v2 hierarchy";
