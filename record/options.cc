@@ -224,13 +224,13 @@ Options parseOptions(int argc, char** argv) {
       "command lines: none (default), args (keep argv[0] only), values (mask NAME=VALUE and "
       "secret-looking flags)")(
       "print", po::value(&opt.print)->implicit_value("table"),
-      "also show signals, failed kill calls, failed exits and OOM kills live on stdout: "
-      "table (default), logfmt or json")("print-filter", po::value(&printFilter),
-                                         filterHelp.c_str())(
+      "also show signals, failed kill calls, failed exits and OOM kills live on stdout (or "
+      "--print-to), as --print-filter selects them: table (default), logfmt or json")(
+      "print-filter", po::value(&printFilter), filterHelp.c_str())(
       "print-to", po::value(&opt.printTo),
       "with --print: write the live view to this file (mode 0600, never overwritten without "
       "--force) instead of stdout")("force", po::bool_switch(&opt.force),
-                                    "overwrite an existing capture file")(
+                                    "overwrite an existing capture file (and --print-to file)")(
       "check", po::bool_switch(&opt.check),
       "load every BPF program, report per program and the kernel features and fallbacks, then "
       "exit (0: everything would be recorded, 1: not) without recording")(
