@@ -40,16 +40,23 @@ TEST_F(PrintE2e, ShowsTheCommandsTreeAndSignalsIntoItNotAnotherProcesssProbes) {
   TempDir dir;
   std::ofstream(dir.file("inner.sh"))
       << "sleep 5 & echo $! > " << dir.file("pid") << "; wait; exit 0\n";
+  std::ofstream(dir.file("run.sh")) << R"sh(
+sh -c 'while kill -0 $PPID; do :; done' 2>/dev/null & F=$!
+echo flooder=$F
+"$S" -o "$D/a.sigrec" --print=logfmt -- sh -c "sh $D/inner.sh; exit 0" >"$D/out" 2>"$D/err" &
+R=$!
+i=0; until [ -s "$D/pid" ] || [ $i -gt 200 ]; do sleep 0.05; i=$((i+1)); done
+P=$(cat "$D/pid")
+i=0; until [ "$(cat /proc/$P/comm)" = sleep ] || [ $i -gt 200 ]; do sleep 0.05; i=$((i+1)); done
+echo sleeper=$P
+kill -TERM $P
+wait $R; echo status=$?
+"$S" -o "$D/b.sigrec" --print=logfmt --print-filter pid=$F,probes -- sleep 0.5 >"$D/probes" \
+  2>>"$D/err"
+kill $F
+)sh";
   const std::string& d = dir.path();
-  const std::string s = sigrecPath();
-  auto r =
-      runCommand("sh -c 'while kill -0 $PPID; do :; done' 2>/dev/null & F=$!; echo flooder=$F; " +
-                 s + " -o " + d + "/a.sigrec --print=logfmt -- sh -c 'sh " + d +
-                 "/inner.sh; exit 0' >" + d + "/out 2>" + d + "/err & R=$!; until [ -s " + d +
-                 "/pid ]; do sleep 0.05; done; sleep 0.5; " + "echo sleeper=$(cat " + d +
-                 "/pid); kill -TERM $(cat " + d + "/pid); wait $R; echo status=$?; " + s + " -o " +
-                 d + "/b.sigrec --print=logfmt --print-filter pid=$F,probes -- sleep 0.5 >" + d +
-                 "/probes 2>>" + d + "/err; kill $F");
+  auto r = runCommand("D=" + d + " S=" + sigrecPath() + " sh " + dir.file("run.sh"));
   auto v = keyValues(r.out);
   ASSERT_EQ(v["status"], 0) << r.out << readFile(d + "/err");
   const std::string flooder = std::to_string(v["flooder"]), sleeper = std::to_string(v["sleeper"]);
@@ -78,10 +85,12 @@ TEST_F(PrintE2e, PrintToWritesTheFileAndLeavesStdoutToTheCommand) {
   const std::string live = dir.file("live"), escName = dir.file("z\x1b[1m");
   std::filesystem::copy_file("/bin/sleep", escName);
   std::filesystem::permissions(escName, std::filesystem::perms::owner_all);
-  auto r = runCommand(sigrecPath() + " -o " + dir.file("a.sigrec") + " --print --print-to " + live +
-                      " -- sh -c 'echo hello-from-command; \"$0\" 5 & sleep 0.3; kill -TERM $!; "
-                      "wait; exit 0' '" +
-                      escName + "'");
+  auto r =
+      runCommand(sigrecPath() + " -o " + dir.file("a.sigrec") + " --print --print-to " + live +
+                 " -- sh -c 'echo hello-from-command; \"$0\" 5 & "
+                 "until [ \"$(cat /proc/$!/comm)\" != sh ]; do sleep 0.05; done; kill -TERM $!; "
+                 "wait; exit 0' '" +
+                 escName + "'");
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out, "hello-from-command\n");
   const std::string text = readFile(live);
