@@ -33,15 +33,16 @@ bool has(const std::string& text, const std::string& part) {
 }
 
 // Another process floods kill(its parent, 0) for as long as the script
-// runs, as a supervisor's liveness poll does, while sigrec runs a command
-// whose grandchild an outside shell kills with SIGTERM.
+// runs, as a supervisor's liveness poll does, and sends itself SIGCONT
+// (signals outside the tree), while sigrec runs a command whose grandchild
+// an outside shell kills with SIGTERM.
 TEST_F(PrintE2e, ShowsTheCommandsTreeAndSignalsIntoItNotAnotherProcesssProbes) {
   SIGREC_SKIP_WITHOUT_SYSCALL_HOOKS();
   TempDir dir;
   std::ofstream(dir.file("inner.sh"))
       << "sleep 5 & echo $! > " << dir.file("pid") << "; wait; exit 0\n";
   std::ofstream(dir.file("run.sh")) << R"sh(
-sh -c 'while kill -0 $PPID; do :; done' 2>/dev/null & F=$!
+sh -c 'while kill -0 $PPID; do kill -CONT $$; done' 2>/dev/null & F=$!
 echo flooder=$F
 "$S" -o "$D/a.sigrec" --print=logfmt -- sh -c "sh $D/inner.sh; exit 0" >"$D/out" 2>"$D/err" &
 R=$!
@@ -65,6 +66,7 @@ kill $F
   EXPECT_TRUE(has(out, "target=\"" + sleeper + " sleep\" origin=kill")) << out;
   EXPECT_TRUE(has(out, "kind=exit process=\"" + sleeper + " sleep\" end=SIGTERM")) << out;
   EXPECT_FALSE(has(out, "sender=\"" + flooder + " ")) << out;
+  EXPECT_FALSE(has(out, "target=\"" + flooder + " ")) << out;
   EXPECT_FALSE(has(out, "kind=call")) << out;
 
   // The flood was there, and recorded: only the live view left it out.
@@ -78,6 +80,8 @@ kill $F
   const std::string asked = readFile(d + "/probes");
   EXPECT_TRUE(has(asked, "call=\"kill(")) << asked.substr(0, 2000);
   EXPECT_TRUE(has(asked, ", 0)\" sender=\"" + flooder + " sh\"")) << asked.substr(0, 2000);
+  EXPECT_TRUE(has(asked, "signal=SIGCONT sender=\"" + flooder + " sh\" target=\"" + flooder))
+      << asked.substr(0, 2000);
 }
 
 TEST_F(PrintE2e, PrintToWritesTheFileAndLeavesStdoutToTheCommand) {
