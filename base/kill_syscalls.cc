@@ -31,6 +31,19 @@ std::string argumentText(KillArg kind, int64_t value) {
 
 }  // namespace
 
+KillTargetArgs killTargetArgs(unsigned nr, const std::array<int64_t, 3>& args) {
+  const KillSyscall* syscall = killSyscall(nr);
+  if (!syscall) return {};
+  auto argument = [&](KillArg kind) -> std::optional<int64_t> {
+    std::optional<int> i = syscall->indexOf(kind);
+    if (!i || *i >= static_cast<int>(args.size())) return std::nullopt;
+    return args[static_cast<size_t>(*i)];
+  };
+  KillTargetArgs out{argument(KillArg::kSignal), argument(KillArg::kPid), argument(KillArg::kTid)};
+  if (syscall->name == "kill" && out.pid && *out.pid <= 0) out.pid.reset();
+  return out;
+}
+
 std::string killCallArguments(std::string_view syscall, const std::array<int64_t, 4>& args) {
   const KillSyscall* entry = killSyscall(syscall);
   if (!entry) return {};

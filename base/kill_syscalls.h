@@ -58,6 +58,14 @@ inline const KillSyscall* killSyscall(std::string_view name) {
   return nullptr;
 }
 
+// What a call's first three arguments name: the signal, the process and the
+// thread, as passed (in the caller's pid namespace). No process for kill's
+// 0 and negative pids: a process group, or every process.
+struct KillTargetArgs {
+  std::optional<int64_t> signo, pid, tid;
+};
+KillTargetArgs killTargetArgs(unsigned nr, const std::array<int64_t, 3>& args);
+
 // The arguments of a call to SYSCALL as the program wrote them, as strace
 // shows them: "1234, 1240, SIGTERM"; a siginfo pointer is "info" (or
 // "NULL"). Empty for a syscall not in the table.

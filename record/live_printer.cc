@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "schema/enum_names.h"
+#include "base/kill_syscalls.h"
 #include "base/names.h"
 #include "base/time_format.h"
 #include "base/visible_text.h"
@@ -52,62 +53,75 @@ LivePrinter::Format LivePrinter::parseFormat(const std::string& name) {
   throw std::runtime_error("--print must be table, logfmt or json, not '" + name + "'");
 }
 
-LivePrinter::LivePrinter(Format format, int64_t bootToWallNs, std::FILE* out)
-    : format_(format), bootToWallNs_(bootToWallNs), out_(out) {}
+LivePrinter::LivePrinter(Format format, LiveFilter filter, int64_t bootToWallNs, std::FILE* out)
+    : format_(format), filter_(std::move(filter)), bootToWallNs_(bootToWallNs), out_(out) {}
 
 void LivePrinter::print(schema::EventBatch::Reader batch) {
+  if (uint32_t pid = commandPid_.exchange(0)) tree_.add(pid);
   for (auto e : batch.getEvents()) {
-    Line line{formatTime(static_cast<int64_t>(e.getTimeNs()) + bootToWallNs_), "", {}, ""};
-    switch (e.which()) {
-      case schema::Event::SIGNAL_GENERATE: {
-        auto g = e.getSignalGenerate();
-        bool kernel = g.getSyscall() == schema::Syscall::NONE;
-        line.kind = "signal";
-        line.fields = {{"signal", names::signalName(g.getSignal())},
-                       {"sender", kernel ? "kernel" : task(e.getPid(), e.getComm())},
-                       {"target", task(g.getTargetPid(), g.getTargetComm())},
-                       {"origin", origin(g.getSyscall())},
-                       {"code", names::siCodeName(g.getSignal(), g.getCode())},
-                       {"result", names::generateResultName(g.getResult())}};
-        line.table =
-            fmt::format("{:<8} {} -> {}  {} {} {}", line.fields[0].second, line.fields[1].second,
-                        line.fields[2].second, line.fields[3].second, line.fields[4].second,
-                        line.fields[5].second);
-        break;
-      }
-      case schema::Event::KILL_CALL: {
-        auto k = e.getKillCall();
-        if (k.getRet() >= 0 && k.getSignals() > 0) continue;  // shown as its signals
-        line.kind = "call";
-        line.fields = {
-            {"call", fmt::format("{}({}, {})", origin(k.getSyscall()), k.getArg0(), k.getArg1())},
-            {"sender", task(e.getPid(), e.getComm())},
-            {"result",
-             k.getRet() < 0 ? names::errnoName(static_cast<int>(-k.getRet())) : "sent nothing"}};
-        break;
-      }
-      case schema::Event::EXIT: {
-        auto x = e.getExit();
-        if (!x.getGroupDead() || x.getExitCode() == 0) continue;  // failures only
-        line.kind = "exit";
-        line.fields = {{"process", task(e.getPid(), e.getComm())},
-                       {"end", names::describeExit(names::decodeExitCode(x.getExitCode()))}};
-        break;
-      }
-      case schema::Event::OOM_VICTIM: {
-        auto o = e.getOomVictim();
-        line.kind = "oom";
-        line.fields = {{"victim", std::to_string(o.getVictimPid())},
-                       {"trigger", task(e.getPid(), e.getComm())},
-                       {"anon_rss_kb", std::to_string(o.getAnonRssKb())}};
-        break;
-      }
-      default:
-        continue;
+    // Decided before the tree follows the event: a member's exit is shown
+    // as the member's.
+    if (auto facts = liveFacts(e); facts && filter_.shows(*facts, tree_)) {
+      Line line = lineOf(e);
+      line.time = formatTime(static_cast<int64_t>(e.getTimeNs()) + bootToWallNs_);
+      emit(line);
     }
-    emit(line);
+    tree_.follow(e);
   }
   std::fflush(out_);
+}
+
+// The text of an event liveFacts() gave facts for.
+LivePrinter::Line LivePrinter::lineOf(schema::Event::Reader e) {
+  Line line;
+  switch (e.which()) {
+    case schema::Event::SIGNAL_GENERATE: {
+      auto g = e.getSignalGenerate();
+      bool kernel = g.getSyscall() == schema::Syscall::NONE;
+      line.kind = "signal";
+      line.fields = {{"signal", names::signalName(g.getSignal())},
+                     {"sender", kernel ? "kernel" : task(e.getPid(), e.getComm())},
+                     {"target", task(g.getTargetPid(), g.getTargetComm())},
+                     {"origin", origin(g.getSyscall())},
+                     {"code", names::siCodeName(g.getSignal(), g.getCode())},
+                     {"result", names::generateResultName(g.getResult())}};
+      line.table = fmt::format("{:<8} {} -> {}  {} {} {}", line.fields[0].second,
+                               line.fields[1].second, line.fields[2].second, line.fields[3].second,
+                               line.fields[4].second, line.fields[5].second);
+      break;
+    }
+    case schema::Event::KILL_CALL: {
+      auto k = e.getKillCall();
+      line.kind = "call";
+      line.fields = {
+          {"call",
+           fmt::format("{}({})", origin(k.getSyscall()),
+                       killCallArguments(names::syscallName(k.getSyscall()),
+                                         {k.getArg0(), k.getArg1(), k.getArg2(), k.getArg3()}))},
+          {"sender", task(e.getPid(), e.getComm())},
+          {"result",
+           k.getRet() < 0 ? names::errnoName(static_cast<int>(-k.getRet())) : "sent nothing"}};
+      break;
+    }
+    case schema::Event::EXIT: {
+      auto x = e.getExit();
+      line.kind = "exit";
+      line.fields = {{"process", task(e.getPid(), e.getComm())},
+                     {"end", names::describeExit(names::decodeExitCode(x.getExitCode()))}};
+      break;
+    }
+    case schema::Event::OOM_VICTIM: {
+      auto o = e.getOomVictim();
+      line.kind = "oom";
+      line.fields = {{"victim", std::to_string(o.getVictimPid())},
+                     {"trigger", task(e.getPid(), e.getComm())},
+                     {"anon_rss_kb", std::to_string(o.getAnonRssKb())}};
+      break;
+    }
+    default:
+      break;
+  }
+  return line;
 }
 
 void LivePrinter::emit(const Line& line) {

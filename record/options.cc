@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "base/names.h"
+#include "record/live_output.h"
 #include "record/live_printer.h"
 #include "record/version.h"
 
@@ -128,6 +129,23 @@ void checkRotation(const Options& opt) {
   }
 }
 
+// --print-filter and --print-to shape what --print shows, and where.
+void checkLiveView(Options& opt, const po::variables_map& vm, const std::string& filter) {
+  if (opt.print.empty()) return;
+  LivePrinter::parseFormat(opt.print);
+  const bool haveCommand = !opt.command.empty();
+  opt.printFilter = vm.count("print-filter") ? LiveFilter::parse(filter, haveCommand)
+                                             : LiveFilter::byDefault(haveCommand);
+  if (opt.printTo.empty()) return;
+  namespace fs = std::filesystem;
+  std::error_code unknown, unknownOutput;  // a path we cannot look at fails later, more clearly
+  const fs::path printTo = fs::weakly_canonical(opt.printTo, unknown);
+  if (!unknown && printTo == fs::weakly_canonical(opt.output, unknownOutput) && !unknownOutput)
+    throw std::runtime_error("--print-to must not be the capture file " + opt.output);
+  if (!opt.force && fs::is_regular_file(opt.printTo, unknown))
+    throw std::runtime_error(liveOutputExists(opt.printTo));
+}
+
 std::string defaultOutput() {
   char host[256] = "host";
   ::gethostname(host, sizeof host - 1);
@@ -153,8 +171,13 @@ Options parseOptions(int argc, char** argv) {
   }
   for (int i = split + 1; i < argc; ++i) opt.command.emplace_back(argv[i]);
 
-  std::string signals, redact = "none", maxSize, maxTotalSize, maxAge, flight, flightAfter;
+  std::string signals, redact = "none", maxSize, maxTotalSize, maxAge, flight, flightAfter,
+                       printFilter;
   std::vector<std::string> triggers;
+  const std::string filterHelp =
+      std::string("with --print: show only the events these terms select: ") + LiveFilter::kSyntax +
+      " (default: the command's tree and the signals into it with a command, else all; "
+      "kill(pid, 0) probes only with 'probes')";
   po::options_description desc(kUsage);
   // clang-format off: one option per line reads better than the packed form.
   desc.add_options()("help,h", "show this help")("version,V", "show the version")(
@@ -201,9 +224,13 @@ Options parseOptions(int argc, char** argv) {
       "command lines: none (default), args (keep argv[0] only), values (mask NAME=VALUE and "
       "secret-looking flags)")(
       "print", po::value(&opt.print)->implicit_value("table"),
-      "also show signals, failed kill calls, failed exits and OOM kills live on stdout: "
-      "table (default), logfmt or json")("force", po::bool_switch(&opt.force),
-                                         "overwrite an existing capture file")(
+      "also show signals, failed kill calls, failed exits and OOM kills live on stdout (or "
+      "--print-to), as --print-filter selects them: table (default), logfmt or json")(
+      "print-filter", po::value(&printFilter), filterHelp.c_str())(
+      "print-to", po::value(&opt.printTo),
+      "with --print: write the live view to this file (mode 0600, never overwritten without "
+      "--force) instead of stdout")("force", po::bool_switch(&opt.force),
+                                    "overwrite an existing capture file (and --print-to file)")(
       "check", po::bool_switch(&opt.check),
       "load every BPF program, report per program and the kernel features and fallbacks, then "
       "exit (0: everything would be recorded, 1: not) without recording")(
@@ -247,7 +274,6 @@ Options parseOptions(int argc, char** argv) {
   }
   if (!signals.empty()) opt.signalMask = parseSignalList(signals);
   opt.redaction = parseRedaction(redact);
-  if (!opt.print.empty()) LivePrinter::parseFormat(opt.print);
   if (!maxSize.empty()) opt.maxSizeBytes = parseSize(maxSize, "--max-size");
   if (!maxTotalSize.empty()) opt.maxTotalBytes = parseSize(maxTotalSize, "--max-total-size");
   if (!maxAge.empty()) opt.maxAgeSec = parseAge(maxAge);
@@ -260,9 +286,14 @@ Options parseOptions(int argc, char** argv) {
   if (!flight.empty()) opt.flightBytes = parseSize(flight, "--flight-recorder");
   if (!flightAfter.empty()) opt.flightAfterMs = parseAfterMs(flightAfter);
   for (const auto& trigger : triggers) parseTrigger(trigger, opt.triggers);
+  for (const char* name : {"print-filter", "print-to"}) {
+    if (vm.count(name) && opt.print.empty())
+      throw std::runtime_error(std::string("--") + name + " needs --print");
+  }
   checkFlightRecorder(opt, vm);
   if (opt.flightBytes) return opt;  // the output is a directory of dumps
   if (opt.output.empty()) opt.output = defaultOutput();
+  checkLiveView(opt, vm, printFilter);
   // With --rotate, files of an earlier run join the rotation and numbering
   // goes on after them: nothing is overwritten.
   std::error_code unreadable;  // a path we cannot even look at fails later, more clearly

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "record/flight_trigger.h"
+#include "record/live_filter.h"
 #include "record/redaction.h"
 
 namespace sigrec::record {
@@ -27,6 +28,8 @@ struct Options {
   uint64_t maxAgeSec = 0;      // with rotate: remove files last written longer ago; 0 = never
   Redaction redaction = Redaction::kNone;
   std::string print;        // "" = off, else table | logfmt | json
+  LiveFilter printFilter;   // --print-filter, or its default
+  std::string printTo;      // --print-to FILE; "" = stdout
   std::string metricsPath;  // --metrics FILE.prom; "" = off
   uint64_t flightBytes =
       0;  // --flight-recorder SIZE; 0 = record to a file; output is then a directory

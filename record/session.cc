@@ -22,6 +22,7 @@
 #include "record/capture_sink.h"
 #include "record/child_command.h"
 #include "record/host_info.h"
+#include "record/live_output.h"
 #include "record/live_printer.h"
 #include "record/loss_tracker.h"
 #include "record/metrics.h"
@@ -124,15 +125,23 @@ int runSession(const Options& opt) {
   if (!opt.metricsPath.empty() && !metrics.emplace(opt.metricsPath).write(true)) {
     throw RecordError(metrics->error());
   }
+  LiveOutput liveOutput;  // --print-to, opened before loading for the same reason
+  std::optional<RemoveUnlessKept> liveCleanup;
+  if (!opt.printTo.empty()) {
+    liveOutput = openLiveOutput(opt.printTo, opt.force);
+    if (liveOutput.created) liveCleanup.emplace(opt.printTo);
+  }
   Probes probes(settings);
   const uint64_t startNs = bootNowNs();
   files.writeHeader();
   cleanup.keep = true;
+  if (liveCleanup) liveCleanup->keep = true;
 
   std::optional<LivePrinter> printer;
   SinkSettings sinkSettings{.redaction = opt.redaction};
   if (!opt.print.empty()) {
-    printer.emplace(LivePrinter::parseFormat(opt.print), files.bootToWallNs(), stdout);
+    printer.emplace(LivePrinter::parseFormat(opt.print), opt.printFilter, files.bootToWallNs(),
+                    liveOutput.file ? liveOutput.file.get() : stdout);
     sinkSettings.printer = &*printer;
     sinkSettings.flushIntervalNs = 200'000'000;  // live enough to read along
   }
@@ -148,6 +157,8 @@ int runSession(const Options& opt) {
   if (!opt.command.empty()) {
     try {
       child.emplace(opt.command);
+      // Before any batch with the command's events reaches the writer thread.
+      if (printer) printer->setCommandPid(static_cast<uint32_t>(child->pid()));
     } catch (const CommandStartError& e) {
       startError = e;
     }

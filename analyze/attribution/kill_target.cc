@@ -1,6 +1,5 @@
 #include "analyze/attribution/kill_target.h"
 
-#include <array>
 #include <cerrno>
 
 #include "base/kill_syscalls.h"
@@ -16,19 +15,8 @@ std::optional<uint32_t> pidNumber(std::optional<int64_t> n) {
 }  // namespace
 
 KillCallArgs killCallArgs(schema::Syscall call, int64_t a0, int64_t a1, int64_t a2) {
-  const KillSyscall* syscall = killSyscall(static_cast<unsigned>(call));
-  if (!syscall) return {};
-  const std::array<int64_t, 3> values{a0, a1, a2};
-  auto argument = [&](KillArg kind) -> std::optional<int64_t> {
-    std::optional<int> i = syscall->indexOf(kind);
-    if (!i || *i >= static_cast<int>(values.size())) return std::nullopt;
-    return values[static_cast<size_t>(*i)];
-  };
-  KillCallArgs out{argument(KillArg::kSignal), argument(KillArg::kPid), argument(KillArg::kTid)};
-  // kill(0 or a negative number, sig) names a process group, or every
-  // process: no one process.
-  if (call == schema::Syscall::KILL && out.targetPid && *out.targetPid <= 0) out.targetPid.reset();
-  return out;
+  KillTargetArgs args = killTargetArgs(static_cast<unsigned>(call), {a0, a1, a2});
+  return {args.signo, args.pid, args.tid};
 }
 
 bool refusedAsNoProcess(int64_t ret, bool noReturn) {
