@@ -99,6 +99,12 @@ std::optional<std::string> CaptureSink::error() const {
   return error_;
 }
 
+void CaptureSink::setCommand(uint32_t pid, uint64_t startNs) {
+  std::lock_guard lock(mutex_);
+  commandPid_ = pid;
+  commandStartNs_ = startNs;
+}
+
 void CaptureSink::finish(const std::string& stopReason, int commandStatus) {
   {
     std::lock_guard lock(mutex_);
@@ -200,6 +206,11 @@ void CaptureSink::writeTrailer(const std::string& reason, int commandStatus) {
   trailer.setStopReason(reason);
   trailer.setCommandExitStatus(commandStatus);
   trailer.setUserDropped(dropped_ - fileDroppedStart_);
+  {
+    std::lock_guard lock(mutex_);
+    trailer.setCommandPid(commandPid_);
+    trailer.setCommandStartNs(commandStartNs_);
+  }
   auto counters = trailer.initCounters(static_cast<unsigned>(lastTotals_.size() * SR_PROBE_COUNT));
   uint64_t lost = 0;
   unsigned i = 0;

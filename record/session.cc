@@ -148,6 +148,11 @@ int runSession(const Options& opt) {
   if (!opt.command.empty()) {
     try {
       child.emplace(opt.command);
+      // Read before the child is reaped (poll), so /proc still has it: sigan
+      // tells the command's process instance by pid and start.
+      const auto pid = static_cast<uint32_t>(child->pid());
+      if (auto entry = readProcess("/proc", pid))
+        sink.setCommand(pid, entry->startTicks * clockTickNs());
     } catch (const CommandStartError& e) {
       startError = e;
     }
