@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 #include <sstream>
@@ -170,6 +171,21 @@ TEST_F(ScopeE2eTest, InfoAndSqlSayWhatTheScopeIs) {
   EXPECT_EQ(scopeOf[pid("victim")], "tree");
   EXPECT_EQ(scopeOf[pid("killer")], "signaller");
   EXPECT_EQ(scopeOf[pid("bystander")], "");
+}
+
+TEST_F(ScopeE2eTest, PerfettoExportShowsTheScopeUnlessAll) {
+  const std::string track = "\"sh " + std::to_string(pid("bystander")) + "\"";
+  auto trace = [&](const std::string& args) {
+    const std::string out = dir_->file("trace.json");
+    CommandResult r = run("export --perfetto -o " + out + " " + args);
+    EXPECT_EQ(r.status, 0) << r.err;
+    std::ifstream in(out);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  std::string scoped = trace("");
+  EXPECT_EQ(scoped.find(track), std::string::npos);
+  EXPECT_NE(scoped.find("\"sh " + std::to_string(pid("killer")) + "\""), std::string::npos);
+  EXPECT_NE(trace("--all").find(track), std::string::npos);
 }
 
 TEST_F(ScopeE2eTest, WhoKilledByCommListsBothRunsWithTheirAnswers) {
