@@ -407,7 +407,6 @@ void writeTable(std::ostream& out, const std::vector<Target>& targets, uint32_t 
     first = false;
     if (t.process) {
       const ProcessInfo& p = *t.process;
-      pid = p.pid;
       const Row* fatal = fatalRow(t);
       std::string cause = fatal ? causeText(*fatal) : "";
       writeWrapped(
