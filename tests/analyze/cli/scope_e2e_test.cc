@@ -132,6 +132,22 @@ TEST_F(ScopeE2eTest, ExitsShowTheCommandTreeAndItsOutsideKiller) {
   EXPECT_NE(err.find("more exits with --all"), std::string::npos) << err;
 }
 
+// Nothing hidden: the scope is said on a terminal only (util-linux script
+// gives sigan one), so that scripts reading stderr see no note.
+TEST_F(ScopeE2eTest, ScopeIsSaidOnATerminalWhenNothingIsHidden) {
+  const std::string args = "exits -p " + std::to_string(pid("root"));
+  CommandResult piped = run(args);
+  EXPECT_EQ(piped.status, 0) << piped.err;
+  EXPECT_EQ(piped.err, "");
+  CommandResult tty =
+      runCommand("script -qec '" + buildDir() + "/sigan " + args + " " + capture() + "' /dev/null");
+  EXPECT_NE(
+      tty.out.find("sigan: note: scope: command tree of pid " + std::to_string(pid("root")) + " ("),
+      std::string::npos)
+      << tty.out;
+  EXPECT_NE(tty.out.find("; --all for the whole machine"), std::string::npos) << tty.out;
+}
+
 TEST_F(ScopeE2eTest, AllShowsTheBystander) {
   std::string err;
   auto exits = exitsByPid("--all", &err);
