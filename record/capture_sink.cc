@@ -84,13 +84,19 @@ void CaptureSink::handOff(uint64_t nowNs, const std::vector<sr_counters>& kernel
 }
 
 std::optional<std::string> CaptureSink::error() const {
-  std::lock_guard lock(errorMutex_);
+  std::lock_guard lock(mutex_);
   return error_;
 }
 
 void CaptureSink::setError(const std::string& message) {
-  std::lock_guard lock(errorMutex_);
+  std::lock_guard lock(mutex_);
   if (!error_) error_ = message;
+}
+
+void CaptureSink::setCommand(uint32_t pid, uint64_t startNs) {
+  std::lock_guard lock(mutex_);
+  commandPid_ = pid;
+  commandStartNs_ = startNs;
 }
 
 void CaptureSink::finish(const std::string& stopReason, int commandStatus) {
@@ -178,6 +184,11 @@ void CaptureSink::writeTrailer(const std::string& reason, int commandStatus) {
   trailer.setStopReason(reason);
   trailer.setCommandExitStatus(commandStatus);
   trailer.setUserDropped(dropped_ - fileDroppedStart_);
+  {
+    std::lock_guard lock(mutex_);
+    trailer.setCommandPid(commandPid_);
+    trailer.setCommandStartNs(commandStartNs_);
+  }
   auto counters = trailer.initCounters(static_cast<unsigned>(lastTotals_.size() * SR_PROBE_COUNT));
   uint64_t lost = 0;
   unsigned i = 0;

@@ -87,6 +87,9 @@ class CaptureSink {
   // otherwise grow by the time the probes take to detach (~0.5 s: each
   // tracepoint link waits for an RCU grace period, one after the other).
   void endAt(uint64_t stopNs) { endNs_ = stopNs; }
+  // The command's process (sigrec -- CMD), named in every trailer from now
+  // on: PID and its /proc start time in ns (tick-rounded).
+  void setCommand(uint32_t pid, uint64_t startNs);
 
   // Set once a write failed (e.g. disk full): nothing more is written.
   std::optional<std::string> error() const;
@@ -108,6 +111,10 @@ class CaptureSink {
   std::vector<ProbeTotals> totals_;
   uint64_t lastHandOffNs_ = 0;
   std::atomic<uint64_t> dropped_{0};
+  // Set by the main thread, read by the writer thread (trailers of rotated
+  // files): both under mutex_.
+  uint32_t commandPid_ = 0;
+  uint64_t commandStartNs_ = 0;
 
   // A few batches at most between the drain and the writer; written ones
   // come back emptied for the next hand-off (BoundedQueue's recycling):
@@ -115,7 +122,7 @@ class CaptureSink {
   // of the recorder's CPU).
   static constexpr size_t kQueuedBatches = 3;
   BoundedQueue<RawBatch> queue_{kQueuedBatches};
-  mutable std::mutex errorMutex_;
+  mutable std::mutex mutex_;  // error_, commandPid_, commandStartNs_
   std::optional<std::string> error_;
   std::atomic<bool> limitReached_{false};
   std::atomic<uint64_t> totalEvents_{0};

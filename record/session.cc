@@ -159,6 +159,11 @@ int runSession(const Options& opt) {
       child.emplace(opt.command);
       // Before any batch with the command's events reaches the writer thread.
       if (printer) printer->setCommandPid(static_cast<uint32_t>(child->pid()));
+      // Read before the child is reaped (poll), so /proc still has it: sigan
+      // tells the command's process instance by pid and start.
+      const auto pid = static_cast<uint32_t>(child->pid());
+      if (auto entry = readProcess("/proc", pid))
+        sink.setCommand(pid, entry->startTicks * clockTickNs());
     } catch (const CommandStartError& e) {
       startError = e;
     }

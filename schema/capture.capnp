@@ -241,4 +241,9 @@ struct Trailer {
   stopReason @5 :Text;         # "command exited", "signal", "duration", "size limit", "error: ..."
   commandExitStatus @6 :Int32; # sigrec's exit status for the command (128+N for signal N), -1 if none
   userDropped @7 :UInt64;      # events received but not written (filter or decode failure)
+  commandPid @8 :UInt32;       # the process sigrec forked for the command after `--`; 0 = none
+  commandStartNs @9 :UInt64;
+  # Its start, from /proc/PID/stat as the snapshot gives it (rounded down to a
+  # tick): with commandPid, names the command's process instance, which sigan
+  # scopes its answers to (docs/sigan.md, "Scope")
 }

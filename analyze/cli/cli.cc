@@ -35,7 +35,8 @@ constexpr const char* kUsage = R"(usage: sigan COMMAND [OPTIONS] [ARGS]
   sigan import -o DB CAPTURE...             import captures into a SQLite database
   sigan info SOURCE...                      capture metadata, counts, losses
   sigan who-killed PID SOURCE...            who sent the signals that ended PID
-        [--start-time T]
+        [--start-time T]; or, instead of PID, every instance of a name:
+        [--comm NAME] [--cmdline PATTERN]
   sigan timeline SOURCE...                  every event in time order
         [-p PID] [-s SIGNAL] [--since T] [--until T]
   sigan exits SOURCE... [--failed] [-p PID]   how each process ended
@@ -49,7 +50,8 @@ constexpr const char* kUsage = R"(usage: sigan COMMAND [OPTIONS] [ARGS]
 SOURCE is a capture file or a sigan database (told apart by content).
 Query commands take --format table|json|csv (json = JSON Lines); who-killed,
 timeline and exits also --unit U, --container ID (or a prefix), --cgroup PATH
-(that cgroup and those below it).
+(that cgroup and those below it). A capture of `sigrec -- CMD` is answered
+for the command's process tree and its signallers: --all for every process.
 Times (T) are RFC 3339 with a zone, e.g. 2026-11-23T14:01:02.5Z.
 `sigan COMMAND --help` shows a command's options. See docs/sigan.md.
 )";
@@ -101,6 +103,7 @@ int runImport(const std::string& output, const std::vector<std::string>& capture
 
 ContextFilter contextFilter(const po::variables_map& vm, const CommandOptions& o) {
   ContextFilter filter;
+  if (!o.all) filter.scope = Scope::kCommand;
   if (vm.count("unit")) filter.unit = o.unit;
   if (vm.count("container")) filter.container = o.container;
   if (vm.count("cgroup")) {
@@ -110,6 +113,26 @@ ContextFilter contextFilter(const po::variables_map& vm, const CommandOptions& o
     filter.cgroup = o.cgroup;
   }
   return filter;
+}
+
+// --comm and --cmdline name instances instead of a PID: a PID as well is a
+// mistake (it would be taken for a source).
+WhoKilledQuery whoKilledQuery(const po::variables_map& vm, const CommandOptions& o,
+                              const std::vector<std::string>& positionals) {
+  WhoKilledQuery query;
+  query.context = contextFilter(vm, o);
+  if (vm.count("comm")) query.comm = o.comm;
+  if (vm.count("cmdline")) query.cmdline = o.cmdline;
+  if (!query.comm && !query.cmdline) return query;
+  if ((query.comm && query.comm->empty()) || (query.cmdline && query.cmdline->empty()))
+    throw UsageError("--comm and --cmdline need a non-empty value");
+  if (vm.count("start-time"))
+    throw UsageError("--start-time picks an instance of a PID; --comm and --cmdline list them all");
+  if (!positionals.empty() && !positionals.front().empty() &&
+      positionals.front().find_first_not_of("0123456789") == std::string::npos &&
+      !std::filesystem::exists(positionals.front()))
+    throw UsageError("who-killed takes a PID or --comm/--cmdline, not both");
+  return query;
 }
 
 // Everything in the timeline filter that can be checked before the sources
@@ -193,12 +216,15 @@ int runQuery(const std::string& command, const po::variables_map& vm, const Comm
   }
   if (command == "info") return cmdInfo(*open(), format, out);
   if (command == "who-killed") {
-    uint32_t pid = parsePid(take("a PID"));
-    return cmdWhoKilled(*open(), pid, start, format, out, contextFilter(vm, o));
+    WhoKilledQuery query = whoKilledQuery(vm, o, positionals);
+    if (!query.comm && !query.cmdline) query.pid = parsePid(take("a PID, --comm or --cmdline"));
+    query.start = start;
+    if (query.pid) query.context.scope = Scope::kAll;  // a pid is an explicit choice
+    return cmdWhoKilled(*open(), query, format, out);
   }
   if (command == "tree") {
     uint32_t pid = parsePid(take("a PID"));
-    return cmdTree(*open(), pid, start, format, out);
+    return cmdTree(*open(), pid, start, format, out, contextFilter(vm, o));
   }
   if (command == "timeline") {
     TimelineArgs args = timelineArgs(vm, o);

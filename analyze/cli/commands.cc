@@ -23,10 +23,13 @@ constexpr Page kPages[] = {
     {"info", "sigan info SOURCE...",
      "Capture metadata: host, kernel, what was recorded, start and end, counts, losses, damage.",
      "sigan info incident.sigrec"},
-    {"who-killed", "sigan who-killed PID SOURCE... [--start-time T]",
+    {"who-killed",
+     "sigan who-killed PID SOURCE... [--start-time T]\n"
+     "       sigan who-killed --comm NAME | --cmdline PATTERN SOURCE... [--all]",
      "Every signal sent to each instance of PID, with its sender's command line and ancestry, "
-     "and the one that ended it.",
-     "sigan who-killed 4242 incident.sigrec --time relative"},
+     "and the one that ended it; by name, every matching instance with that answer in one line.",
+     "sigan who-killed 4242 incident.sigrec --time relative\n"
+     "  sigan who-killed --cmdline 'worker --pool*' incident.sigrec"},
     {"timeline", "sigan timeline SOURCE... [-p PID] [-s SIGNAL] [--since T] [--until T]",
      "Every event in time order: signals, deliveries, kill calls, forks, execs, exits, losses.",
      "sigan timeline incident.sigrec -p 4242 --since 10m --until -5m"},
@@ -85,6 +88,16 @@ po::options_description commandOptions(const std::string& command, CommandOption
   if (command == "exits")
     options.add_options()("failed", "only non-zero exits and deaths")(
         "pid,p", po::value(&o.pidFilter), "only this pid");
+  if (command == "who-killed")
+    options.add_options()("comm", po::value(&o.comm),
+                          "every instance with this comm (instead of a PID)")(
+        "cmdline", po::value(&o.cmdline),
+        "every instance whose command line contains this text, or matches it as a glob if it "
+        "has * ? or [ (instead of a PID)");
+  if (command == "who-killed" || command == "timeline" || command == "exits" || command == "tree")
+    options.add_options()("all,a", po::bool_switch(&o.all),
+                          "a capture of sigrec -- CMD: every process, not only the command's "
+                          "tree and its signallers");
   if (command == "who-killed" || command == "timeline" || command == "exits")
     options.add_options()("unit", po::value(&o.unit), "only processes of this systemd unit")(
         "container", po::value(&o.container), "only processes of this container (id or prefix)")(

@@ -13,9 +13,10 @@ namespace sigrec::analyze {
 // The values the options of every command fill.
 struct CommandOptions {
   std::string formatText = "table", timeText = "utc", output, startTime, signalText, since, until;
-  std::string unit, container, cgroup;
+  std::string unit, container, cgroup, comm, cmdline;
   uint32_t pidFilter = 0;
   bool wide = false;
+  bool all = false;  // --all: not only the command's scope
 };
 
 // The commands this parser handles (export and report have their own).

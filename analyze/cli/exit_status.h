@@ -22,7 +22,8 @@ inline constexpr std::array kExitStatuses = {
     ExitStatusMeaning{ExitStatus::kOk, "the answer was printed (possibly with notes on stderr)"},
     ExitStatusMeaning{ExitStatus::kError,
                       "the sources cannot answer: missing, unreadable or truncated file, not a "
-                      "capture, unknown pid, no instance at --start-time, bad SQL"},
+                      "capture, unknown pid, no instance at --start-time, no process matching "
+                      "--comm/--cmdline, bad SQL"},
     ExitStatusMeaning{ExitStatus::kUsage,
                       "the command line is wrong: unknown command or option, malformed pid, "
                       "time, duration or signal"},

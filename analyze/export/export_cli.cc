@@ -27,7 +27,7 @@ namespace {
 
 constexpr const char* kUsage = R"(usage:
   sigan export --perfetto -o OUT.json SOURCE... [--pid P] [--signal S] [--since T] [--until T]
-        [--no-decimate]                     a Chrome Trace Event file for Perfetto's UI
+        [--no-decimate] [--all]             a Chrome Trace Event file for Perfetto's UI
   sigan export --format ndjson|csv -o DIR SOURCE...   every table, schema.json, duckdb.sql
   sigan report -o INCIDENT.html SOURCE... [--pid P]  one self-contained HTML page
 See docs/fleet.md and docs/sigan.md.
@@ -36,7 +36,7 @@ See docs/fleet.md and docs/sigan.md.
 struct Options {
   std::string output, format, signal, since, until;
   uint32_t pid = 0;
-  bool perfetto = false, noDecimate = false;
+  bool perfetto = false, noDecimate = false, all = false;
   std::vector<std::string> sources;
 };
 
@@ -52,8 +52,8 @@ po::variables_map parse(const std::string& command, const std::vector<std::strin
   if (command == "export")
     options.add_options()("perfetto", po::bool_switch(&o.perfetto))(
         "format,f", po::value(&o.format))("signal", po::value(&o.signal))(
-        "since", po::value(&o.since))("until", po::value(&o.until))("no-decimate",
-                                                                    po::bool_switch(&o.noDecimate));
+        "since", po::value(&o.since))("until", po::value(&o.until))(
+        "no-decimate", po::bool_switch(&o.noDecimate))("all,a", po::bool_switch(&o.all));
   po::positional_options_description positional;
   positional.add("sources", -1);
   po::variables_map vm;
@@ -81,6 +81,7 @@ TraceFilter traceFilter(const po::variables_map& vm, const Options& o) {
   if (vm.count("since")) f.sinceWallNs = timeArg("--since", o.since);
   if (vm.count("until")) f.untilWallNs = timeArg("--until", o.until);
   f.decimate = !o.noDecimate;
+  f.all = o.all;
   return f;
 }
 
@@ -163,6 +164,7 @@ int runExportCommand(const std::string& command, const std::vector<std::string>&
     if (o.perfetto) return runPerfetto(vm, o, out, err);
     for (const char* only : {"pid", "signal", "since", "until"})
       if (vm.count(only)) usage(std::string("--") + only + " applies to --perfetto only");
+    if (o.all) usage("--all applies to --perfetto only");
     return runTables(o, out, err);
   }
   if (command == "report") return runReport(vm, o, out, err);

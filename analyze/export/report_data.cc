@@ -21,8 +21,11 @@ std::vector<Row> jsonRows(Command&& command) {
 uint32_t defaultPid(const Db& db) {
   auto s = db.prepare(
       "SELECT e.pid FROM exits e LEFT JOIN signals s ON s.id = e.signal_id"
-      " WHERE e.reason <> 'exit' ORDER BY s.origin IS NULL, s.origin = 'kernel', e.time_ns LIMIT "
-      "1");
+      " LEFT JOIN processes p ON p.id = e.process_id WHERE e.reason <> 'exit'"
+      // In a capture of sigrec -- CMD, a death in the command's scope first
+      // (docs/sigan.md, "Scope").
+      " ORDER BY COALESCE(p.in_scope, 0) DESC, s.origin IS NULL, s.origin = 'kernel', e.time_ns"
+      " LIMIT 1");
   if (!s.step()) throw UserError("no process was killed in the capture; name one with --pid P");
   return static_cast<uint32_t>(s.getInt(0));
 }

@@ -88,6 +88,9 @@ std::set<int64_t> selectInstances(const Db& db, const TraceFilter& filter) {
                           std::nullopt))
       shown.insert(id);
   }
+  if (!filter.pid && !filter.all)
+    for (int64_t id : ids(db, "SELECT id FROM processes WHERE in_scope = 0", std::nullopt))
+      shown.erase(id);
   addAncestry(db, shown);
   return shown;
 }

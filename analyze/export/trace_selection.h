@@ -3,7 +3,8 @@
 // descendants and every process that signalled it (or tried to); with only
 // --signal S, the senders and targets of S; otherwise every instance that
 // an event row names, with its ancestry (a box capture's snapshot holds
-// hundreds of idle processes that would only bury the incident).
+// hundreds of idle processes that would only bury the incident). Without
+// --pid, only those in the command scope (processes.in_scope) unless --all.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +20,9 @@ struct TraceFilter {
   std::optional<int> signal;
   std::optional<int64_t> sinceWallNs, untilWallNs;
   bool decimate = true;
+  // --all: without --pid, a capture of sigrec -- CMD shows every process,
+  // not only the command's scope (docs/sigan.md, "Scope").
+  bool all = false;
 };
 
 // processes.id of the instances to show; throws UserError for a pid that

@@ -10,6 +10,7 @@
 
 #include "analyze/attribution/alive_at.h"
 #include "analyze/attribution/cgroup_context.h"
+#include "analyze/attribution/command_scope.h"
 #include "analyze/attribution/exit_links.h"
 #include "analyze/store/db_schema.h"
 #include "analyze/import/frame_prefetcher.h"
@@ -281,7 +282,9 @@ void Importer::trailer(schema::Trailer::Reader t) {
       "UPDATE captures SET trailer = 1, end_ns = :end_ns, stop_reason = :stop_reason,"
       " command_exit_status = :command_exit_status, trailer_events = :trailer_events,"
       " trailer_lost = :trailer_lost, user_dropped = :user_dropped,"
-      " trailer_batches = :trailer_batches WHERE id = :id");
+      " trailer_batches = :trailer_batches, command_pid = NULLIF(:command_pid, 0),"
+      " command_start_ns = CASE WHEN :command_pid = 0 THEN NULL ELSE :command_start_ns END"
+      " WHERE id = :id");
   upd.bind("end_ns"_col, t.getStopBootNs())
       .bind("stop_reason"_col, t.getStopReason().cStr())
       .bind("command_exit_status"_col, t.getCommandExitStatus())
@@ -289,6 +292,8 @@ void Importer::trailer(schema::Trailer::Reader t) {
       .bind("trailer_lost"_col, t.getLost())
       .bind("user_dropped"_col, t.getUserDropped())
       .bind("trailer_batches"_col, t.getBatches())
+      .bind("command_pid"_col, t.getCommandPid())
+      .bind("command_start_ns"_col, t.getCommandStartNs())
       .bind("id"_col, result_.captureId)
       .run();
   auto ins = db_.prepare(store::insertSql("probe_counters"));
@@ -380,6 +385,7 @@ void Importer::finish() {
 
   linkOomVictims(db_, *procs_, cap);
   linkExitCauses(db_, cap);
+  markCommandScope(db_, cap);  // reads cause_pid (linkExitCauses does not change it)
   // Statistics for the query planner; sampled (analysis_limit), so that it
   // costs milliseconds, not a pass over every index.
   db_.exec("PRAGMA analysis_limit=1000; ANALYZE");

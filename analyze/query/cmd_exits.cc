@@ -9,6 +9,7 @@
 #include "analyze/query/display_text.h"
 #include "analyze/attribution/loss_windows.h"
 #include "analyze/query/queries.h"
+#include "analyze/query/scope_note.h"
 #include "analyze/query/time_display.h"
 #include "base/time_format.h"
 
@@ -124,6 +125,28 @@ std::vector<Column> exitColumns() {
   };
 }
 
+// FROM ... WHERE of the exits FILTER keeps with CONTEXT (parameters ?1..?4).
+std::string exitsFrom(const ExitsFilter& filter, const ContextFilter& context) {
+  std::string sql =
+      " FROM exits e JOIN captures c ON c.id = e.capture_id"
+      " LEFT JOIN processes p ON p.id = e.process_id LEFT JOIN signals s ON s.id = e.signal_id"
+      " LEFT JOIN processes sp ON sp.id = s.sender_id AND " +
+      sentBySyscall("s") + " LEFT JOIN oom_kills o ON o.id = e.oom_id WHERE 1";
+  if (filter.failed) sql += " AND (e.reason <> 'exit' OR e.exit_status <> 0)";
+  if (filter.pid) sql += " AND e.pid = ?1";
+  return sql + context.where("p", 2);
+}
+
+// Exits the command scope left out, for the note that says so.
+int64_t hiddenExits(const Db& db, const ExitsFilter& filter) {
+  if (filter.context.scope != Scope::kCommand) return 0;
+  const ContextFilter outside = filter.context.outsideScope();
+  auto stmt = db.prepare("SELECT COUNT(*)" + exitsFrom(filter, outside));
+  if (filter.pid) stmt.bind(1, *filter.pid);
+  outside.bind(stmt, 2);
+  return stmt.step() ? stmt.getInt(0) : 0;
+}
+
 }  // namespace
 
 int cmdExits(const Db& db, const ExitsFilter& filter, Format format, std::ostream& out) {
@@ -142,14 +165,8 @@ int cmdExits(const Db& db, const ExitsFilter& filter, Format format, std::ostrea
       " e.exit_code, e.capture_id, p.cmdline_truncated, COALESCE(p.start_exact, 1) AS start_exact,"
       " COALESCE(c.clock_ticks_per_second, 100) AS ticks_per_second,"
       " sp.cmdline_truncated AS killer_cmdline_truncated, s.cause, s.cause_pid, s.cause_detail,"
-      " p.cgroup, p.unit, p.slice, p.container_id, p.pod_uid"
-      " FROM exits e JOIN captures c ON c.id = e.capture_id"
-      " LEFT JOIN processes p ON p.id = e.process_id LEFT JOIN signals s ON s.id = e.signal_id"
-      " LEFT JOIN processes sp ON sp.id = s.sender_id AND " +
-      sentBySyscall("s") + " LEFT JOIN oom_kills o ON o.id = e.oom_id WHERE 1";
-  if (filter.failed) sql += " AND (e.reason <> 'exit' OR e.exit_status <> 0)";
-  if (filter.pid) sql += " AND e.pid = ?1";
-  sql += filter.context.where("p", 2);
+      " p.cgroup, p.unit, p.slice, p.container_id, p.pod_uid" +
+      exitsFrom(filter, filter.context);
   sql += " ORDER BY e.time_ns + c.boot_to_wall_ns, e.id";
   auto stmt = db.prepare(sql);
   if (filter.pid) stmt.bind(1, *filter.pid);
@@ -180,6 +197,7 @@ int cmdExits(const Db& db, const ExitsFilter& filter, Format format, std::ostrea
   }
 
   writeRows(out, format, exitColumns(), rows);
+  noteScope(db, filter.context, hiddenExits(db, filter), "exits");
   return 0;
 }
 

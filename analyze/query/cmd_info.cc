@@ -11,6 +11,7 @@
 #include "analyze/query/queries.h"
 #include "base/names.h"
 #include "base/time_format.h"
+#include "analyze/query/scope_note.h"
 
 namespace sigrec::analyze {
 namespace {
@@ -112,6 +113,15 @@ Row captureRow(const Db& db, const Statement& s) {
                     damage.empty() && s.getInt("user_dropped") == 0;
   row["user_dropped"] = s.getInt("user_dropped");
   row["file_size"] = s.getInt("file_size");
+  // What the query commands answer for by default (docs/sigan.md, "Scope").
+  if (auto scope = captureScopeText(db, id))
+    row["scope"] = *scope + "; --all for the whole machine";
+  else if (!row["command"].get<std::string>().empty())
+    row["scope"] =
+        "whole machine: the capture does not name its command's process (no trailer, or an older "
+        "sigrec)";
+  else
+    row["scope"] = "whole machine";
   return row;
 }
 
@@ -135,6 +145,7 @@ void writeTable(std::ostream& out, const std::vector<Row>& rows) {
     line("recorder", plainText(r["recorder_version"]) +
                          (r["command"].empty() ? "" : ", command: " + plainText(r["command"])));
     line("recorded", plainText(r["recorded"]));
+    line("scope", plainText(r["scope"]));
     line("start", plainText(r["start_time"]));
     line("end", plainText(r["end_time"]));
     line("duration", r["duration"].is_null()
@@ -193,7 +204,7 @@ int cmdInfo(const Db& db, Format format, std::ostream& out) {
                           "duration",       "trailer",    "stop_reason",
                           "events",         "processes",  "snapshot_processes",
                           "lost",           "complete",   "user_dropped",
-                          "file_size"})
+                          "file_size",      "scope"})
     columns.push_back({key, ""});
   // CSV has one line per capture: the lists are given as counts.
   for (const char* list : {"losses", "damage"}) {

@@ -13,6 +13,7 @@
 #include "analyze/query/queries.h"
 #include "base/time_format.h"
 #include "base/names.h"
+#include "analyze/query/scope_note.h"
 
 namespace sigrec::analyze {
 namespace {
@@ -66,7 +67,8 @@ constexpr Source kSources[] = {
      "x.id IN (SELECT id FROM kill_calls WHERE (ret < 0 OR signals = 0 OR returned = 0)"
      " AND caller_pid = ?1 UNION ALL SELECT id FROM kill_calls"
      " WHERE (ret < 0 OR signals = 0 OR returned = 0) AND target_host_pid = ?1)",
-     "x.signo = ?2", "x.target_id", killCallDetail},
+     // A call that names no process (ESRCH, a process group) is its caller's.
+     "x.signo = ?2", "COALESCE(x.target_id, x.caller_id)", killCallDetail},
     {"deliver",
      "SELECT x.time_ns + c.boot_to_wall_ns AS wall_ns, x.pid, x.tid, x.comm,"
      " NULL AS target_pid, NULL AS target_comm, x.signo,"
@@ -120,7 +122,8 @@ constexpr Source kSources[] = {
 
 // The SELECT of SOURCE with the filters' conditions (?1 pid, ?2 signal,
 // ?3 since, ?4 until).
-std::string sourceSql(const Source& source, const TimelineFilter& filter) {
+std::string sourceSql(const Source& source, const TimelineFilter& filter,
+                      const ContextFilter& context) {
   std::string sql = source.select;
   std::string glue = sql.find(" WHERE ") == std::string::npos ? " WHERE " : " AND ";
   auto add = [&](const std::string& condition) {
@@ -132,9 +135,9 @@ std::string sourceSql(const Source& source, const TimelineFilter& filter) {
   std::string wall = std::string(source.kind) == "loss" ? "x.to_ns" : "x.time_ns";
   if (filter.sinceWallNs) add(wall + " + c.boot_to_wall_ns >= ?3");
   if (filter.untilWallNs) add(wall + " + c.boot_to_wall_ns <= ?4");
-  if (filter.context.any() && source.processId)
+  if (context.any() && source.processId)
     add(std::string(source.processId) + " IN (SELECT p.id FROM processes p WHERE 1" +
-        filter.context.where("p", 5) + ")");
+        context.where("p", 5) + ")");
   // Row order as a table scan gives it (then stable-sorted by time below),
   // whichever index a pid filter uses.
   sql += " ORDER BY x.id";
@@ -195,6 +198,32 @@ std::vector<Column> timelineColumns() {
   };
 }
 
+Statement prepareSource(const Db& db, const std::string& sql, const Source& source,
+                        const TimelineFilter& filter, const ContextFilter& context) {
+  auto stmt = db.prepare(sql);
+  if (filter.pid) stmt.bind(1, *filter.pid);
+  if (filter.signal) stmt.bind(2, *filter.signal);
+  if (filter.sinceWallNs) stmt.bind(3, *filter.sinceWallNs);
+  if (filter.untilWallNs) stmt.bind(4, *filter.untilWallNs);
+  if (source.processId) context.bind(stmt, 5);
+  return stmt;
+}
+
+// Events the command scope left out, for the note that says so.
+int64_t hiddenEvents(const Db& db, const TimelineFilter& filter) {
+  if (filter.context.scope != Scope::kCommand) return 0;
+  const ContextFilter outside = filter.context.outsideScope();
+  int64_t hidden = 0;
+  for (const Source& source : kSources) {
+    if ((filter.signal && !source.signalFilter) || !source.processId) continue;
+    auto stmt =
+        prepareSource(db, "SELECT COUNT(*) FROM (" + sourceSql(source, filter, outside) + ")",
+                      source, filter, outside);
+    if (stmt.step()) hidden += stmt.getInt(0);
+  }
+  return hidden;
+}
+
 }  // namespace
 
 int cmdTimeline(const Db& db, const TimelineFilter& filter, Format format, std::ostream& out) {
@@ -205,13 +234,8 @@ int cmdTimeline(const Db& db, const TimelineFilter& filter, Format format, std::
   std::vector<Entry> entries;
   for (const Source& source : kSources) {
     if (filter.signal && !source.signalFilter) continue;
-    std::string sql = sourceSql(source, filter);
-    auto stmt = db.prepare(sql);
-    if (filter.pid) stmt.bind(1, *filter.pid);
-    if (filter.signal) stmt.bind(2, *filter.signal);
-    if (filter.sinceWallNs) stmt.bind(3, *filter.sinceWallNs);
-    if (filter.untilWallNs) stmt.bind(4, *filter.untilWallNs);
-    if (source.processId) filter.context.bind(stmt, 5);
+    auto stmt = prepareSource(db, sourceSql(source, filter, filter.context), source, filter,
+                              filter.context);
     while (stmt.step()) {
       Row row = timelineRow(source, stmt);
       int64_t wallNs = stmt.getInt("wall_ns");
@@ -225,6 +249,7 @@ int cmdTimeline(const Db& db, const TimelineFilter& filter, Format format, std::
   for (Entry& e : entries) rows.push_back(std::move(e.row));
 
   writeRows(out, format, timelineColumns(), rows);
+  noteScope(db, filter.context, hiddenEvents(db, filter), "events");
   return 0;
 }
 

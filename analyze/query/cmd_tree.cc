@@ -1,4 +1,5 @@
-// tree PID: the ancestry of each instance of PID, then its descendants.
+// tree PID: the ancestry of each instance of PID, then its descendants (those
+// in the command scope, unless --all).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include "analyze/query/queries.h"
 #include "base/time_format.h"
 #include "base/names.h"
+#include "analyze/query/scope_note.h"
 
 namespace sigrec::analyze {
 namespace {
@@ -42,19 +44,33 @@ Row node(const Db& db, const ProcessInfo& p, const char* relation, int depth) {
 
 // Depth first with an explicit stack: a hostile or huge capture may hold
 // fork chains deeper than the call stack.
-void descendants(const Db& db, int64_t root, int depth, std::vector<Row>& rows) {
-  auto children = db.prepare("SELECT id FROM processes WHERE parent_id = ? ORDER BY start_ns, id");
+// Every descendant is walked, and those outside SCOPE are counted in HIDDEN
+// instead of shown (a signaller's children need not be in the scope, their
+// own children may be).
+void descendants(const Db& db, int64_t root, int depth, const ContextFilter& scope,
+                 std::vector<Row>& rows, int64_t& hidden) {
+  auto children = db.prepare(
+      "SELECT id, in_scope FROM processes WHERE parent_id = ?"
+      " ORDER BY start_ns, id");
+  std::set<int64_t> shown;
   std::set<int64_t> visited{root};
   std::vector<std::pair<int64_t, int>> stack{{root, depth}};
   while (!stack.empty()) {
     auto [id, level] = stack.back();
     stack.pop_back();
     if (id != root) {
-      if (auto p = loadProcess(db, id)) rows.push_back(node(db, *p, "descendant", level));
+      if (!shown.count(id))
+        ++hidden;
+      else if (auto p = loadProcess(db, id))
+        rows.push_back(node(db, *p, "descendant", level));
     }
     children.bind(1, id);
     std::vector<int64_t> found;
-    while (children.step()) found.push_back(children.getInt("id"));
+    while (children.step()) {
+      found.push_back(children.getInt("id"));
+      if (scope.scope != Scope::kCommand || children.getInt("in_scope") != 0)
+        shown.insert(found.back());
+    }
     children.reset();
     // Reversed so the oldest child is visited first.
     std::reverse(found.begin(), found.end());
@@ -66,17 +82,18 @@ void descendants(const Db& db, int64_t root, int depth, std::vector<Row>& rows) 
 }  // namespace
 
 int cmdTree(const Db& db, uint32_t pid, const std::optional<std::string>& start, Format format,
-            std::ostream& out) {
+            std::ostream& out, const ContextFilter& scope) {
   auto instances = instancesOfPid(db, pid, start);
   if (instances.empty()) throw UserError(unknownPidMessage(pid));
   std::vector<Row> rows;
+  int64_t hidden = 0;
   for (const ProcessInfo& self : instances) {
     auto chain = ancestors(db, self.id);
     int depth = 0;
     std::reverse(chain.begin(), chain.end());
     for (const auto& ancestor : chain) rows.push_back(node(db, ancestor, "ancestor", depth++));
     rows.push_back(node(db, self, "self", depth));
-    descendants(db, self.id, depth, rows);
+    descendants(db, self.id, depth, scope, rows, hidden);
   }
   auto process = [](const Row& r) {
     std::string indent(2 * r["depth"].get<size_t>(), ' ');
@@ -96,6 +113,7 @@ int cmdTree(const Db& db, uint32_t pid, const std::optional<std::string>& start,
       {"hostname", ""},
   };
   writeRows(out, format, columns, rows);
+  noteScope(db, scope, hidden, "descendants");
   return 0;
 }
 

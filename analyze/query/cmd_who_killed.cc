@@ -1,6 +1,7 @@
 // who-killed PID: every signal sent to each instance of PID, with its sender
 // (command line and ancestry, as recorded in the kernel), and the one that
-// ended it.
+// ended it. who-killed --comm/--cmdline: one line per matching instance,
+// with that answer's fatal row.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -18,6 +19,8 @@
 #include "analyze/query/queries.h"
 #include "base/time_format.h"
 #include "base/names.h"
+#include "analyze/query/scope_note.h"
+#include "analyze/query/who_killed_match.h"
 
 namespace sigrec::analyze {
 namespace {
@@ -26,6 +29,7 @@ struct Target {
   std::optional<ProcessInfo> process;  // none: a pid targeted while nothing had it
   std::vector<Row> rows;
   std::string ending;         // how it ended, for the table header
+  std::string brief;          // ... in a word, for the listing
   bool causeMissing = false;  // died of a signal whose generation is not in the capture
 };
 
@@ -221,6 +225,7 @@ std::vector<Row> failedCallRows(const Db& db, std::optional<int64_t> targetId, u
 // How an instance ended, for the table header.
 struct Ending {
   std::string text;
+  std::string brief;            // "exit 0", "SIGTERM core", "SIGKILL (oom)", "running"
   int64_t fatalId = -1;         // signals.id of the fatal signal, -1 if none
   bool killedBySignal = false;  // reason signal or oom
 };
@@ -234,6 +239,7 @@ Ending ending(const Db& db, const ProcessInfo& p) {
   Ending out;
   if (!stmt.step()) {
     out.text = "still running at the end of the capture (or its exit was not recorded)";
+    out.brief = "running";
     return out;
   }
   // The reference of --time relative, so absolute: local with --time local.
@@ -243,9 +249,12 @@ Ending ending(const Db& db, const ProcessInfo& p) {
   std::string reason = stmt.getText("reason");
   if (reason == "exit") {
     out.text = fmt::format("exited with status {} at {}", stmt.getInt("exit_status"), when);
+    out.brief = fmt::format("exit {}", stmt.getInt("exit_status"));
     return out;
   }
   out.killedBySignal = true;
+  out.brief = stmt.getText("signal_name") + (stmt.getInt("core_dumped") ? " core" : "") +
+              (reason == "oom" ? " (oom)" : "");
   out.text = fmt::format("killed by {}{}{} at {}", stmt.getText("signal_name"),
                          stmt.getInt("core_dumped") ? " (core dumped)" : "",
                          reason == "oom" ? " (OOM killer)" : "", when);
@@ -445,31 +454,96 @@ bool inContext(const Db& db, int64_t id, const ContextFilter& context) {
   return stmt.step();
 }
 
+// The answer for instance P: every signal and failed call aimed at it.
+Target targetOf(const Db& db, const ProcessInfo& p, const LossWindows& losses) {
+  Target t;
+  t.process = p;
+  auto gap = losses.during(p.captureId, p.startWallNs, p.exitWallNs);
+  if (gap)
+    LossWindows::warn(fmt::format("pid {} ({}) started {}", p.pid, p.comm, startText(p)), *gap);
+  Ending end = ending(db, p);
+  int64_t fatalId = end.fatalId;
+  t.ending = end.text;
+  t.brief = end.brief;
+  t.causeMissing = end.killedBySignal && fatalId < 0;
+  t.rows = signalRows(db, p, fatalId);
+  auto failed = failedCallRows(db, p.id, p.pid, p.comm, startText(p));
+  t.rows.insert(t.rows.end(), failed.begin(), failed.end());
+  std::stable_sort(t.rows.begin(), t.rows.end(), [](const Row& a, const Row& b) {
+    return a["time"].get<std::string>() < b["time"].get<std::string>();
+  });
+  for (Row& r : t.rows) r["complete"] = !gap;
+  return t;
+}
+
+// The listing's row for instance T: how it ended and, for a death by
+// signal, who sent it (the fatal row of `who-killed PID`).
+Row answerRow(const Target& t) {
+  const ProcessInfo& p = *t.process;
+  const Row* fatal = fatalRow(t);
+  Row row;
+  row["pid"] = p.pid;
+  row["comm"] = p.comm;
+  row["start_time"] = startText(p);
+  row["end"] = t.brief;
+  row["killed_by"] = fatal ? senderText(*fatal) : t.causeMissing ? "unknown" : "";
+  row["cmdline"] = p.cmdline;
+  row["exit_time"] = p.exitWallNs ? Row(formatTime(*p.exitWallNs)) : Row();
+  auto fromFatal = [&](const char* key) {
+    return fatal && fatal->contains(key) ? (*fatal)[key] : Row();
+  };
+  for (const char* key : {"signal_name", "origin", "sender_pid", "sender_comm", "sender_cmdline",
+                          "cause", "cause_pid", "cause_detail"})
+    row[key] = fromFatal(key);
+  row["signal_time"] = fromFatal("time");
+  row["signals"] = t.rows.size();
+  row["complete"] = t.rows.empty() || t.rows.front()["complete"].get<bool>();
+  row["ns_pid"] = p.nsPid ? Row(*p.nsPid) : Row();
+  row["hostname"] = p.hostname;
+  return row;
+}
+
+std::vector<Column> answerColumns() {
+  std::vector<Column> columns = {
+      {"start_time", "STARTED", {}, 0, {}, true},
+      {"pid", "PID"},
+      {"comm", "COMM", {}, 16},
+      {"end", "ENDED"},
+      {"killed_by", "KILLED BY", {}, 40},
+      {"cmdline", "CMDLINE"},
+  };
+  for (const char* key : {"exit_time", "signal_name", "origin", "sender_pid", "sender_comm",
+                          "sender_cmdline", "cause", "cause_pid", "cause_detail", "signal_time",
+                          "signals", "complete", "ns_pid", "hostname"})
+    columns.push_back({key, ""});
+  return columns;
+}
+
 }  // namespace
+
+int cmdWhoKilled(const Db& db, const WhoKilledQuery& query, Format format, std::ostream& out) {
+  if (query.pid) return cmdWhoKilled(db, *query.pid, query.start, format, out, query.context);
+  const std::vector<int64_t> ids = matchingInstances(db, query, query.context);
+  const int64_t hidden =
+      query.context.scope == Scope::kCommand
+          ? static_cast<int64_t>(matchingInstances(db, query, query.context.outsideScope()).size())
+          : 0;
+  if (ids.empty()) throw UserError(noMatchMessage(query, hidden));
+  LossWindows losses(db);
+  std::vector<Row> rows;
+  for (int64_t id : ids)
+    if (auto p = loadProcess(db, id)) rows.push_back(answerRow(targetOf(db, *p, losses)));
+  writeRows(out, format, answerColumns(), rows);
+  noteScope(db, query.context, hidden, "matching processes");
+  return 0;
+}
 
 int cmdWhoKilled(const Db& db, uint32_t pid, const std::optional<std::string>& start, Format format,
                  std::ostream& out, const ContextFilter& context) {
   std::vector<Target> targets;
   LossWindows losses(db);
-  for (const ProcessInfo& p : instancesOfPid(db, pid, start)) {
-    if (!inContext(db, p.id, context)) continue;
-    Target& t = targets.emplace_back();
-    t.process = p;
-    auto gap = losses.during(p.captureId, p.startWallNs, p.exitWallNs);
-    if (gap)
-      LossWindows::warn(fmt::format("pid {} ({}) started {}", pid, p.comm, startText(p)), *gap);
-    Ending end = ending(db, p);
-    int64_t fatalId = end.fatalId;
-    t.ending = end.text;
-    t.causeMissing = end.killedBySignal && fatalId < 0;
-    t.rows = signalRows(db, p, fatalId);
-    auto failed = failedCallRows(db, p.id, pid, p.comm, startText(p));
-    t.rows.insert(t.rows.end(), failed.begin(), failed.end());
-    std::stable_sort(t.rows.begin(), t.rows.end(), [](const Row& a, const Row& b) {
-      return a["time"].get<std::string>() < b["time"].get<std::string>();
-    });
-    for (Row& r : t.rows) r["complete"] = !gap;
-  }
+  for (const ProcessInfo& p : instancesOfPid(db, pid, start))
+    if (inContext(db, p.id, context)) targets.push_back(targetOf(db, p, losses));
   if (!start && !context.any()) {
     auto orphan = failedCallRows(db, std::nullopt, pid, "", "");
     if (!orphan.empty()) targets.push_back(Target{std::nullopt, orphan, ""});

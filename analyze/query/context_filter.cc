@@ -16,6 +16,8 @@ std::string ContextFilter::where(const std::string& a, int first) const {
         " AND ({0}.cgroup = ?{1} OR substr({0}.cgroup, 1, length(?{1}) + 1) = ?{1} || '/' OR "
         "?{1} = '/')",
         a, first + 2);
+  if (scope == Scope::kCommand) sql += fmt::format(" AND {}.in_scope = 1", a);
+  if (scope == Scope::kOutsideCommand) sql += fmt::format(" AND {}.in_scope = 0", a);
   return sql;
 }
 

@@ -21,6 +21,18 @@ int cmdInfo(const Db& db, Format format, std::ostream& out);
 int cmdWhoKilled(const Db& db, uint32_t pid, const std::optional<std::string>& start, Format format,
                  std::ostream& out, const ContextFilter& context = {});
 
+// who-killed by PID (the instances of a pid, as above) or by name: every
+// instance whose comm is COMM and whose command line matches CMDLINE
+// (who_killed_match.h), in CONTEXT; throws UserError if none does.
+struct WhoKilledQuery {
+  std::optional<uint32_t> pid;
+  std::optional<std::string> start;
+  std::optional<std::string> comm;
+  std::optional<std::string> cmdline;
+  ContextFilter context;
+};
+int cmdWhoKilled(const Db& db, const WhoKilledQuery& query, Format format, std::ostream& out);
+
 struct TimelineFilter {
   std::optional<uint32_t> pid;
   std::optional<int> signal;
@@ -37,8 +49,10 @@ struct ExitsFilter {
 };
 int cmdExits(const Db& db, const ExitsFilter& filter, Format format, std::ostream& out);
 
+// Ancestors are always shown (they are the context of PID); descendants
+// outside SCOPE's command scope are counted in a note instead.
 int cmdTree(const Db& db, uint32_t pid, const std::optional<std::string>& start, Format format,
-            std::ostream& out);
+            std::ostream& out, const ContextFilter& scope = {});
 
 int cmdSql(const Db& db, const std::string& sql, Format format, std::ostream& out);
 

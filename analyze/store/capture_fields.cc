@@ -145,6 +145,8 @@ const std::vector<CaptureField>& captureFields() {
       {"Trailer.stopReason", "captures.stop_reason", nullptr},
       {"Trailer.commandExitStatus", "captures.command_exit_status", nullptr},
       {"Trailer.userDropped", "captures.user_dropped", nullptr},
+      {"Trailer.commandPid", "captures.command_pid", nullptr},
+      {"Trailer.commandStartNs", "captures.command_start_ns", nullptr},
   };
   return kFields;
 }

@@ -155,6 +155,12 @@ constexpr const char* kUpgradeTo2 = R"sql(
 UPDATE kill_calls SET target_host_pid = target_pid, target_host_tid = target_tid;
 )sql";
 
+// Version 4: captures of earlier versions name no command process, so every
+// process is in their (unscoped) answers.
+constexpr const char* kUpgradeTo4 = R"sql(
+UPDATE processes SET in_scope = 1;
+)sql";
+
 // Views and indexes are made anew (ensureSchema, ensureIndexes): they hold
 // no data, and an older sigan's may differ from this one's.
 void upgrade(Db& db, int from) {
@@ -165,6 +171,7 @@ void upgrade(Db& db, int from) {
       if (c.since > from)
         db.exec(fmt::format("ALTER TABLE {} ADD COLUMN {} {}", t.name, c.name, c.type));
   if (from < 2) db.exec(kUpgradeTo2);
+  if (from < 4) db.exec(kUpgradeTo4);
   db.exec("UPDATE sigan_meta SET value = '" + std::to_string(kSchemaVersion) +
           "' WHERE key = 'schema_version'");
 }

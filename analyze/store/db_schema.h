@@ -6,7 +6,7 @@
 
 namespace sigrec::analyze {
 
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 // Rollback journal, not WAL: a database must stay readable from a read-only
 // connection with no -shm file beside it. Bulk speed comes from the single

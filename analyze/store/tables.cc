@@ -58,6 +58,16 @@ const std::vector<Table>& tables() {
             "object such as `{\"inflight_state\": \"task_storage\", \"exit_group_dead\": "
             "\"claim\"}` (docs/kernels.md)",
             2},
+           {"command_pid", "INTEGER",
+            "from the trailer: the pid of the command sigrec ran after `--` (null: none, or a "
+            "sigrec that did not record it)",
+            4},
+           {"command_start_ns", "INTEGER",
+            "from the trailer: its start, rounded down to a clock tick", 4},
+           {"command_id", "INTEGER",
+            "`processes.id` of that command's instance: the root of the answers' default scope "
+            "(null: the capture has no command, or does not name its process)",
+            4},
        }},
       {"processes",
        "One row per process instance (pid, start time) seen in the snapshot or any event.",
@@ -109,6 +119,15 @@ const std::vector<Table>& tables() {
             "`libpod-` scope, or of a `/docker/<id>` or pod-level directory",
             3},
            {"pod_uid", "TEXT", "from `cgroup`: the Kubernetes pod's uid (`kubepods` paths)", 3},
+           {"in_scope", "INTEGER",
+            "1 if the queries show it by default: in its capture's command scope (`scope` not "
+            "null), or any process of a capture without `command_id`; 0 otherwise",
+            4},
+           {"scope", "TEXT",
+            "why it is in the command scope: `command` (the command's process), `tree` (one of "
+            "its descendants), `signaller` (sent a signal to the tree, or is a signal's "
+            "`cause_pid`); null outside it and in captures without `command_id`",
+            4},
        }},
       {"signals",
        "One row per generated signal (signal_generate), whatever its source.",

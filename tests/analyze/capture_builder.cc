@@ -157,6 +157,8 @@ void CaptureBuilder::write(const std::filesystem::path& path) const {
     info.setClockTicksPerSecond(100);
     info.setSignalMask(~uint64_t{0});
     info.setFileSequence(fileSequence);
+    auto words = info.initCommand(static_cast<unsigned>(command.size()));
+    for (unsigned i = 0; i < command.size(); ++i) words.set(i, command[i]);
     writer.write(capture::FrameType::kInfo, message);
   }
   {
@@ -212,6 +214,8 @@ void CaptureBuilder::write(const std::filesystem::path& path) const {
     t.setBatches(std::max<size_t>(1, (events_.size() + eventsPerBatch - 1) / eventsPerBatch));
     t.setStopReason("command exited");
     t.setCommandExitStatus(-1);
+    t.setCommandPid(commandPid);
+    t.setCommandStartNs(commandStartNs);
     uint64_t lost = 0;
     for (const auto& l : losses_) lost += l.count;
     t.setLost(lost);

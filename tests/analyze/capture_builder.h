@@ -52,6 +52,9 @@ class CaptureBuilder {
   uint32_t fileSequence = 0;
   bool trailer = true;
   size_t eventsPerBatch = 1000;
+  std::vector<std::string> command;  // the header's command after `--`
+  uint32_t commandPid = 0;           // the trailer's command process
+  uint64_t commandStartNs = 0;       // ... and its start, tick-rounded
 
   CaptureBuilder();
 
