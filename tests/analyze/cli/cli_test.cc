@@ -361,7 +361,9 @@ TEST_F(CliTest, TablesFitTheTerminal) {
         sh << shellQuote(binary_.string()) << " " << command << " " << shellQuote(capture) << "\n";
       sh << "echo __END__; sleep 60\n";
     }
-    const std::string tmux = "tmux -S " + shellQuote(socket) + " ";
+    // tmux refuses to start without TERM (CI may have none); the pane's own
+    // terminal is tmux's whatever the client's is.
+    const std::string tmux = "TERM=${TERM:-xterm} tmux -S " + shellQuote(socket) + " ";
     std::string start = tmux;
     start += "new-session -d -x " + std::to_string(width) + " -y 40 'env -u COLUMNS sh ";
     start += script + "'";
