@@ -11,6 +11,7 @@
 #include <fcntl.h>
 
 #include <chrono>
+#include <memory>
 #include <filesystem>
 #include <optional>
 #include <fstream>
@@ -128,14 +129,11 @@ class ImportRaceTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     // Written once for the suite: building them takes longer than a test.
-    captures_ = new testing::ScratchDir();
+    captures_ = std::make_unique<testing::ScratchDir>();
     writeBusyCapture(*captures_ / "a.sigrec", "host-a", 1500);
     writeBusyCapture(*captures_ / "b.sigrec", "host-b", 1500);
   }
-  static void TearDownTestSuite() {
-    delete captures_;
-    captures_ = nullptr;
-  }
+  static void TearDownTestSuite() { captures_.reset(); }
   void SetUp() override {
     const char* build = std::getenv("SIGREC_BUILD_DIR");
     if (!build) GTEST_SKIP() << "SIGREC_BUILD_DIR not set (run through ctest)";
@@ -152,12 +150,12 @@ class ImportRaceTest : public ::testing::Test {
   }
   void killAtPoints(const std::optional<std::filesystem::path>& before, const std::string& file);
 
-  static testing::ScratchDir* captures_;
+  static std::unique_ptr<testing::ScratchDir> captures_;
   testing::ScratchDir dir_;
   std::filesystem::path binary_;
   int runs_ = 0;
 };
-testing::ScratchDir* ImportRaceTest::captures_ = nullptr;
+std::unique_ptr<testing::ScratchDir> ImportRaceTest::captures_;
 
 TEST_F(ImportRaceTest, TwoImportsOfDifferentCapturesAtOnceBothLand) {
   ASSERT_EQ(import(dir_ / "a.db", capture("a.sigrec")), 0);

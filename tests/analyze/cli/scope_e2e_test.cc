@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <memory>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -57,7 +58,7 @@ class ScopeE2eTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     if (::geteuid() != 0) return;
-    dir_ = new TempDir();
+    dir_ = std::make_unique<TempDir>();
     std::ofstream(dir_->file("command.sh")) << kCommand;
     std::ofstream(dir_->file("outside.sh")) << kOutside;
     std::string sigrec = buildDir() + "/sigrec";
@@ -74,7 +75,7 @@ class ScopeE2eTest : public ::testing::Test {
       if (eq != std::string::npos) pids_[line.substr(0, eq)] = std::stol(line.substr(eq + 1));
     }
   }
-  static void TearDownTestSuite() { delete dir_; }
+  static void TearDownTestSuite() { dir_.reset(); }
 
   void SetUp() override {
     SIGREC_REQUIRE_ROOT_OR_SKIP();
@@ -107,12 +108,12 @@ class ScopeE2eTest : public ::testing::Test {
   }
   static long pid(const std::string& name) { return pids_.at(name); }
 
-  static TempDir* dir_;
+  static std::unique_ptr<TempDir> dir_;
   static bool recorded_;
   static std::string recordError_;
   static std::map<std::string, long> pids_;
 };
-TempDir* ScopeE2eTest::dir_ = nullptr;
+std::unique_ptr<TempDir> ScopeE2eTest::dir_;
 bool ScopeE2eTest::recorded_ = false;
 std::string ScopeE2eTest::recordError_;
 std::map<std::string, long> ScopeE2eTest::pids_;

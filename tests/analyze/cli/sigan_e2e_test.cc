@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <memory>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -33,7 +34,7 @@ class SiganE2eTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     if (::geteuid() != 0) return;
-    dir_ = new TempDir();
+    dir_ = std::make_unique<TempDir>();
     std::ofstream(dir_->file("scenario.sh")) << kScript;
     std::string sigrec = buildDir() + "/sigrec";
     if (!std::filesystem::exists(sigrec)) return;
@@ -47,7 +48,7 @@ class SiganE2eTest : public ::testing::Test {
       if (eq != std::string::npos) pids_[line.substr(0, eq)] = std::stol(line.substr(eq + 1));
     }
   }
-  static void TearDownTestSuite() { delete dir_; }
+  static void TearDownTestSuite() { dir_.reset(); }
 
   void SetUp() override {
     SIGREC_REQUIRE_ROOT_OR_SKIP();
@@ -69,12 +70,12 @@ class SiganE2eTest : public ::testing::Test {
   }
   static long pid(const std::string& name) { return pids_.at(name); }
 
-  static TempDir* dir_;
+  static std::unique_ptr<TempDir> dir_;
   static bool recorded_;
   static std::string recordError_;
   static std::map<std::string, long> pids_;
 };
-TempDir* SiganE2eTest::dir_ = nullptr;
+std::unique_ptr<TempDir> SiganE2eTest::dir_;
 bool SiganE2eTest::recorded_ = false;
 std::string SiganE2eTest::recordError_;
 std::map<std::string, long> SiganE2eTest::pids_;

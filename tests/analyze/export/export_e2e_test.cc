@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <memory>
 #include <fstream>
 #include <sstream>
 
@@ -36,7 +37,7 @@ class ExportE2eTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     if (::geteuid() != 0 || !std::filesystem::exists(buildDir() + "/sigrec")) return;
-    dir_ = new TempDir();
+    dir_ = std::make_unique<TempDir>();
     std::ofstream(dir_->file("scenario.sh")) << kScript;
     CommandResult r = runCommand(buildDir() + "/sigrec -o " + capture() + " -- sh " +
                                  dir_->file("scenario.sh") + " " + dir_->file("pids"));
@@ -46,7 +47,7 @@ class ExportE2eTest : public ::testing::Test {
     for (std::string line; std::getline(in, line);)
       if (line.rfind("victim=", 0) == 0) victim_ = std::stol(line.substr(7));
   }
-  static void TearDownTestSuite() { delete dir_; }
+  static void TearDownTestSuite() { dir_.reset(); }
 
   void SetUp() override {
     SIGREC_REQUIRE_ROOT_OR_SKIP();
@@ -71,12 +72,12 @@ class ExportE2eTest : public ::testing::Test {
     return rows;
   }
 
-  static TempDir* dir_;
+  static std::unique_ptr<TempDir> dir_;
   static bool recorded_;
   static std::string recordError_;
   static long victim_;
 };
-TempDir* ExportE2eTest::dir_ = nullptr;
+std::unique_ptr<TempDir> ExportE2eTest::dir_;
 bool ExportE2eTest::recorded_ = false;
 std::string ExportE2eTest::recordError_;
 long ExportE2eTest::victim_ = 0;

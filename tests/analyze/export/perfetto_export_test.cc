@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "analyze/cli/cli.h"
@@ -22,10 +23,10 @@ using testing::tracePids;
 class PerfettoExportTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new testing::ScratchDir();
+    dir_ = std::make_unique<testing::ScratchDir>();
     testing::Scenario().build().write(*dir_ / "s.sigrec");
   }
-  static void TearDownTestSuite() { delete dir_; }
+  static void TearDownTestSuite() { dir_.reset(); }
 
   static std::string path(const std::string& name) { return (*dir_ / name).string(); }
   static int sigan(const std::vector<std::string>& args, std::string* err = nullptr) {
@@ -56,9 +57,9 @@ class PerfettoExportTest : public ::testing::Test {
     return pids.empty() ? -1 : pids[0];
   }
 
-  static testing::ScratchDir* dir_;
+  static std::unique_ptr<testing::ScratchDir> dir_;
 };
-testing::ScratchDir* PerfettoExportTest::dir_ = nullptr;
+std::unique_ptr<testing::ScratchDir> PerfettoExportTest::dir_;
 
 TEST_F(PerfettoExportTest, KillCallArrowRunsFromPkillToSleep) {
   json t = trace();

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <sstream>
+#include <memory>
 
 #include "analyze/cli/cli.h"
 #include "tests/analyze/scenario.h"
@@ -26,10 +27,10 @@ struct Result {
 class QueriesTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new testing::ScratchDir();
+    dir_ = std::make_unique<testing::ScratchDir>();
     testing::Scenario().build().write(*dir_ / "s.sigrec");
   }
-  static void TearDownTestSuite() { delete dir_; }
+  static void TearDownTestSuite() { dir_.reset(); }
 
   static std::string capture() { return (*dir_ / "s.sigrec").string(); }
   static Result sigan(const std::vector<std::string>& args) {
@@ -38,9 +39,9 @@ class QueriesTest : public ::testing::Test {
     return {status, out.str(), err.str()};
   }
 
-  static testing::ScratchDir* dir_;
+  static std::unique_ptr<testing::ScratchDir> dir_;
 };
-testing::ScratchDir* QueriesTest::dir_ = nullptr;
+std::unique_ptr<testing::ScratchDir> QueriesTest::dir_;
 
 TEST_F(QueriesTest, WhoKilledShowsSenderCommandLineAndAncestry) {
   Result r = sigan({"who-killed", "4242", capture(), "--format", "json"});
