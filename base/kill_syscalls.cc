@@ -21,6 +21,7 @@ std::string argumentText(KillArg kind, int64_t value) {
     case KillArg::kInfoOrNull:
       return value != 0 ? "info" : "NULL";
     case KillArg::kPid:
+    case KillArg::kPidOrGroup:
     case KillArg::kTid:
     case KillArg::kPidfd:
     case KillArg::kFlags:
@@ -39,9 +40,10 @@ KillTargetArgs killTargetArgs(unsigned nr, const std::array<int64_t, 3>& args) {
     if (!i || *i >= static_cast<int>(args.size())) return std::nullopt;
     return args[static_cast<size_t>(*i)];
   };
-  KillTargetArgs out{argument(KillArg::kSignal), argument(KillArg::kPid), argument(KillArg::kTid)};
-  if (syscall->name == "kill" && out.pid && *out.pid <= 0) out.pid.reset();
-  return out;
+  std::optional<int64_t> pid = argument(KillArg::kPid);
+  if (std::optional<int64_t> either = argument(KillArg::kPidOrGroup); either && *either > 0)
+    pid = either;
+  return {argument(KillArg::kSignal), pid, argument(KillArg::kTid)};
 }
 
 std::string killCallArguments(std::string_view syscall, const std::array<int64_t, 4>& args) {

@@ -14,7 +14,8 @@
 namespace sigrec {
 
 enum class KillArg {
-  kPid,         // a process (thread group); kill's 0 and negatives are groups
+  kPid,         // a process (thread group)
+  kPidOrGroup,  // kill's: a process if > 0; 0, -1 and -PGID name groups
   kTid,         // a thread
   kPidfd,       // a pidfd; the process it refers to is not in the arguments
   kSignal,      // 0 is the existence probe
@@ -39,7 +40,7 @@ struct KillSyscall {
 // rtTgsigqueueinfo = 6): entry N - 1 is syscall N. tests/base checks the
 // names against the format's.
 inline constexpr std::array<KillSyscall, 6> kKillSyscalls = {{
-    {"kill", {KillArg::kPid, KillArg::kSignal}},
+    {"kill", {KillArg::kPidOrGroup, KillArg::kSignal}},
     {"tkill", {KillArg::kTid, KillArg::kSignal}},
     {"tgkill", {KillArg::kPid, KillArg::kTid, KillArg::kSignal}},
     {"pidfd_send_signal",
@@ -59,8 +60,8 @@ inline const KillSyscall* killSyscall(std::string_view name) {
 }
 
 // What a call's first three arguments name: the signal, the process and the
-// thread, as passed (in the caller's pid namespace). No process for kill's
-// 0 and negative pids: a process group, or every process.
+// thread, as passed (in the caller's pid namespace). No process where kill
+// names a group (KillArg::kPidOrGroup).
 struct KillTargetArgs {
   std::optional<int64_t> signo, pid, tid;
 };

@@ -28,7 +28,8 @@ TEST(KillSyscalls, FollowTheFormatsSyscallOrder) {
 TEST(KillSyscalls, EachHasOneSignalAndOneTarget) {
   for (const KillSyscall& s : kKillSyscalls) {
     EXPECT_TRUE(s.indexOf(KillArg::kSignal)) << s.name;
-    EXPECT_TRUE(s.indexOf(KillArg::kPid) || s.indexOf(KillArg::kTid) || s.indexOf(KillArg::kPidfd))
+    EXPECT_TRUE(s.indexOf(KillArg::kPid) || s.indexOf(KillArg::kPidOrGroup) ||
+                s.indexOf(KillArg::kTid) || s.indexOf(KillArg::kPidfd))
         << s.name;
   }
 }

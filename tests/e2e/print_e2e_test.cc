@@ -21,13 +21,6 @@ class PrintE2e : public ::testing::Test {
   void SetUp() override { SIGREC_REQUIRE_ROOT_OR_SKIP(); }
 };
 
-std::string readFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 bool has(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }

@@ -7,7 +7,10 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <string>
+
+#include "tests/support/paths.h"
 
 namespace sigrec::testing {
 
@@ -42,4 +45,15 @@ inline bool syscallHooksOff() {
       if (::sigrec::testing::bpfRequired()) FAIL() << "SIGREC_REQUIRE_BPF=1 but not root"; \
       GTEST_SKIP() << "needs root to load BPF programs";                                   \
     }                                                                                      \
+  } while (0)
+
+// Root, and the sigrec binary in the build tree (the suites that record once
+// in SetUpTestSuite record nothing without it).
+#define SIGREC_REQUIRE_RECORDER_OR_SKIP()                                      \
+  do {                                                                         \
+    SIGREC_REQUIRE_ROOT_OR_SKIP();                                             \
+    if (!std::filesystem::exists(::sigrec::testing::buildDir() + "/sigrec")) { \
+      if (::sigrec::testing::bpfRequired()) FAIL() << "sigrec was not built";  \
+      GTEST_SKIP() << "sigrec was not built";                                  \
+    }                                                                          \
   } while (0)

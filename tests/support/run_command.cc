@@ -27,6 +27,13 @@ CommandResult runCommand(const std::string& commandLine) {
   return result;
 }
 
+std::string readFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 std::map<std::string, long> keyValues(const std::string& output) {
   std::map<std::string, long> values;
   std::istringstream lines(output);

@@ -17,6 +17,9 @@ CommandResult runCommand(const std::string& commandLine);
 // The `key=number` lines a scenario program printed (other lines ignored).
 std::map<std::string, long> keyValues(const std::string& output);
 
+// The whole content of PATH; empty if it cannot be read.
+std::string readFile(const std::string& path);
+
 // A fresh directory under /tmp, removed with its content on destruction.
 class TempDir {
  public:

@@ -69,20 +69,12 @@ class ScopeE2eTest : public ::testing::Test {
                                  dir_->file("command.sh") + " " + pids);
     recorded_ = r.status == 0 && std::filesystem::exists(capture());
     recordError_ = r.err;
-    std::ifstream in(pids);
-    for (std::string line; std::getline(in, line);) {
-      auto eq = line.find('=');
-      if (eq != std::string::npos) pids_[line.substr(0, eq)] = std::stol(line.substr(eq + 1));
-    }
+    pids_ = keyValues(readFile(pids));
   }
   static void TearDownTestSuite() { dir_.reset(); }
 
   void SetUp() override {
-    SIGREC_REQUIRE_ROOT_OR_SKIP();
-    if (!std::filesystem::exists(buildDir() + "/sigrec")) {
-      if (bpfRequired()) FAIL() << "sigrec was not built";
-      GTEST_SKIP() << "sigrec was not built";
-    }
+    SIGREC_REQUIRE_RECORDER_OR_SKIP();
     ASSERT_TRUE(recorded_) << recordError_;
     for (const char* name : {"root", "victim", "bystander", "killer"})
       ASSERT_TRUE(pids_.count(name)) << name << " did not run";

@@ -42,20 +42,12 @@ class SiganE2eTest : public ::testing::Test {
                                  dir_->file("scenario.sh") + " " + dir_->file("pids"));
     recorded_ = r.status == 0 && std::filesystem::exists(dir_->file("c.sigrec"));
     recordError_ = r.err;
-    std::ifstream in(dir_->file("pids"));
-    for (std::string line; std::getline(in, line);) {
-      auto eq = line.find('=');
-      if (eq != std::string::npos) pids_[line.substr(0, eq)] = std::stol(line.substr(eq + 1));
-    }
+    pids_ = keyValues(readFile(dir_->file("pids")));
   }
   static void TearDownTestSuite() { dir_.reset(); }
 
   void SetUp() override {
-    SIGREC_REQUIRE_ROOT_OR_SKIP();
-    if (!std::filesystem::exists(buildDir() + "/sigrec")) {
-      if (bpfRequired()) FAIL() << "sigrec was not built";
-      GTEST_SKIP() << "sigrec was not built";
-    }
+    SIGREC_REQUIRE_RECORDER_OR_SKIP();
     ASSERT_TRUE(recorded_) << recordError_;
   }
 

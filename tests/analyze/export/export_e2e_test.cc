@@ -43,18 +43,13 @@ class ExportE2eTest : public ::testing::Test {
                                  dir_->file("scenario.sh") + " " + dir_->file("pids"));
     recordError_ = r.err;
     recorded_ = r.status == 0 && std::filesystem::exists(capture());
-    std::ifstream in(dir_->file("pids"));
-    for (std::string line; std::getline(in, line);)
-      if (line.rfind("victim=", 0) == 0) victim_ = std::stol(line.substr(7));
+    auto pids = keyValues(readFile(dir_->file("pids")));
+    if (pids.count("victim")) victim_ = pids["victim"];
   }
   static void TearDownTestSuite() { dir_.reset(); }
 
   void SetUp() override {
-    SIGREC_REQUIRE_ROOT_OR_SKIP();
-    if (!std::filesystem::exists(buildDir() + "/sigrec")) {
-      if (bpfRequired()) FAIL() << "sigrec was not built";
-      GTEST_SKIP() << "sigrec was not built";
-    }
+    SIGREC_REQUIRE_RECORDER_OR_SKIP();
     ASSERT_TRUE(recorded_) << recordError_;
     ASSERT_GT(victim_, 0);
   }
