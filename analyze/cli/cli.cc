@@ -200,8 +200,8 @@ int runQuery(const std::string& command, const po::variables_map& vm, const Comm
     return first;
   };
   // --time relative shows tables from the earliest capture's start.
-  auto open = [&]() {
-    std::unique_ptr<Db> db = openSources(positionals, err, progress);
+  auto open = [&](const ImportFocus& focus = {}) {
+    std::unique_ptr<Db> db = openSources(positionals, err, progress, focus);
     if (display().time == TimeStyle::kRelative) {
       Display shown = display();
       shown.originWallNs = captureSpan(*db).startWallNs;
@@ -220,7 +220,8 @@ int runQuery(const std::string& command, const po::variables_map& vm, const Comm
     if (!query.comm && !query.cmdline) query.pid = parsePid(take("a PID, --comm or --cmdline"));
     query.start = start;
     if (query.pid) query.context.scope = Scope::kAll;  // a pid is an explicit choice
-    return cmdWhoKilled(*open(), query, format, out);
+    // A capture is read for this one answer (analyze/import/import_focus.h).
+    return cmdWhoKilled(*open(ImportFocus{query.pid}), query, format, out);
   }
   if (command == "tree") {
     uint32_t pid = parsePid(take("a PID"));

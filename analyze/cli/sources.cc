@@ -63,6 +63,22 @@ void copyDatabase(const std::string& file, Db& memory, std::ostream& notes) {
   if (rc != SQLITE_DONE) throw DbError(file + ": cannot read database: " + sqlite3_errstr(rc));
 }
 
+// FILE into the in-memory DB; focused when FOCUS says so and the focus is
+// sure of its rows, else in full (a FocusUnsure import left DB unchanged).
+ImportResult importIntoMemory(Db& db, const std::string& file, std::ostream& notes, bool progress,
+                              const ImportFocus& focus) {
+  if (focus.any()) {
+    try {
+      ImportProgressLine line(notes, file, progress);
+      return importCapture(db, file, line.callback(), focus);
+    } catch (const FocusUnsure&) {
+      // Rolled back; the full import below decides every row.
+    }
+  }
+  ImportProgressLine line(notes, file, progress);
+  return importCapture(db, file, line.callback());
+}
+
 }  // namespace
 
 void makeReadOnly(Db& db) {
@@ -72,7 +88,7 @@ void makeReadOnly(Db& db) {
 }
 
 std::unique_ptr<Db> openSources(const std::vector<std::string>& sources, std::ostream& notes,
-                                bool progress) {
+                                bool progress, const ImportFocus& focus) {
   if (sources.empty()) throw UserError("no SOURCE given (a capture file or a sigan database)");
   std::vector<std::string> databases, captures;
   for (const std::string& source : sources) {
@@ -102,11 +118,10 @@ std::unique_ptr<Db> openSources(const std::vector<std::string>& sources, std::os
     db = std::make_unique<Db>("", Db::Mode::kMemory);
     if (!databases.empty()) copyDatabase(databases[0], *db, notes);
     applyImportPragmas(*db);
+    // Beside a database, whose captures are whole, the captures are too.
+    const ImportFocus used = databases.empty() ? focus : ImportFocus{};
     for (const std::string& file : captures) {
-      ImportResult result = [&] {
-        ImportProgressLine line(notes, file, progress);
-        return importCapture(*db, file, line.callback());
-      }();
+      ImportResult result = importIntoMemory(*db, file, notes, progress, used);
       if (!result.trailer || !result.damage.empty())
         notes << "sigan: note: " << describeImport(file, result) << '\n';
     }

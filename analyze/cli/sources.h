@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "analyze/import/import_focus.h"
 #include "analyze/store/db.h"
 
 namespace sigrec::analyze {
@@ -15,9 +16,11 @@ namespace sigrec::analyze {
 // Throws UserError / DbError / capture::CaptureError with a one-line message.
 // Notes about damaged or unfinished captures go to NOTES.
 // PROGRESS: show a progress line on NOTES (a terminal) while a capture is
-// imported into memory (analyze/cli/import_progress.h).
+// imported into memory (analyze/cli/import_progress.h). FOCUS: the one
+// question the database will answer; captures imported into memory then
+// hold only what it reads (analyze/import/import_focus.h).
 std::unique_ptr<Db> openSources(const std::vector<std::string>& sources, std::ostream& notes,
-                                bool progress = false);
+                                bool progress = false, const ImportFocus& focus = {});
 
 // From here on the connection can only read: PRAGMA query_only plus an
 // authorizer that denies writes, ATTACH, most PRAGMAs and load_extension.

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <memory>
 #include <optional>
+#include <unordered_set>
 
 #include "analyze/attribution/alive_at.h"
 #include "analyze/attribution/cgroup_context.h"
@@ -46,8 +47,11 @@ void requireNonEmptyRecords(List list) {
 
 class Importer {
  public:
-  Importer(Db& db, const std::filesystem::path& path, const ImportProgress& progress)
-      : db_(db), path_(path), reader_(path), progress_(progress) {}
+  Importer(Db& db, const std::filesystem::path& path, const ImportProgress& progress,
+           const ImportFocus& focus)
+      : db_(db), path_(path), reader_(path), progress_(progress) {
+    if (focus.whoKilledPid) focus_.emplace(*focus.whoKilledPid);
+  }
 
   ImportResult run();
 
@@ -56,6 +60,7 @@ class Importer {
   void snapshot(schema::ProcessSnapshot::Reader snap);
   void batch(schema::EventBatch::Reader batch);
   void event(Event::Reader ev);
+  void passOver(Event::Reader ev, uint64_t t);
   // One per event kind. T: the event time; CAP: the capture's id.
   void trailer(schema::Trailer::Reader t);
   void finish();
@@ -64,6 +69,7 @@ class Importer {
   void writeProcesses();
   uint64_t writeDamage();
   ProcessInstance& actor(Event::Reader ev);
+  ProcessInstance& keptActor(Event::Reader ev);  // of an event with a row
 
   Db& db_;
   std::filesystem::path path_;
@@ -89,12 +95,13 @@ class Importer {
   std::optional<SignalEvents> signalEvents_;  // signals and deliveries
   std::optional<KillCalls> killCalls_;
   std::optional<ProcessEvents> processEvents_;  // forks, execs, exits, OOM kills
+  std::optional<WhoKilledFocus> focus_;         // none: the full import
 };
 
 // One statement per table, reused for every row, bound by column name.
 void Importer::prepareStatements() {
   insLoss_ = &rows_->prepare(store::insertSql("losses"));
-  processEvents_.emplace(*rows_, *procs_, names_, result_.captureId);
+  processEvents_.emplace(*rows_, *procs_, names_, result_.captureId, focus_ ? &*focus_ : nullptr);
   signalEvents_.emplace(*rows_, *procs_, names_, result_.captureId, nextSignalId_, nextDeliveryId_);
   killCalls_.emplace(*rows_, *procs_, names_, signalEvents_->tracker(), result_.captureId,
                      nextKillId_, killCallReturnsSeen_);
@@ -256,22 +263,37 @@ void Importer::event(Event::Reader ev) {
   ++result_.events;
   const uint64_t t = ev.getTimeNs();
   lastEventNs_ = std::max(lastEventNs_, t);
+  if (focus_ && !focus_->keeps(ev)) return passOver(ev, t);
   switch (ev.which()) {
     case Event::SIGNAL_GENERATE:
-      return signalEvents_->generated(ev, actor(ev), t);
+      return signalEvents_->generated(ev, keptActor(ev), t);
     case Event::SIGNAL_DELIVER:
-      return signalEvents_->delivered(ev, actor(ev), t);
+      return signalEvents_->delivered(ev, keptActor(ev), t);
     case Event::KILL_CALL:
-      return killCalls_->call(ev, actor(ev), t);
+      return killCalls_->call(ev, keptActor(ev), t);
     case Event::FORK:
-      return processEvents_->fork(ev, actor(ev), t);
+      return processEvents_->fork(ev, keptActor(ev), t);
     case Event::EXEC:
-      return processEvents_->exec(ev, actor(ev), t);
+      return processEvents_->exec(ev, keptActor(ev), t);
     case Event::EXIT:
-      return processEvents_->exit(ev, actor(ev), t);
+      return processEvents_->exit(ev, keptActor(ev), t);
     case Event::OOM_VICTIM:
-      return processEvents_->oomVictim(ev, actor(ev), t);
+      return processEvents_->oomVictim(ev, keptActor(ev), t);
   }
+}
+
+ProcessInstance& Importer::keptActor(Event::Reader ev) {
+  ProcessInstance& p = actor(ev);
+  if (focus_) focus_->kept(ev, p.id);
+  return p;
+}
+
+// An event outside the focus: no row, but what it tells about its
+// processes (comm, first and last seen, uid, the target's cgroup), as the
+// full import learns it, so that every processes row is the same.
+void Importer::passOver(Event::Reader ev, uint64_t t) {
+  actor(ev);
+  if (ev.which() == Event::SIGNAL_GENERATE) signalEvents_->passedOver(ev, t);
 }
 
 void Importer::trailer(schema::Trailer::Reader t) {
@@ -308,7 +330,10 @@ void Importer::trailer(schema::Trailer::Reader t) {
 
 void Importer::writeProcesses() {
   auto ins = db_.prepare(store::insertSql("processes"));
+  std::optional<std::unordered_set<int64_t>> read;
+  if (focus_) read = focus_->processesRead(*procs_);
   for (const ProcessInstance& p : procs_->all()) {
+    if (read && read->count(p.id) == 0) continue;
     ins.bind("id"_col, p.id)
         .bind("capture_id"_col, result_.captureId)
         .bind("pid"_col, p.pid)
@@ -360,6 +385,10 @@ uint64_t Importer::writeDamage() {
 
 void Importer::finish() {
   const int64_t cap = result_.captureId;
+  // A frame that failed to decode stops where the fields read failed, and
+  // a focused import reads fewer fields: only the full import knows where.
+  if (focus_ && (focus_->missedCall() || !decodeDamage_.empty()))
+    throw FocusUnsure(path_.string() + ": the focused import may have passed over a needed row");
   signalEvents_->tracker().finish();
   rows_->flush();  // every row is in: the db is used directly from here on
   procs_->linkParents(snapshotNs_);
@@ -394,8 +423,8 @@ void Importer::finish() {
 }  // namespace
 
 ImportResult importCapture(Db& db, const std::filesystem::path& path,
-                           const ImportProgress& progress) {
-  return Importer(db, path, progress).run();
+                           const ImportProgress& progress, const ImportFocus& focus) {
+  return Importer(db, path, progress, focus).run();
 }
 
 std::string describeImport(const std::filesystem::path& path, const ImportResult& r) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "analyze/import/import_focus.h"
 #include "analyze/store/db.h"
 #include "schema/capture_reader.h"
 
@@ -30,9 +31,12 @@ struct ImportResult {
 using ImportProgress = std::function<void(uint64_t bytesRead, uint64_t fileSize, uint64_t events)>;
 
 // Throws capture::CaptureError for files that are not captures, DbError for
-// database failures; either way the database is left unchanged.
+// database failures, FocusUnsure when FOCUS was given and may have passed
+// over a row its question needs; in each case the database is left
+// unchanged. With FOCUS, only what that question reads is imported
+// (analyze/import/import_focus.h): for an in-memory database answering it.
 ImportResult importCapture(Db& db, const std::filesystem::path& path,
-                           const ImportProgress& progress = {});
+                           const ImportProgress& progress = {}, const ImportFocus& focus = {});
 
 // "imported X: 1234 events, trailer missing (recorder killed?), 1 damaged part"
 std::string describeImport(const std::filesystem::path& path, const ImportResult& result);

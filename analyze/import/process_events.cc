@@ -9,10 +9,11 @@ namespace sigrec::analyze {
 using schema::Event;
 
 ProcessEvents::ProcessEvents(RowWriter& rows, ProcessResolver& procs, NameCache& names,
-                             int64_t captureId)
+                             int64_t captureId, const WhoKilledFocus* focus)
     : procs_(procs),
       names_(names),
       captureId_(captureId),
+      focus_(focus),
       insFork_(rows.prepare(store::insertSql("forks"))),
       insExec_(rows.prepare(store::insertSql("execs"))),
       insExit_(rows.prepare(store::insertSql("exits"))),
@@ -46,6 +47,7 @@ void ProcessEvents::fork(Event::Reader ev, ProcessInstance& parent, uint64_t t) 
   } else {
     procs_.addThread(parent, f.getChildTid(), t, f.getPidNs(), f.getChildNsTid());
   }
+  if (!rowOf(ev)) return;
   insFork_.bind("capture_id"_col, captureId_)
       .bind("time_ns"_col, t)
       .bind("cpu"_col, ev.getCpu())
@@ -80,6 +82,7 @@ void ProcessEvents::exec(Event::Reader ev, ProcessInstance& p, uint64_t t) {
     if (x.getCgroupId()) p.cgroupId = x.getCgroupId();
     if (x.getCgroup().size()) p.cgroup = x.getCgroup().cStr();
   }
+  if (!rowOf(ev)) return;
   insExec_.bind("capture_id"_col, captureId_)
       .bind("time_ns"_col, t)
       .bind("cpu"_col, ev.getCpu())
@@ -103,6 +106,7 @@ void ProcessEvents::exec(Event::Reader ev, ProcessInstance& p, uint64_t t) {
 void ProcessEvents::exit(Event::Reader ev, ProcessInstance& p, uint64_t t) {
   auto x = ev.getExit();
   if (!x.getGroupDead()) {
+    if (!rowOf(ev)) return;
     insThreadExit_.bind("capture_id"_col, captureId_)
         .bind("time_ns"_col, t)
         .bind("cpu"_col, ev.getCpu())
@@ -123,6 +127,7 @@ void ProcessEvents::exit(Event::Reader ev, ProcessInstance& p, uint64_t t) {
       p.parentStartNs = x.getParentStartNs();
     }
   }
+  if (!rowOf(ev)) return;
   names::ExitStatus status = names::decodeExitCode(x.getExitCode());
   insExit_.bind("capture_id"_col, captureId_)
       .bind("time_ns"_col, t)

@@ -203,6 +203,17 @@ void SignalEvents::generated(Event::Reader ev, ProcessInstance& sender, uint64_t
   tracker_.generated(std::move(r));
 }
 
+void SignalEvents::passedOver(Event::Reader ev, uint64_t t) {
+  auto g = ev.getSignalGenerate();
+  targetOf(g, t);
+  // The pointers a row reads that the capture reader does not check: a
+  // frame that cannot be decoded fails at the same event as in the full
+  // import (and the focused import is then redone in full).
+  (void)g.getTargetMemoryCgroup();
+  (void)g.getActorCgroup();
+  for (auto frame : g.getKernelStack()) (void)frame;
+}
+
 void SignalEvents::delivered(Event::Reader ev, ProcessInstance& receiver, uint64_t t) {
   auto d = ev.getSignalDeliver();
   std::optional<int64_t> signalId = tracker_.matchDelivery(receiver.id, d.getSignal(), ev.getTid());

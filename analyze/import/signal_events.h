@@ -20,6 +20,9 @@ class SignalEvents {
                int64_t nextSignalId, int64_t nextDeliveryId);
   void generated(schema::Event::Reader ev, ProcessInstance& sender, uint64_t t);
   void delivered(schema::Event::Reader ev, ProcessInstance& receiver, uint64_t t);
+  // A generated signal that gets no row (analyze/import/import_focus.h):
+  // only what it tells about its target instance.
+  void passedOver(schema::Event::Reader ev, uint64_t t);
   SignalTracker& tracker() { return tracker_; }
 
  private:

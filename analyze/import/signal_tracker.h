@@ -50,6 +50,11 @@ struct SignalRow {
 // A kill-family call: (tid, entry time). A signal names the call it was
 // generated in by the same pair.
 using CallKey = std::pair<uint32_t, uint64_t>;
+struct CallKeyHash {
+  size_t operator()(const CallKey& k) const {
+    return std::hash<uint64_t>()(k.second * 0x9e3779b97f4a7c15ull ^ k.first);
+  }
+};
 
 class SignalTracker {
  public:
@@ -87,11 +92,6 @@ class SignalTracker {
       return std::hash<int64_t>()(k.first * 0x9e3779b97f4a7c15ull ^ k.second);
     }
   };
-  struct CallHash {
-    size_t operator()(const CallKey& k) const {
-      return std::hash<uint64_t>()(k.second * 0x9e3779b97f4a7c15ull ^ k.first);
-    }
-  };
   void drain(bool all);
 
   Write write_;
@@ -103,8 +103,8 @@ class SignalTracker {
   // capture. Taken from a pool released at once, as freeing them one by one
   // cost about a second at the end of a 10 M-event import.
   std::pmr::monotonic_buffer_resource killsPool_;
-  std::pmr::unordered_map<CallKey, int64_t, CallHash> killsByKey_{&killsPool_};
-  std::unordered_map<CallKey, std::vector<int64_t>, CallHash> awaitingKill_;
+  std::pmr::unordered_map<CallKey, int64_t, CallKeyHash> killsByKey_{&killsPool_};
+  std::unordered_map<CallKey, std::vector<int64_t>, CallKeyHash> awaitingKill_;
   std::vector<std::pair<int64_t, CallKey>> lateKillLinks_;
 };
 
