@@ -67,7 +67,7 @@ struct Cast {
 
 TEST_F(FocusDifferential, Samples) {
   size_t asked = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(sourceDir() + "/samples"))
+  for (const auto& entry : std::filesystem::directory_iterator(SIGAN_SAMPLES_DIR))
     if (entry.path().extension() == ".sigrec") asked += expectFocusInvisible(entry.path().string());
   EXPECT_GT(asked, 8u);
 }
