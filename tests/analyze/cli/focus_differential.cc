@@ -87,14 +87,17 @@ size_t expectFocusInvisible(const std::string& capture, const std::set<int64_t>&
   const std::string cached = "SIGAN_CACHE_DIR=" + quote(dir.file("cache")) + " ";
   for (int64_t pid : pids) {
     for (const char* format : {"table", "json", "csv"}) {
-      const std::string args = " who-killed " + std::to_string(pid) + " --format " + format + " ";
-      const std::string what = capture + ":" + args;
-      CommandResult focused =
-          runCommand("unset SIGAN_CACHE_DIR; " + sigan() + args + quote(capture));
-      CommandResult fromDb = runCommand(sigan() + args + quote(db));
-      CommandResult fromCache = runCommand(cached + sigan() + args + quote(capture));
-      expectSame(focused, fromCache, what + "(full, through the cache)", true);
-      expectSame(focused, fromDb, what + "(full, database)", false);
+      // SIGAN [ENV] who-killed PID --format FORMAT SOURCE
+      auto command = [&](const std::string& env, const std::string& source) {
+        return env + sigan() + " who-killed " + std::to_string(pid) + " --format " + format + " " +
+               quote(source);
+      };
+      const std::string what = command("", capture);
+      CommandResult focused = runCommand(command("unset SIGAN_CACHE_DIR; ", capture));
+      CommandResult fromDb = runCommand(command("", db));
+      CommandResult fromCache = runCommand(command(cached, capture));
+      expectSame(focused, fromCache, what + " (full, through the cache)", true);
+      expectSame(focused, fromDb, what + " (full, database)", false);
       EXPECT_EQ(withoutImportNote(focused.err, capture), fromDb.err) << what;
     }
   }
