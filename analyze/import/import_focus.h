@@ -1,9 +1,9 @@
 // A focused import: the rows one question reads and nothing else, for the
 // first answer on a capture file (docs/sigan.md, "The first answer on a
-// capture file"). Every frame is still read and every process event kept
-// whole, so that instances, ancestry, command lines, loss windows and the
-// capture's counts are those of the full import; only signals, deliveries
-// and kill calls that cannot be part of the answer are passed over.
+// capture file"). Every frame and every event is still read, and each
+// event still tells the process tracker what it would in the full import,
+// so the rows kept (and the capture's counts, damage and loss windows) are
+// exactly the full import's; rows the question never reads are not made.
 #pragma once
 
 #include <cstdint>
