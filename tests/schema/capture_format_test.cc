@@ -30,35 +30,17 @@
 #include "schema/capture_writer.h"
 #include "schema/format.h"
 #include "schema/frame_codec.h"
+#include "tests/support/capture_builder.h"
+#include "tests/support/scratch_dir.h"
 
 namespace sigrec::capture {
 namespace {
 
 namespace fs = std::filesystem;
 using Bytes = std::vector<uint8_t>;
+using sigrec::testing::ScratchDir;
 
 // ---- helpers ---------------------------------------------------------------
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "capture_format_test.XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  // One owner: a copy would remove the directory twice.
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  fs::path operator/(const std::string& name) const { return path_ / name; }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 void writeBytes(const fs::path& path, const Bytes& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -314,60 +296,27 @@ struct SmallCapture {
 };
 
 SmallCapture makeSmallCapture(const fs::path& path) {
+  testing::CaptureBuilder b;
+  b.hostname = "host";
+  b.eventsPerBatch = 2;
+  // Repetitive, so zstd shrinks it.
+  for (uint32_t i = 0; i < 12; ++i) {
+    b.process({100 + i, 1, 0, "worker", "/usr/bin/worker", {"/usr/bin/worker", "--threads=4"}});
+  }
+  const testing::Task task{42};
+  for (uint64_t batch = 0; batch < 2; ++batch) {
+    b.killCall(1000 + batch, task, schema::Syscall::KILL, 0, -3, {-42, 15}, 0)
+        .exit(2000 + batch, task, 9);
+  }
   SmallCapture c;
-  CaptureWriter writer(path);
-  c.bounds.push_back(writer.bytesWritten());
-  auto add = [&](FrameType type, capnp::MallocMessageBuilder& m, std::string text) {
-    writer.write(type, m);
-    c.bounds.push_back(writer.bytesWritten());
+  c.bounds.push_back(kFileHeaderBytes);
+  b.write(path, [&](FrameType type, capnp::MessageBuilder& m, uint64_t end) {
+    auto flat = capnp::messageToFlatArray(m);
+    Frame written(type, c.bounds.back(), Bytes(flat.asBytes().begin(), flat.asBytes().end()), true);
+    c.text.push_back(rootText(written));
     c.types.push_back(type);
-    c.text.push_back(std::move(text));
-  };
-  {
-    capnp::MallocMessageBuilder m;
-    auto info = m.initRoot<schema::CaptureInfo>();
-    info.setHostname("host");
-    info.setKernelRelease("6.1.0-test");
-    info.setBootToWallNs(1700000000000000000);
-    add(FrameType::kInfo, m, textOf<schema::CaptureInfo>(m));
-  }
-  {
-    // Repetitive, so zstd shrinks it: the small capture holds compressed
-    // and uncompressed frames.
-    capnp::MallocMessageBuilder m;
-    auto snap = m.initRoot<schema::ProcessSnapshot>();
-    auto procs = snap.initProcesses(12);
-    for (unsigned i = 0; i < procs.size(); ++i) {
-      procs[i].setPid(100 + i);
-      procs[i].setComm("worker");
-      procs[i].setExe("/usr/bin/worker");
-      auto argv = procs[i].initCmdline(2);
-      argv.set(0, "/usr/bin/worker");
-      argv.set(1, "--threads=4");
-    }
-    add(FrameType::kSnapshot, m, textOf<schema::ProcessSnapshot>(m));
-  }
-  for (int batch = 0; batch < 2; ++batch) {
-    capnp::MallocMessageBuilder m;
-    auto events = m.initRoot<schema::EventBatch>().initEvents(2);
-    events[0].setTimeNs(1000 + batch);
-    events[0].setPid(42);
-    auto kill = events[0].initKillCall();
-    kill.setSyscall(schema::Syscall::KILL);
-    kill.setArg0(-42);
-    kill.setArg1(15);
-    kill.setRet(-3);
-    events[1].setTimeNs(2000 + batch);
-    events[1].initExit().setExitCode(9);
-    add(FrameType::kEvents, m, textOf<schema::EventBatch>(m));
-  }
-  {
-    capnp::MallocMessageBuilder m;
-    auto t = m.initRoot<schema::Trailer>();
-    t.setEvents(4);
-    t.setStopReason("command exited");
-    add(FrameType::kTrailer, m, textOf<schema::Trailer>(m));
-  }
+    c.bounds.push_back(end);
+  });
   c.bytes = readBytes(path);
   return c;
 }
@@ -387,7 +336,7 @@ void expectCaptureError(const fs::path& path, const std::string& needle) {
 
 template <typename T>
 void roundTripEveryField(FrameType type) {
-  TempDir dir;
+  ScratchDir dir;
   capnp::MallocMessageBuilder m;
   uint64_t n = 0;
   fillStruct(capnp::toDynamic(m.initRoot<T>()), n);
@@ -436,7 +385,7 @@ TEST(CaptureRoundTrip, EventBatchEveryEventKindEveryField) {
 // The same, written out by hand for the fields whose ranges matter most:
 // negative pids, -errno returns, full-width times.
 TEST(CaptureRoundTrip, KillCallAndExitValues) {
-  TempDir dir;
+  ScratchDir dir;
   capnp::MallocMessageBuilder m;
   auto events = m.initRoot<schema::EventBatch>().initEvents(2);
   events[0].setTimeNs(UINT64_MAX);
@@ -471,7 +420,7 @@ TEST(CaptureRoundTrip, KillCallAndExitValues) {
 }
 
 TEST(CaptureRoundTrip, ManyFrames) {
-  TempDir dir;
+  ScratchDir dir;
   constexpr int kFrames = 3000;
   {
     CaptureWriter writer(dir / "c");
@@ -506,7 +455,7 @@ TEST(CaptureRoundTrip, ManyFrames) {
 // still read and nothing is reported as damage (the caller notices the
 // missing trailer from the frame types).
 TEST(CaptureRoundTrip, NoTrailer) {
-  TempDir dir;
+  ScratchDir dir;
   SmallCapture c = makeSmallCapture(dir / "full");
   Bytes cut(c.bytes.begin(), c.bytes.begin() + static_cast<long>(c.bounds[c.bounds.size() - 2]));
   writeBytes(dir / "c", cut);
@@ -517,7 +466,7 @@ TEST(CaptureRoundTrip, NoTrailer) {
 }
 
 TEST(CaptureRoundTrip, FramesAreFlatAndCompressed) {
-  TempDir dir;
+  ScratchDir dir;
   SmallCapture c = makeSmallCapture(dir / "c");
   for (size_t i = 0; i + 1 < c.bounds.size(); ++i) {
     EXPECT_EQ(c.bytes[c.bounds[i] + 5], kFrameFlagFlat | kFrameFlagZstd) << "frame " << i;
@@ -555,7 +504,7 @@ TEST(CaptureRoundTrip, PackedFramesOfFormatOneAreRead) {
   ASSERT_GT(m.getSegmentsForOutput().size(), 2u);
   kj::VectorOutputStream packed;
   capnp::writePackedMessage(packed, m);
-  TempDir dir;
+  ScratchDir dir;
   Bytes b = fileHeader(1, 0);
   Bytes f = rawFrame(1, Bytes(packed.getArray().begin(), packed.getArray().end()));
   b.insert(b.end(), f.begin(), f.end());
@@ -569,7 +518,7 @@ TEST(CaptureRoundTrip, PackedFramesOfFormatOneAreRead) {
 // Frame types from a newer minor version are skipped; the frames around them
 // are read.
 TEST(CaptureVersioning, UnknownFrameTypeSkipped) {
-  TempDir dir;
+  ScratchDir dir;
   SmallCapture c = makeSmallCapture(dir / "full");
   Bytes b = fileHeader(kFormatMajor, kFormatMinor + 3);
   Bytes unknown = rawFrame(200, packSegment({structPtr(0, 1, 0), 0x1234}));
@@ -584,7 +533,7 @@ TEST(CaptureVersioning, UnknownFrameTypeSkipped) {
 }
 
 TEST(CaptureVersioning, NewerMajorRefusedWithClearMessage) {
-  TempDir dir;
+  ScratchDir dir;
   Bytes b = fileHeader(kFormatMajor + 1, 4);
   writeBytes(dir / "c", b);
   expectCaptureError(dir / "c", std::to_string(kFormatMajor + 1) + ".4");
@@ -594,7 +543,7 @@ TEST(CaptureVersioning, NewerMajorRefusedWithClearMessage) {
 // ---- files that are not captures ---------------------------------------------
 
 TEST(CaptureOpen, WrongMagic) {
-  TempDir dir;
+  ScratchDir dir;
   SmallCapture c = makeSmallCapture(dir / "full");
   Bytes b = c.bytes;
   b[1] = 'X';
@@ -605,7 +554,7 @@ TEST(CaptureOpen, WrongMagic) {
 }
 
 TEST(CaptureOpen, TruncatedHeader) {
-  TempDir dir;
+  ScratchDir dir;
   Bytes header = fileHeader();
   for (size_t n = 0; n < kFileHeaderBytes; ++n) {
     writeBytes(dir / "c", Bytes(header.begin(), header.begin() + static_cast<long>(n)));
@@ -614,7 +563,7 @@ TEST(CaptureOpen, TruncatedHeader) {
 }
 
 TEST(CaptureOpen, HeaderOnlyIsAnEmptyCapture) {
-  TempDir dir;
+  ScratchDir dir;
   writeBytes(dir / "c", fileHeader());
   ReadResult r = readAll(dir / "c");
   EXPECT_TRUE(r.types.empty());
@@ -622,7 +571,7 @@ TEST(CaptureOpen, HeaderOnlyIsAnEmptyCapture) {
 }
 
 TEST(CaptureOpen, TextFile) {
-  TempDir dir;
+  ScratchDir dir;
   std::string text = "this is a text file\nwith several lines, not a capture at all\n";
   writeBytes(dir / "c.txt", Bytes(text.begin(), text.end()));
   expectCaptureError(dir / "c.txt", "not a sigrec capture");
@@ -630,27 +579,27 @@ TEST(CaptureOpen, TextFile) {
 }
 
 TEST(CaptureOpen, EmptyFile) {
-  TempDir dir;
+  ScratchDir dir;
   writeBytes(dir / "c", {});
   expectCaptureError(dir / "c", "not a sigrec capture");
   EXPECT_FALSE(CaptureReader::looksLikeCapture(dir / "c"));
 }
 
 TEST(CaptureOpen, Directory) {
-  TempDir dir;
+  ScratchDir dir;
   expectCaptureError(dir.path(), "not a regular file");
   EXPECT_FALSE(CaptureReader::looksLikeCapture(dir.path()));
 }
 
 TEST(CaptureOpen, MissingFile) {
-  TempDir dir;
+  ScratchDir dir;
   expectCaptureError(dir / "missing", "No such file or directory");
   EXPECT_FALSE(CaptureReader::looksLikeCapture(dir / "missing"));
 }
 
 // A named pipe must be refused at once, not block waiting for a writer.
 TEST(CaptureOpen, FifoRefusedWithoutBlocking) {
-  TempDir dir;
+  ScratchDir dir;
   ASSERT_EQ(::mkfifo((dir / "fifo").c_str(), 0600), 0) << std::strerror(errno);
   pid_t child = ::fork();
   ASSERT_GE(child, 0);
@@ -674,7 +623,7 @@ TEST(CaptureOpen, FifoRefusedWithoutBlocking) {
 // Tests run as root, for whom mode 000 means nothing: the check drops to an
 // unprivileged user in a child process.
 TEST(CaptureOpen, UnreadableFile) {
-  TempDir dir;
+  ScratchDir dir;
   makeSmallCapture(dir / "c");
   ASSERT_EQ(::chmod((dir / "c").c_str(), 0), 0);
   ASSERT_EQ(::chmod(dir.path().c_str(), 0755), 0);
@@ -704,7 +653,7 @@ TEST(CaptureOpen, UnreadableFile) {
 // Cut the file at every byte: no crash, every frame before the cut is
 // returned, and the partial frame is reported as a truncation at its offset.
 TEST(CaptureDamage, TruncatedAtEveryOffset) {
-  TempDir dir;
+  ScratchDir dir;
   SmallCapture c = makeSmallCapture(dir / "full");
   for (size_t cut = 0; cut < c.bytes.size(); ++cut) {
     SCOPED_TRACE("cut at " + std::to_string(cut));
@@ -736,7 +685,7 @@ TEST(CaptureDamage, TruncatedAtEveryOffset) {
 // Flip each byte of the capture in turn: no crash; the frame holding the
 // byte is reported by its offset; every other frame is still read whole.
 TEST(CaptureDamage, EveryFlippedByte) {
-  TempDir dir;
+  ScratchDir dir;
   SmallCapture c = makeSmallCapture(dir / "full");
   for (uint8_t mask : {uint8_t{0xff}, uint8_t{0x01}, uint8_t{0x80}}) {
     for (size_t pos = 0; pos < c.bytes.size(); ++pos) {
@@ -776,7 +725,7 @@ TEST(CaptureDamage, EveryFlippedByte) {
 }
 
 TEST(CaptureDamage, WrongChecksum) {
-  TempDir dir;
+  ScratchDir dir;
   SmallCapture c = makeSmallCapture(dir / "full");
   Bytes b = c.bytes;
   b[c.bounds[2] + 16] ^= 0x55;  // the CRC field of the first events frame
@@ -791,7 +740,7 @@ TEST(CaptureDamage, WrongChecksum) {
 }
 
 TEST(CaptureDamage, GarbageBetweenFramesResyncs) {
-  TempDir dir;
+  ScratchDir dir;
   SmallCapture c = makeSmallCapture(dir / "full");
   Bytes b(c.bytes.begin(), c.bytes.begin() + static_cast<long>(c.bounds[2]));
   Bytes garbage(1000, 0x5a);
@@ -810,7 +759,7 @@ TEST(CaptureDamage, GarbageBetweenFramesResyncs) {
 
 // Damage reported for a single hand-made frame placed between two good ones.
 std::vector<Damage> damageOfHostileFrame(const Bytes& frame, size_t expectFrames = 2) {
-  TempDir dir;
+  ScratchDir dir;
   SmallCapture c = makeSmallCapture(dir / "full");
   Bytes b(c.bytes.begin(), c.bytes.begin() + static_cast<long>(c.bounds[1]));
   b.insert(b.end(), frame.begin(), frame.end());
@@ -887,7 +836,7 @@ TEST_P(CaptureHostile, NoHugeAllocation) {
   GTEST_SKIP() << "AddressSanitizer reserves more address space than the limit";
 #endif
 #endif
-  TempDir dir;
+  ScratchDir dir;
   Bytes b = fileHeader();
   auto add = [&](const Bytes& f) { b.insert(b.end(), f.begin(), f.end()); };
   Bytes small = segment({structPtr(0, 1, 0), 7});
@@ -963,7 +912,7 @@ TEST_P(CaptureHostile, ZeroSizedElementAmplification) {
   ASSERT_EQ(over.size(), 1u);
   EXPECT_NE(over[0].what.find("traversal limit"), std::string::npos) << over[0].what;
 
-  TempDir dir;
+  ScratchDir dir;
   Bytes b = fileHeader();
   Bytes f = trailerWithCounters(kTraversalLimitWords / 2);
   b.insert(b.end(), f.begin(), f.end());
@@ -1025,7 +974,7 @@ TEST_P(CaptureHostile, BadCapnpInsideValidCrc) {
   // Real zstd data whose header claims another decompressed size: refused
   // before the claimed size is allocated.
   {
-    TempDir dir;
+    ScratchDir dir;
     SmallCapture c = makeSmallCapture(dir / "full");
     const uint8_t* snapshot = c.bytes.data() + c.bounds[1];
     ASSERT_TRUE(snapshot[5] & kFrameFlagZstd);
@@ -1059,7 +1008,7 @@ TEST_P(CaptureHostile, BadCapnpInsideValidCrc) {
 // the reader never crashes, never throws past its constructor, and every frame
 // it returns can be walked whole.
 TEST(CaptureHostile, RandomGarbage) {
-  TempDir dir;
+  ScratchDir dir;
   SmallCapture c = makeSmallCapture(dir / "full");
   std::mt19937_64 rng(12345);
   for (int iter = 0; iter < 3000; ++iter) {
@@ -1112,7 +1061,7 @@ TEST(CaptureHostile, RandomGarbage) {
 // ---- writer ------------------------------------------------------------------------
 
 TEST(CaptureWriterTest, ModeIs0600EvenOverAnExistingFile) {
-  TempDir dir;
+  ScratchDir dir;
   mode_t old = ::umask(0);
   writeBytes(dir / "c", {1, 2, 3});
   ASSERT_EQ(::chmod((dir / "c").c_str(), 0644), 0);
@@ -1128,13 +1077,13 @@ TEST(CaptureWriterTest, ModeIs0600EvenOverAnExistingFile) {
 }
 
 TEST(CaptureWriterTest, FileHeaderLayout) {
-  TempDir dir;
+  ScratchDir dir;
   { CaptureWriter writer(dir / "c"); }
   EXPECT_EQ(readBytes(dir / "c"), fileHeader());
 }
 
 TEST(CaptureWriterTest, UncreatableFile) {
-  TempDir dir;
+  ScratchDir dir;
   try {
     CaptureWriter writer(dir / "no" / "such" / "dir");
     ADD_FAILURE() << "created";
@@ -1146,7 +1095,7 @@ TEST(CaptureWriterTest, UncreatableFile) {
 // Fill a 1 MiB tmpfs: the writer reports ENOSPC, cuts the partial frame, and
 // the file reads back whole up to the last frame written.
 TEST(CaptureWriterTest, FullFilesystem) {
-  TempDir dir;
+  ScratchDir dir;
   fs::path mnt = dir / "mnt";
   fs::create_directory(mnt);
   if (::mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=1m,mode=0700") != 0) {

@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "analyze/cli/cli.h"
-#include "tests/analyze/capture_builder.h"
+#include "tests/support/capture_builder.h"
 
 namespace sigrec::analyze {
 namespace {

@@ -19,7 +19,7 @@
 #include <thread>
 
 #include "analyze/store/tables.h"
-#include "tests/analyze/capture_builder.h"
+#include "tests/support/capture_builder.h"
 
 extern char** environ;
 
