@@ -26,7 +26,7 @@ struct SnapshotProcess {
   uint32_t nsPid = 0;  // 0: as /proc of a kernel without NSpid
   uint32_t pidNs = 0;
   bool cmdlineTruncated = false;
-  std::string cgroup;
+  std::string cgroup{};  // empty: not recorded
 };
 
 // Wall-clock ns of boot-clock ns in a default capture.

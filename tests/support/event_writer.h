@@ -20,7 +20,7 @@ struct Task {
   uint32_t pid = 0;
   uint32_t tid = 0;  // 0 = same as pid
   uint64_t startNs = 0;
-  std::string comm;
+  std::string comm{};
   uint32_t uid = 0;
 };
 
