@@ -31,14 +31,14 @@
 #include "schema/format.h"
 #include "schema/frame_codec.h"
 #include "tests/support/capture_builder.h"
-#include "tests/support/scratch_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace sigrec::capture {
 namespace {
 
 namespace fs = std::filesystem;
 using Bytes = std::vector<uint8_t>;
-using sigrec::testing::ScratchDir;
+using sigrec::testing::TempDir;
 
 // ---- helpers ---------------------------------------------------------------
 
@@ -336,7 +336,7 @@ void expectCaptureError(const fs::path& path, const std::string& needle) {
 
 template <typename T>
 void roundTripEveryField(FrameType type) {
-  ScratchDir dir;
+  TempDir dir;
   capnp::MallocMessageBuilder m;
   uint64_t n = 0;
   fillStruct(capnp::toDynamic(m.initRoot<T>()), n);
@@ -385,7 +385,7 @@ TEST(CaptureRoundTrip, EventBatchEveryEventKindEveryField) {
 // The same, written out by hand for the fields whose ranges matter most:
 // negative pids, -errno returns, full-width times.
 TEST(CaptureRoundTrip, KillCallAndExitValues) {
-  ScratchDir dir;
+  TempDir dir;
   capnp::MallocMessageBuilder m;
   auto events = m.initRoot<schema::EventBatch>().initEvents(2);
   events[0].setTimeNs(UINT64_MAX);
@@ -420,7 +420,7 @@ TEST(CaptureRoundTrip, KillCallAndExitValues) {
 }
 
 TEST(CaptureRoundTrip, ManyFrames) {
-  ScratchDir dir;
+  TempDir dir;
   constexpr int kFrames = 3000;
   {
     CaptureWriter writer(dir / "c");
@@ -455,7 +455,7 @@ TEST(CaptureRoundTrip, ManyFrames) {
 // still read and nothing is reported as damage (the caller notices the
 // missing trailer from the frame types).
 TEST(CaptureRoundTrip, NoTrailer) {
-  ScratchDir dir;
+  TempDir dir;
   SmallCapture c = makeSmallCapture(dir / "full");
   Bytes cut(c.bytes.begin(), c.bytes.begin() + static_cast<long>(c.bounds[c.bounds.size() - 2]));
   writeBytes(dir / "c", cut);
@@ -466,7 +466,7 @@ TEST(CaptureRoundTrip, NoTrailer) {
 }
 
 TEST(CaptureRoundTrip, FramesAreFlatAndCompressed) {
-  ScratchDir dir;
+  TempDir dir;
   SmallCapture c = makeSmallCapture(dir / "c");
   for (size_t i = 0; i + 1 < c.bounds.size(); ++i) {
     EXPECT_EQ(c.bytes[c.bounds[i] + 5], kFrameFlagFlat | kFrameFlagZstd) << "frame " << i;
@@ -504,7 +504,7 @@ TEST(CaptureRoundTrip, PackedFramesOfFormatOneAreRead) {
   ASSERT_GT(m.getSegmentsForOutput().size(), 2u);
   kj::VectorOutputStream packed;
   capnp::writePackedMessage(packed, m);
-  ScratchDir dir;
+  TempDir dir;
   Bytes b = fileHeader(1, 0);
   Bytes f = rawFrame(1, Bytes(packed.getArray().begin(), packed.getArray().end()));
   b.insert(b.end(), f.begin(), f.end());
@@ -518,7 +518,7 @@ TEST(CaptureRoundTrip, PackedFramesOfFormatOneAreRead) {
 // Frame types from a newer minor version are skipped; the frames around them
 // are read.
 TEST(CaptureVersioning, UnknownFrameTypeSkipped) {
-  ScratchDir dir;
+  TempDir dir;
   SmallCapture c = makeSmallCapture(dir / "full");
   Bytes b = fileHeader(kFormatMajor, kFormatMinor + 3);
   Bytes unknown = rawFrame(200, packSegment({structPtr(0, 1, 0), 0x1234}));
@@ -533,7 +533,7 @@ TEST(CaptureVersioning, UnknownFrameTypeSkipped) {
 }
 
 TEST(CaptureVersioning, NewerMajorRefusedWithClearMessage) {
-  ScratchDir dir;
+  TempDir dir;
   Bytes b = fileHeader(kFormatMajor + 1, 4);
   writeBytes(dir / "c", b);
   expectCaptureError(dir / "c", std::to_string(kFormatMajor + 1) + ".4");
@@ -543,7 +543,7 @@ TEST(CaptureVersioning, NewerMajorRefusedWithClearMessage) {
 // ---- files that are not captures ---------------------------------------------
 
 TEST(CaptureOpen, WrongMagic) {
-  ScratchDir dir;
+  TempDir dir;
   SmallCapture c = makeSmallCapture(dir / "full");
   Bytes b = c.bytes;
   b[1] = 'X';
@@ -554,7 +554,7 @@ TEST(CaptureOpen, WrongMagic) {
 }
 
 TEST(CaptureOpen, TruncatedHeader) {
-  ScratchDir dir;
+  TempDir dir;
   Bytes header = fileHeader();
   for (size_t n = 0; n < kFileHeaderBytes; ++n) {
     writeBytes(dir / "c", Bytes(header.begin(), header.begin() + static_cast<long>(n)));
@@ -563,7 +563,7 @@ TEST(CaptureOpen, TruncatedHeader) {
 }
 
 TEST(CaptureOpen, HeaderOnlyIsAnEmptyCapture) {
-  ScratchDir dir;
+  TempDir dir;
   writeBytes(dir / "c", fileHeader());
   ReadResult r = readAll(dir / "c");
   EXPECT_TRUE(r.types.empty());
@@ -571,7 +571,7 @@ TEST(CaptureOpen, HeaderOnlyIsAnEmptyCapture) {
 }
 
 TEST(CaptureOpen, TextFile) {
-  ScratchDir dir;
+  TempDir dir;
   std::string text = "this is a text file\nwith several lines, not a capture at all\n";
   writeBytes(dir / "c.txt", Bytes(text.begin(), text.end()));
   expectCaptureError(dir / "c.txt", "not a sigrec capture");
@@ -579,27 +579,27 @@ TEST(CaptureOpen, TextFile) {
 }
 
 TEST(CaptureOpen, EmptyFile) {
-  ScratchDir dir;
+  TempDir dir;
   writeBytes(dir / "c", {});
   expectCaptureError(dir / "c", "not a sigrec capture");
   EXPECT_FALSE(CaptureReader::looksLikeCapture(dir / "c"));
 }
 
 TEST(CaptureOpen, Directory) {
-  ScratchDir dir;
+  TempDir dir;
   expectCaptureError(dir.path(), "not a regular file");
   EXPECT_FALSE(CaptureReader::looksLikeCapture(dir.path()));
 }
 
 TEST(CaptureOpen, MissingFile) {
-  ScratchDir dir;
+  TempDir dir;
   expectCaptureError(dir / "missing", "No such file or directory");
   EXPECT_FALSE(CaptureReader::looksLikeCapture(dir / "missing"));
 }
 
 // A named pipe must be refused at once, not block waiting for a writer.
 TEST(CaptureOpen, FifoRefusedWithoutBlocking) {
-  ScratchDir dir;
+  TempDir dir;
   ASSERT_EQ(::mkfifo((dir / "fifo").c_str(), 0600), 0) << std::strerror(errno);
   pid_t child = ::fork();
   ASSERT_GE(child, 0);
@@ -623,7 +623,7 @@ TEST(CaptureOpen, FifoRefusedWithoutBlocking) {
 // Tests run as root, for whom mode 000 means nothing: the check drops to an
 // unprivileged user in a child process.
 TEST(CaptureOpen, UnreadableFile) {
-  ScratchDir dir;
+  TempDir dir;
   makeSmallCapture(dir / "c");
   ASSERT_EQ(::chmod((dir / "c").c_str(), 0), 0);
   ASSERT_EQ(::chmod(dir.path().c_str(), 0755), 0);
@@ -653,7 +653,7 @@ TEST(CaptureOpen, UnreadableFile) {
 // Cut the file at every byte: no crash, every frame before the cut is
 // returned, and the partial frame is reported as a truncation at its offset.
 TEST(CaptureDamage, TruncatedAtEveryOffset) {
-  ScratchDir dir;
+  TempDir dir;
   SmallCapture c = makeSmallCapture(dir / "full");
   for (size_t cut = 0; cut < c.bytes.size(); ++cut) {
     SCOPED_TRACE("cut at " + std::to_string(cut));
@@ -685,7 +685,7 @@ TEST(CaptureDamage, TruncatedAtEveryOffset) {
 // Flip each byte of the capture in turn: no crash; the frame holding the
 // byte is reported by its offset; every other frame is still read whole.
 TEST(CaptureDamage, EveryFlippedByte) {
-  ScratchDir dir;
+  TempDir dir;
   SmallCapture c = makeSmallCapture(dir / "full");
   for (uint8_t mask : {uint8_t{0xff}, uint8_t{0x01}, uint8_t{0x80}}) {
     for (size_t pos = 0; pos < c.bytes.size(); ++pos) {
@@ -725,7 +725,7 @@ TEST(CaptureDamage, EveryFlippedByte) {
 }
 
 TEST(CaptureDamage, WrongChecksum) {
-  ScratchDir dir;
+  TempDir dir;
   SmallCapture c = makeSmallCapture(dir / "full");
   Bytes b = c.bytes;
   b[c.bounds[2] + 16] ^= 0x55;  // the CRC field of the first events frame
@@ -740,7 +740,7 @@ TEST(CaptureDamage, WrongChecksum) {
 }
 
 TEST(CaptureDamage, GarbageBetweenFramesResyncs) {
-  ScratchDir dir;
+  TempDir dir;
   SmallCapture c = makeSmallCapture(dir / "full");
   Bytes b(c.bytes.begin(), c.bytes.begin() + static_cast<long>(c.bounds[2]));
   Bytes garbage(1000, 0x5a);
@@ -759,7 +759,7 @@ TEST(CaptureDamage, GarbageBetweenFramesResyncs) {
 
 // Damage reported for a single hand-made frame placed between two good ones.
 std::vector<Damage> damageOfHostileFrame(const Bytes& frame, size_t expectFrames = 2) {
-  ScratchDir dir;
+  TempDir dir;
   SmallCapture c = makeSmallCapture(dir / "full");
   Bytes b(c.bytes.begin(), c.bytes.begin() + static_cast<long>(c.bounds[1]));
   b.insert(b.end(), frame.begin(), frame.end());
@@ -836,7 +836,7 @@ TEST_P(CaptureHostile, NoHugeAllocation) {
   GTEST_SKIP() << "AddressSanitizer reserves more address space than the limit";
 #endif
 #endif
-  ScratchDir dir;
+  TempDir dir;
   Bytes b = fileHeader();
   auto add = [&](const Bytes& f) { b.insert(b.end(), f.begin(), f.end()); };
   Bytes small = segment({structPtr(0, 1, 0), 7});
@@ -912,7 +912,7 @@ TEST_P(CaptureHostile, ZeroSizedElementAmplification) {
   ASSERT_EQ(over.size(), 1u);
   EXPECT_NE(over[0].what.find("traversal limit"), std::string::npos) << over[0].what;
 
-  ScratchDir dir;
+  TempDir dir;
   Bytes b = fileHeader();
   Bytes f = trailerWithCounters(kTraversalLimitWords / 2);
   b.insert(b.end(), f.begin(), f.end());
@@ -974,7 +974,7 @@ TEST_P(CaptureHostile, BadCapnpInsideValidCrc) {
   // Real zstd data whose header claims another decompressed size: refused
   // before the claimed size is allocated.
   {
-    ScratchDir dir;
+    TempDir dir;
     SmallCapture c = makeSmallCapture(dir / "full");
     const uint8_t* snapshot = c.bytes.data() + c.bounds[1];
     ASSERT_TRUE(snapshot[5] & kFrameFlagZstd);
@@ -1008,7 +1008,7 @@ TEST_P(CaptureHostile, BadCapnpInsideValidCrc) {
 // the reader never crashes, never throws past its constructor, and every frame
 // it returns can be walked whole.
 TEST(CaptureHostile, RandomGarbage) {
-  ScratchDir dir;
+  TempDir dir;
   SmallCapture c = makeSmallCapture(dir / "full");
   std::mt19937_64 rng(12345);
   for (int iter = 0; iter < 3000; ++iter) {
@@ -1061,7 +1061,7 @@ TEST(CaptureHostile, RandomGarbage) {
 // ---- writer ------------------------------------------------------------------------
 
 TEST(CaptureWriterTest, ModeIs0600EvenOverAnExistingFile) {
-  ScratchDir dir;
+  TempDir dir;
   mode_t old = ::umask(0);
   writeBytes(dir / "c", {1, 2, 3});
   ASSERT_EQ(::chmod((dir / "c").c_str(), 0644), 0);
@@ -1077,13 +1077,13 @@ TEST(CaptureWriterTest, ModeIs0600EvenOverAnExistingFile) {
 }
 
 TEST(CaptureWriterTest, FileHeaderLayout) {
-  ScratchDir dir;
+  TempDir dir;
   { CaptureWriter writer(dir / "c"); }
   EXPECT_EQ(readBytes(dir / "c"), fileHeader());
 }
 
 TEST(CaptureWriterTest, UncreatableFile) {
-  ScratchDir dir;
+  TempDir dir;
   try {
     CaptureWriter writer(dir / "no" / "such" / "dir");
     ADD_FAILURE() << "created";
@@ -1095,7 +1095,7 @@ TEST(CaptureWriterTest, UncreatableFile) {
 // Fill a 1 MiB tmpfs: the writer reports ENOSPC, cuts the partial frame, and
 // the file reads back whole up to the last frame written.
 TEST(CaptureWriterTest, FullFilesystem) {
-  ScratchDir dir;
+  TempDir dir;
   fs::path mnt = dir / "mnt";
   fs::create_directory(mnt);
   if (::mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=1m,mode=0700") != 0) {

@@ -14,7 +14,7 @@
 #include "schema/capture.capnp.h"
 #include "tests/support/capture_stream.h"
 #include "tests/support/event_writer.h"
-#include "tests/support/scratch_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace sigrec::testing {
 

@@ -79,7 +79,7 @@ class CommandScopeTest : public ::testing::Test {
     }
     return found;
   }
-  testing::ScratchDir dir_;
+  testing::TempDir dir_;
 };
 
 TEST_F(CommandScopeTest, TheTreeAndItsSignallersOnlyByInstance) {

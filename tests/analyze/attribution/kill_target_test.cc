@@ -59,7 +59,7 @@ class KillTargetTest : public ::testing::Test {
     return st.getOptInt(0);
   }
 
-  testing::ScratchDir dir_;
+  testing::TempDir dir_;
   std::unique_ptr<Db> db_;
 };
 

@@ -55,7 +55,7 @@ class DroppedFieldsTest : public ::testing::Test {
     return rows;
   }
 
-  testing::ScratchDir dir_;
+  testing::TempDir dir_;
 };
 
 TEST_F(DroppedFieldsTest, WhoKilledSaysTheCallDidNotReturn) {
