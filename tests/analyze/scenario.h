@@ -2,7 +2,7 @@
 // comments say what each process stands for.
 #pragma once
 
-#include "tests/analyze/capture_builder.h"
+#include "tests/support/capture_builder.h"
 
 namespace sigrec::testing {
 

@@ -6,6 +6,7 @@
 
 #include "tests/support/loaded_capture.h"
 #include "tests/support/run_command.h"
+#include "tests/support/temp_dir.h"
 
 namespace sigrec::testing {
 

@@ -13,6 +13,7 @@
 #include "record/clock.h"
 #include "schema/capture_reader.h"
 #include "tests/support/run_command.h"
+#include "tests/support/temp_dir.h"
 
 namespace sigrec::record {
 namespace {

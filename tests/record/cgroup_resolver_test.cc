@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "tests/support/run_command.h"
+#include "tests/support/temp_dir.h"
 
 namespace sigrec::record {
 namespace {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tests/support/run_command.h"
+#include "tests/support/temp_dir.h"
 
 namespace sigrec::testing {
 

@@ -1,8 +1,9 @@
 // The scenario suite (issue: scenarios): every way a Linux process gets
 // signalled or dies, run under the real sigrec and checked through sigan's
-// JSON answers. What is tested is the attribution of DESIGN §3: who sent it,
-// through which call or kernel path, to which process instance, with what
-// result, and whether it was the one that ended the process.
+// JSON answers. What is tested is the attribution (docs/architecture.md,
+// "Where each attribution rule lives"): who sent it, through which call or
+// kernel path, to which process instance, with what result, and whether it
+// was the one that ended the process.
 #include <gtest/gtest.h>
 #include <signal.h>
 

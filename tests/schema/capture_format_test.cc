@@ -30,35 +30,17 @@
 #include "schema/capture_writer.h"
 #include "schema/format.h"
 #include "schema/frame_codec.h"
+#include "tests/support/capture_builder.h"
+#include "tests/support/temp_dir.h"
 
 namespace sigrec::capture {
 namespace {
 
 namespace fs = std::filesystem;
 using Bytes = std::vector<uint8_t>;
+using sigrec::testing::TempDir;
 
 // ---- helpers ---------------------------------------------------------------
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "capture_format_test.XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  // One owner: a copy would remove the directory twice.
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  fs::path operator/(const std::string& name) const { return path_ / name; }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 void writeBytes(const fs::path& path, const Bytes& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -314,60 +296,27 @@ struct SmallCapture {
 };
 
 SmallCapture makeSmallCapture(const fs::path& path) {
+  testing::CaptureBuilder b;
+  b.hostname = "host";
+  b.eventsPerBatch = 2;
+  // Repetitive, so zstd shrinks it.
+  for (uint32_t i = 0; i < 12; ++i) {
+    b.process({100 + i, 1, 0, "worker", "/usr/bin/worker", {"/usr/bin/worker", "--threads=4"}});
+  }
+  const testing::Task task{42};
+  for (uint64_t batch = 0; batch < 2; ++batch) {
+    b.killCall(1000 + batch, task, schema::Syscall::KILL, 0, -3, {-42, 15}, 0)
+        .exit(2000 + batch, task, 9);
+  }
   SmallCapture c;
-  CaptureWriter writer(path);
-  c.bounds.push_back(writer.bytesWritten());
-  auto add = [&](FrameType type, capnp::MallocMessageBuilder& m, std::string text) {
-    writer.write(type, m);
-    c.bounds.push_back(writer.bytesWritten());
+  c.bounds.push_back(kFileHeaderBytes);
+  b.write(path, [&](FrameType type, capnp::MessageBuilder& m, uint64_t end) {
+    auto flat = capnp::messageToFlatArray(m);
+    Frame written(type, c.bounds.back(), Bytes(flat.asBytes().begin(), flat.asBytes().end()), true);
+    c.text.push_back(rootText(written));
     c.types.push_back(type);
-    c.text.push_back(std::move(text));
-  };
-  {
-    capnp::MallocMessageBuilder m;
-    auto info = m.initRoot<schema::CaptureInfo>();
-    info.setHostname("host");
-    info.setKernelRelease("6.1.0-test");
-    info.setBootToWallNs(1700000000000000000);
-    add(FrameType::kInfo, m, textOf<schema::CaptureInfo>(m));
-  }
-  {
-    // Repetitive, so zstd shrinks it: the small capture holds compressed
-    // and uncompressed frames.
-    capnp::MallocMessageBuilder m;
-    auto snap = m.initRoot<schema::ProcessSnapshot>();
-    auto procs = snap.initProcesses(12);
-    for (unsigned i = 0; i < procs.size(); ++i) {
-      procs[i].setPid(100 + i);
-      procs[i].setComm("worker");
-      procs[i].setExe("/usr/bin/worker");
-      auto argv = procs[i].initCmdline(2);
-      argv.set(0, "/usr/bin/worker");
-      argv.set(1, "--threads=4");
-    }
-    add(FrameType::kSnapshot, m, textOf<schema::ProcessSnapshot>(m));
-  }
-  for (int batch = 0; batch < 2; ++batch) {
-    capnp::MallocMessageBuilder m;
-    auto events = m.initRoot<schema::EventBatch>().initEvents(2);
-    events[0].setTimeNs(1000 + batch);
-    events[0].setPid(42);
-    auto kill = events[0].initKillCall();
-    kill.setSyscall(schema::Syscall::KILL);
-    kill.setArg0(-42);
-    kill.setArg1(15);
-    kill.setRet(-3);
-    events[1].setTimeNs(2000 + batch);
-    events[1].initExit().setExitCode(9);
-    add(FrameType::kEvents, m, textOf<schema::EventBatch>(m));
-  }
-  {
-    capnp::MallocMessageBuilder m;
-    auto t = m.initRoot<schema::Trailer>();
-    t.setEvents(4);
-    t.setStopReason("command exited");
-    add(FrameType::kTrailer, m, textOf<schema::Trailer>(m));
-  }
+    c.bounds.push_back(end);
+  });
   c.bytes = readBytes(path);
   return c;
 }

@@ -1,4 +1,5 @@
 #include "tests/support/run_command.h"
+#include "tests/support/temp_dir.h"
 
 #include <sys/wait.h>
 
@@ -47,17 +48,6 @@ std::map<std::string, long> keyValues(const std::string& output) {
     }
   }
   return values;
-}
-
-TempDir::TempDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "sigrec-test-XXXXXX").string();
-  if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
 }
 
 }  // namespace sigrec::testing

@@ -20,18 +20,4 @@ std::map<std::string, long> keyValues(const std::string& output);
 // The whole content of PATH; empty if it cannot be read.
 std::string readFile(const std::string& path);
 
-// A fresh directory under /tmp, removed with its content on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
 }  // namespace sigrec::testing

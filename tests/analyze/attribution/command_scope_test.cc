@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "analyze/cli/cli.h"
-#include "tests/analyze/capture_builder.h"
+#include "tests/support/capture_builder.h"
 
 namespace sigrec::analyze {
 namespace {
@@ -79,7 +79,7 @@ class CommandScopeTest : public ::testing::Test {
     }
     return found;
   }
-  testing::ScratchDir dir_;
+  testing::TempDir dir_;
 };
 
 TEST_F(CommandScopeTest, TheTreeAndItsSignallersOnlyByInstance) {

@@ -8,7 +8,7 @@
 #include "analyze/store/db_schema.h"
 #include "analyze/import/importer.h"
 #include "analyze/store/tables.h"
-#include "tests/analyze/capture_builder.h"
+#include "tests/support/capture_builder.h"
 
 namespace sigrec::analyze {
 namespace {
@@ -59,7 +59,7 @@ class KillTargetTest : public ::testing::Test {
     return st.getOptInt(0);
   }
 
-  testing::ScratchDir dir_;
+  testing::TempDir dir_;
   std::unique_ptr<Db> db_;
 };
 

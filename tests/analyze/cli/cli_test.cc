@@ -63,7 +63,7 @@ class CliTest : public ::testing::Test {
     EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << o.err;
   }
 
-  testing::ScratchDir dir_;
+  testing::TempDir dir_;
   std::filesystem::path binary_, capture_;
 };
 

@@ -19,7 +19,7 @@
 #include <thread>
 
 #include "analyze/store/tables.h"
-#include "tests/analyze/capture_builder.h"
+#include "tests/support/capture_builder.h"
 
 extern char** environ;
 
@@ -129,7 +129,7 @@ class ImportRaceTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     // Written once for the suite: building them takes longer than a test.
-    captures_ = std::make_unique<testing::ScratchDir>();
+    captures_ = std::make_unique<testing::TempDir>();
     writeBusyCapture(*captures_ / "a.sigrec", "host-a", 1500);
     writeBusyCapture(*captures_ / "b.sigrec", "host-b", 1500);
   }
@@ -150,12 +150,12 @@ class ImportRaceTest : public ::testing::Test {
   }
   void killAtPoints(const std::optional<std::filesystem::path>& before, const std::string& file);
 
-  static std::unique_ptr<testing::ScratchDir> captures_;
-  testing::ScratchDir dir_;
+  static std::unique_ptr<testing::TempDir> captures_;
+  testing::TempDir dir_;
   std::filesystem::path binary_;
   int runs_ = 0;
 };
-std::unique_ptr<testing::ScratchDir> ImportRaceTest::captures_;
+std::unique_ptr<testing::TempDir> ImportRaceTest::captures_;
 
 TEST_F(ImportRaceTest, TwoImportsOfDifferentCapturesAtOnceBothLand) {
   ASSERT_EQ(import(dir_ / "a.db", capture("a.sigrec")), 0);

@@ -12,6 +12,7 @@
 #include "tests/support/bpf_guard.h"
 #include "tests/support/paths.h"
 #include "tests/support/run_command.h"
+#include "tests/support/temp_dir.h"
 
 namespace sigrec::testing {
 namespace {

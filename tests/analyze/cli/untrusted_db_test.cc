@@ -12,6 +12,7 @@
 #include "analyze/store/tables.h"
 #include "tests/analyze/scenario.h"
 #include "tests/support/run_command.h"
+#include "tests/support/temp_dir.h"
 
 namespace sigrec::analyze {
 namespace {
@@ -103,7 +104,7 @@ class UntrustedDbTest : public ::testing::Test {
     EXPECT_EQ(rawCount(db, "SELECT COUNT(*) FROM captures"), captures);
   }
 
-  testing::ScratchDir dir_;
+  testing::TempDir dir_;
   std::filesystem::path binary_, capture_, db_;
 };
 

@@ -23,7 +23,7 @@ using testing::tracePids;
 class PerfettoExportTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = std::make_unique<testing::ScratchDir>();
+    dir_ = std::make_unique<testing::TempDir>();
     testing::Scenario().build().write(*dir_ / "s.sigrec");
   }
   static void TearDownTestSuite() { dir_.reset(); }
@@ -57,9 +57,9 @@ class PerfettoExportTest : public ::testing::Test {
     return pids.empty() ? -1 : pids[0];
   }
 
-  static std::unique_ptr<testing::ScratchDir> dir_;
+  static std::unique_ptr<testing::TempDir> dir_;
 };
-std::unique_ptr<testing::ScratchDir> PerfettoExportTest::dir_;
+std::unique_ptr<testing::TempDir> PerfettoExportTest::dir_;
 
 TEST_F(PerfettoExportTest, KillCallArrowRunsFromPkillToSleep) {
   json t = trace();

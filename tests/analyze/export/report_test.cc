@@ -32,7 +32,7 @@ class ReportTest : public ::testing::Test {
     if (a == std::string::npos) return "";
     return html.substr(a, html.find(to, a) - a);
   }
-  testing::ScratchDir dir_;
+  testing::TempDir dir_;
 };
 
 TEST_F(ReportTest, AnswerNamesTheSenderItsCommandLineAndTheSignal) {

@@ -46,7 +46,7 @@ class TableExportTest : public ::testing::Test {
     return *db.scalar(std::string("SELECT COUNT(*) FROM ") + table);
   }
 
-  testing::ScratchDir dir_;
+  testing::TempDir dir_;
 };
 
 TEST_F(TableExportTest, NdjsonHasEveryRowOfEveryTable) {

@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "analyze/cli/cli.h"
-#include "tests/analyze/capture_builder.h"
+#include "tests/support/capture_builder.h"
 
 namespace sigrec::analyze {
 namespace {
@@ -55,7 +55,7 @@ class DroppedFieldsTest : public ::testing::Test {
     return rows;
   }
 
-  testing::ScratchDir dir_;
+  testing::TempDir dir_;
 };
 
 TEST_F(DroppedFieldsTest, WhoKilledSaysTheCallDidNotReturn) {

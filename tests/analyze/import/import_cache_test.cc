@@ -32,7 +32,7 @@ class ImportCacheTest : public ::testing::Test {
                                              std::filesystem::directory_iterator()));
   }
 
-  testing::ScratchDir dir_;
+  testing::TempDir dir_;
   std::filesystem::path cache_;
 };
 

@@ -29,7 +29,7 @@ class ImporterTest : public ::testing::Test {
   }
   int64_t count(const std::string& sql) { return db_->scalar(sql).value_or(-1); }
 
-  testing::ScratchDir dir_;
+  testing::TempDir dir_;
   testing::Scenario scenario_;
   std::filesystem::path capturePath_;
   std::unique_ptr<Db> db_;
@@ -178,7 +178,7 @@ TEST_F(ImporterTest, GrownCaptureReplacesItsEarlierImport) {
 }
 
 TEST(ImporterTruncation, ImportsWhatIsWholeAndReportsTheRest) {
-  testing::ScratchDir dir;
+  testing::TempDir dir;
   testing::Scenario scenario;
   testing::CaptureBuilder builder = scenario.build();
   builder.eventsPerBatch = 4;
@@ -203,7 +203,7 @@ TEST(ImporterTruncation, ImportsWhatIsWholeAndReportsTheRest) {
 }
 
 TEST(ImporterThreads, ThreadsStayInTheirProcess) {
-  testing::ScratchDir dir;
+  testing::TempDir dir;
   testing::CaptureBuilder b;
   testing::Task server{800, 800, kT0 + 1, "server"};
   testing::Task worker{800, 801, kT0 + 1, "worker"};
@@ -222,7 +222,7 @@ TEST(ImporterThreads, ThreadsStayInTheirProcess) {
 }
 
 TEST(ImporterErrors, NotACaptureThrowsAndLeavesNothing) {
-  testing::ScratchDir dir;
+  testing::TempDir dir;
   std::ofstream(dir / "junk") << "hello";
   Db db("", Db::Mode::kMemory);
   EXPECT_THROW(importCapture(db, dir / "junk"), std::exception);
@@ -244,7 +244,7 @@ TEST(ImporterHostile, ListsOfEmptyRecordsAreDamageNotRows) {
 
   ASSERT_EQ(hostile.getRoot<schema::EventBatch>().getEvents().size(), kCount);
 
-  testing::ScratchDir dir;
+  testing::TempDir dir;
   {
     // Written as they are: a builder would give every element its full size.
     capture::CaptureWriter writer(dir / "hostile.sigrec");

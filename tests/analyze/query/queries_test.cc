@@ -27,7 +27,7 @@ struct Result {
 class QueriesTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = std::make_unique<testing::ScratchDir>();
+    dir_ = std::make_unique<testing::TempDir>();
     testing::Scenario().build().write(*dir_ / "s.sigrec");
   }
   static void TearDownTestSuite() { dir_.reset(); }
@@ -39,9 +39,9 @@ class QueriesTest : public ::testing::Test {
     return {status, out.str(), err.str()};
   }
 
-  static std::unique_ptr<testing::ScratchDir> dir_;
+  static std::unique_ptr<testing::TempDir> dir_;
 };
-std::unique_ptr<testing::ScratchDir> QueriesTest::dir_;
+std::unique_ptr<testing::TempDir> QueriesTest::dir_;
 
 TEST_F(QueriesTest, WhoKilledShowsSenderCommandLineAndAncestry) {
   Result r = sigan({"who-killed", "4242", capture(), "--format", "json"});
