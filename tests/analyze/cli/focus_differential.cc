@@ -7,6 +7,7 @@
 
 #include "tests/support/paths.h"
 #include "tests/support/run_command.h"
+#include "tests/support/temp_dir.h"
 
 namespace sigrec::testing {
 namespace {
@@ -50,7 +51,9 @@ void expectSame(const CommandResult& focused, const CommandResult& full, const s
                 bool sameStderr) {
   EXPECT_EQ(focused.status, full.status) << what << "\n" << focused.err << "\n---\n" << full.err;
   EXPECT_EQ(focused.out, full.out) << what;
-  if (sameStderr) EXPECT_EQ(focused.err, full.err) << what;
+  if (sameStderr) {
+    EXPECT_EQ(focused.err, full.err) << what;
+  }
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 
 #include <filesystem>
 
-#include "tests/analyze/capture_builder.h"
+#include "tests/support/capture_builder.h"
 #include "tests/analyze/cli/focus_differential.h"
 #include "tests/analyze/scenario.h"
 #include "tests/support/paths.h"
@@ -28,7 +28,7 @@ class FocusDifferential : public ::testing::Test {
     b.write(path);
     return path;
   }
-  ScratchDir dir_;
+  TempDir dir_;
 };
 
 constexpr uint64_t kT = 1000 * kSec;

@@ -116,7 +116,7 @@ class FocusedImport : public ::testing::Test {
     }
     return text;
   }
-  testing::ScratchDir dir_;
+  testing::TempDir dir_;
   std::filesystem::path path_;
   Db full_{"", Db::Mode::kMemory};
   Db focused_{"", Db::Mode::kMemory};
