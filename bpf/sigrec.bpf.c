@@ -200,14 +200,19 @@ static __always_inline void read_siginfo(struct kernel_siginfo *info, int *code,
 		*code = *kind == SR_INFO_PRIV ? SR_SI_KERNEL : SR_SI_USER;
 		return;
 	}
-	/* si_code as a plain load: INFO is a BTF pointer here (tp_btf), and
-	 * the load costs 1 instruction where the probe helper cost about 75
-	 * per program run (docs/performance.md, instruction counts). The
-	 * union is 8-byte aligned on 64-bit kernels (it holds pointers): it
-	 * starts at 16, not right after si_code at 12. Read at the offsets
-	 * the kernel's BTF gives; the 16 bytes in one probe read, as the
-	 * union has no field of that shape to load. */
-	*code = info->si_code;
+	/* The union is 8-byte aligned on 64-bit kernels (it holds pointers):
+	 * it starts at 16, not right after si_code at 12. Read at the
+	 * offsets the kernel's BTF gives. Both with the probe helper: a
+	 * plain load of info->si_code (75 instructions cheaper per run) is
+	 * refused by Debian's 6.12 once INFO has been compared with 1 above,
+	 *   r2 = *(u32 *)(r7 +8)  R7 invalid mem access 'scalar'
+	 * (6.1 and 6.18 take it). */
+	if (bpf_probe_read_kernel(code, sizeof(*code),
+				  (void *)addr +
+					  bpf_core_field_offset(struct kernel_siginfo, si_code))) {
+		*code = SR_SI_KERNEL;
+		return;
+	}
 	bpf_probe_read_kernel(fields, SR_SIFIELDS_LEN,
 			      (void *)addr +
 				      bpf_core_field_offset(struct kernel_siginfo, _sifields));

@@ -155,22 +155,26 @@ std::string whatItRecords(std::string_view program) {
   return std::string(program);
 }
 
-// The program libbpf stopped at: programs load in order, and the first one
-// without a descriptor is the one the kernel refused.
-bpf_program* refusedProgram(const bpf_object* obj) {
-  bpf_program* prog = nullptr;
-  while ((prog = bpf_object__next_program(obj, prog))) {
-    if (bpf_program__autoload(prog) && bpf_program__fd(prog) < 0) return prog;
+// When one program is refused, libbpf unloads every program of the object,
+// the ones loaded before it too, so no descriptor tells which one it was
+// (taking the first without one named fexit_kill for a refused
+// on_signal_generate on Debian's 6.12). Loading each alone, as --check
+// does, names every refused program; it runs only on this failure path.
+std::string loadError(const ProbeSettings& settings, int err, const std::string& logTail) {
+  std::vector<ProgramCheck> refused;
+  for (ProgramCheck& check : Probes::checkEach(settings))
+    if (!check.ok) refused.push_back(std::move(check));
+  if (refused.empty()) {
+    std::string message = "cannot load BPF programs (" + std::string(std::strerror(-err)) + ")";
+    if (!logTail.empty()) message += ": " + logTail;
+    return message + " (`sigrec -v` shows the whole log)";
   }
-  return nullptr;
-}
-
-std::string loadError(const bpf_object* obj, int err, const VerifierLog& log) {
-  std::string message = "cannot load BPF programs (" + std::string(std::strerror(-err)) + ")";
-  if (const bpf_program* prog = refusedProgram(obj)) {
-    message = "the kernel refused BPF program " + std::string(bpf_program__name(prog)) + " (" +
-              whatItRecords(bpf_program__name(prog)) + "; " + std::strerror(-err) + ")";
-    if (std::string tail = log.tail(3); !tail.empty()) message += ": " + tail;
+  const ProgramCheck& first = refused.front();
+  std::string message =
+      "cannot load BPF program " + first.name + " (" + first.records + "): " + first.error;
+  if (refused.size() > 1) {
+    message += "; " + std::to_string(refused.size() - 1) + " more refused:";
+    for (size_t i = 1; i < refused.size(); ++i) message += " " + refused[i].name;
   }
   return message + " (`sigrec --check` tests every program, `-v` shows the whole log)";
 }
@@ -188,7 +192,7 @@ Probes::Probes(const ProbeSettings& settings) {
   skel_.reset(openSkeleton(log));
   configure(skel_.get(), settings);
   if (int err = sigrec_bpf__load(skel_.get())) {
-    throw RecordError(loadError(skel_->obj, err, log));
+    throw RecordError(loadError(settings, err, log.tail(3)));
   }
   if (int err = sigrec_bpf__attach(skel_.get())) {
     throw RecordError("cannot attach BPF programs (" + std::string(std::strerror(-err)) +

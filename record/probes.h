@@ -35,7 +35,7 @@ struct ProgramCheck {
 class Probes {
  public:
   // Opens, configures, loads and attaches every program. Throws RecordError
-  // naming the program the kernel refused and the verifier's last words.
+  // naming each program the kernel refused and the verifier's last words.
   explicit Probes(const ProbeSettings& settings);
   ~Probes();
   Probes(const Probes&) = delete;
